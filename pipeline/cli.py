@@ -1,0 +1,93 @@
+"""Command-line program `kehoach`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipeline.process import DocResult
+
+app = typer.Typer(
+    help="Turn Vietnamese government plans (Kế hoạch, Quyết định) into a research-grade dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders (searched recursively). Default: data/raw"),
+    ] = None,
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path(
+        "data/processed"
+    ),
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Worker processes (default: all cores).")
+    ] = 0,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="Write CSV with a UTF-8 BOM so Excel shows Vietnamese.")
+    ] = False,
+) -> None:
+    """Extract cited instruments (and everything else the pipeline knows) into OUT."""
+    from pipeline.run import discover, run
+
+    inputs = paths or [Path("data/raw")]
+    n_files = len(discover(inputs))
+    workers = workers or os.cpu_count() or 1
+    show_bar = err.is_terminal
+
+    def report(res: DocResult) -> None:
+        if res.error is not None:
+            err.print(f"[red]error[/red] {res.error['source_path']}: {res.error['message']}",
+                      highlight=False, markup=True)
+
+    if show_bar:
+        with Progress(
+            TextColumn("[bold]extract"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=err, transient=True,
+        ) as progress:
+            task = progress.add_task("extract", total=n_files)
+
+            def tick(res: DocResult) -> None:
+                report(res)
+                progress.advance(task)
+
+            summary = run(inputs, out, workers=workers, excel=excel, on_result=tick)
+    else:
+        summary = run(inputs, out, workers=workers, excel=excel, on_result=report)
+    err.print(f"{summary.line()} -> {out}", highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    out: Annotated[Path, typer.Argument(help="Output folder of `kehoach extract`.")] = Path(
+        "data/processed"
+    ),
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")] = Path(
+        "tests/gold"
+    ),
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = True,
+) -> None:
+    """Score an output folder against gold annotations (GUIDELINE format)."""
+    from pipeline.evaluate import evaluate_dir
+
+    report = evaluate_dir(gold, out)
+    sys.stdout.write(report.render(verbose=verbose))
+    if report.n_documents == 0:
+        err.print(f"no document in {out} matches a gold file in {gold}")
+        raise typer.Exit(2)
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Export: tables -> CSV, Parquet and a Frictionless data package, written atomically."""

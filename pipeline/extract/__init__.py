@@ -1,0 +1,1 @@
+"""Extractors: components that find things in a document's normalized text."""

@@ -1,0 +1,82 @@
+"""The plan's own locality: which province (and district) "tỉnh", "thị xã" refer to.
+
+Counts province names after an administrative unit word ("tỉnh Cao Bằng", "thành phố Hải
+Phòng", "Tỉnh ủy Trà Vinh"), weighting the opening of the document (title, issuer, basis)
+more; a district plan is recognised by a district unit named in its opening.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline.context import DocContext
+from pipeline.normalize import TIMEOUT
+from pipeline.places import provinces
+from pipeline.tables import load_yaml
+
+OPENING_CHARS = 2500
+
+
+@dataclass(frozen=True)
+class Locality:
+    province: str | None
+    district_unit: str | None = None  # "thị xã", "huyện", "quận", "thành phố"
+    district: str | None = None  # "Duyên Hải"
+
+    @property
+    def district_full(self) -> str | None:
+        return f"{self.district_unit} {self.district}" if self.district else None
+
+    @property
+    def scope(self) -> str | None:
+        if self.province and self.district:
+            return f"{self.province} / {self.district}"
+        return self.province
+
+
+@cache
+def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    cfg = load_yaml("localities.yaml")
+    prov_units = "|".join(regex.escape(u) for u in cfg["province_unit_words"])
+    prov = regex.compile(
+        rf"(?i:(?<!\p{{L}})(?:{prov_units}))\s+(?P<name>{provinces().pattern.pattern})"
+    )
+    dist_units = "|".join(regex.escape(u) for u in cfg["district_units"])
+    name = r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}"
+    dist = regex.compile(rf"(?<!\p{{L}})(?P<unit>{dist_units})\s+(?P<name>{name})")
+    return prov, dist
+
+
+def detect(text: str) -> Locality:
+    prov_re, dist_re = _patterns()
+    table = provinces()
+    counts: Counter[str] = Counter()
+    for m in prov_re.finditer(text, timeout=TIMEOUT):
+        p = table.lookup(m.group("name"))
+        if p:
+            counts[p.name] += 3 if m.start() < OPENING_CHARS else 1
+    province = counts.most_common(1)[0][0] if counts else None
+    district_unit = district = None
+    opening = text[:OPENING_CHARS]
+    dcounts: Counter[tuple[str, str]] = Counter()
+    for m in dist_re.finditer(opening, timeout=TIMEOUT):
+        unit, name = m.group("unit").lower(), m.group("name")
+        if table.lookup(name):  # "thành phố Hải Phòng" is a province, not a district
+            continue
+        dcounts[(unit, name)] += 1
+    if dcounts:
+        (unit, name), n = dcounts.most_common(1)[0]
+        if n >= 2:
+            district_unit, district = unit, name
+    return Locality(province, district_unit, district)
+
+
+def run(ctx: DocContext) -> None:
+    loc = detect(ctx.text)
+    ctx.shared["locality"] = loc
+    ctx.document["province_context"] = loc.province
+    ctx.document["district_context"] = loc.district_full

@@ -1,0 +1,165 @@
+"""Text normalization that keeps a map back to source offsets.
+
+Extractors run on `NormText.text`; every offset they report is mapped back to the source
+text with `NormText.to_source`. Rewrites that keep the length (character variants, tone
+placement, line joins, table pipes) need no map; deletions (markdown markers, escapes,
+line-end hyphen joins, NFC composition) record an edit list per step.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from pipeline.tables import load_yaml
+
+TIMEOUT = 2.0  # seconds, for every pattern run on document text
+
+
+@dataclass
+class _Step:
+    """Edits of one rewrite: sorted (new_start, new_end, old_start, old_end)."""
+
+    new_starts: list[int] = field(default_factory=list)
+    edits: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def back(self, pos: int, is_end: bool) -> int:
+        if is_end:
+            # an end offset is not moved by an edit that starts exactly at it
+            i = bisect_left(self.new_starts, pos) - 1
+        else:
+            i = bisect_right(self.new_starts, pos) - 1
+        if i < 0:
+            return pos
+        ns, ne, os_, oe = self.edits[i]
+        if is_end and pos <= ne:
+            return oe
+        if not is_end and pos < ne:
+            return os_
+        return oe + (pos - ne)
+
+
+@dataclass
+class NormText:
+    source: str
+    text: str
+    steps: list[_Step]
+
+    def to_source(self, pos: int, is_end: bool = False) -> int:
+        for step in reversed(self.steps):
+            pos = step.back(pos, is_end)
+        return pos
+
+    def span_to_source(self, start: int, end: int) -> tuple[int, int]:
+        return self.to_source(start), self.to_source(end, is_end=True)
+
+
+def _rewrite(
+    text: str, pattern: regex.Pattern[str], repl: Callable[[regex.Match[str]], str]
+) -> tuple[str, _Step | None]:
+    out: list[str] = []
+    step = _Step()
+    last = 0
+    new_len = 0
+    for m in pattern.finditer(text, timeout=TIMEOUT):
+        new = repl(m)
+        if new == m.group():
+            continue
+        out.append(text[last : m.start()])
+        new_len += m.start() - last
+        step.new_starts.append(new_len)
+        step.edits.append((new_len, new_len + len(new), m.start(), m.end()))
+        out.append(new)
+        new_len += len(new)
+        last = m.end()
+    if not step.edits:
+        return text, None
+    out.append(text[last:])
+    return "".join(out), step
+
+
+@dataclass(frozen=True)
+class _Rules:
+    char_table: dict[int, str]
+    nfc_cluster: regex.Pattern[str]
+    tone: regex.Pattern[str]
+    md_delete: regex.Pattern[str]
+    md_table_rule: regex.Pattern[str]
+    hyphen_join: regex.Pattern[str]
+    soft_wrap: regex.Pattern[str]
+    word_wrap: regex.Pattern[str]
+
+
+@cache
+def _rules() -> _Rules:
+    cfg = load_yaml("normalize.yaml")
+    table = {ord(k): v for k, v in cfg["char_map"].items()}
+    # a syllable-final vowel pair whose second vowel carries the tone, not after "q"
+    tone = regex.compile(r"(?<![qQ])(?P<a>[oOuU])(?P<b>\p{L})(?!\p{L})")
+    words = "|".join(regex.escape(w) for w in sorted(cfg["join_after_words"], key=len, reverse=True))
+    return _Rules(
+        char_table=table,
+        nfc_cluster=regex.compile(r"\P{M}\p{M}+"),
+        tone=tone,
+        md_delete=regex.compile(
+            r"\*\*|__|(?<=^|\n)[ \t]*#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])"
+            r"|(?<![\p{L}\d*])\*(?=\S)|(?<=\S)\*(?![\p{L}\d*])"
+        ),
+        md_table_rule=regex.compile(r"(?m)^[ \t|:\-]*-{3,}[ \t|:\-]*$"),
+        hyphen_join=regex.compile(r"(?<=\d/(?:\d{4}/)?\p{L}{1,8}-)[ \t]*\n\s*(?=\p{Lu})"),
+        soft_wrap=regex.compile(
+            r"(?<=[\p{L}\d,)])[ \t]*\n(?:[ ]*\n)*[ ]*(?=\p{Ll}(?![\)\.])|\d+\s*[/\-]\s*\d*\s*\p{Lu})"
+        ),
+        word_wrap=regex.compile(rf"(?i)(?<=(?<!\p{{L}})(?:{words}))[ \t]*\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"),
+    )
+
+
+@cache
+def _tone_pairs() -> frozenset[tuple[str, str]]:
+    return frozenset((a, b) for a, b in load_yaml("normalize.yaml")["tone_pairs"])
+
+
+def _move_tone(m: regex.Match[str]) -> str:
+    a, b = m.group("a"), m.group("b")
+    decomposed = unicodedata.normalize("NFD", b)
+    base, marks = decomposed[0], decomposed[1:]
+    if not marks or (a.lower(), base.lower()) not in _tone_pairs():
+        return m.group()
+    tone = "".join(c for c in marks if c in "\u0300\u0301\u0303\u0309\u0323")
+    if not tone or len(tone) != len(marks):
+        return m.group()
+    return unicodedata.normalize("NFC", a + tone) + base
+
+
+def _same_length(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str]) -> str:
+    return pattern.sub(lambda m: repl(m.group()), text, timeout=TIMEOUT)
+
+
+def normalize(source: str) -> NormText:
+    """Normalize `source` for extraction; see the module docstring for what changes."""
+    rules = _rules()
+    steps: list[_Step] = []
+    text = source
+
+    def apply(pattern: regex.Pattern[str], repl: Callable[[regex.Match[str]], str]) -> None:
+        nonlocal text
+        text, step = _rewrite(text, pattern, repl)
+        if step is not None:
+            steps.append(step)
+
+    if not unicodedata.is_normalized("NFC", text):
+        apply(rules.nfc_cluster, lambda m: unicodedata.normalize("NFC", m.group()))
+    text = text.translate(rules.char_table)
+    text = rules.tone.sub(_move_tone, text, timeout=TIMEOUT)
+    text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
+    text = text.replace("|", "\t")
+    apply(rules.md_delete, lambda m: "")
+    apply(rules.hyphen_join, lambda m: "")
+    text = _same_length(text, rules.soft_wrap, lambda s: " " * len(s))
+    text = _same_length(text, rules.word_wrap, lambda s: " " * len(s))
+    return NormText(source=source, text=text, steps=steps)

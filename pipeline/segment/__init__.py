@@ -1,0 +1,1 @@
+"""Segmentation of normalized text: blocks (lines), sentences, sections."""

@@ -1,0 +1,29 @@
+"""Rule tables under models/: loaded once per process, never scattered through code."""
+
+from __future__ import annotations
+
+import csv
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MODELS_DIR = Path(os.environ.get("KEHOACH_MODELS", Path(__file__).resolve().parents[1] / "models"))
+
+
+def model_path(name: str) -> Path:
+    return MODELS_DIR / name
+
+
+@cache
+def load_yaml(name: str) -> Any:
+    with open(model_path(name), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def load_csv(name: str) -> tuple[dict[str, str], ...]:
+    with open(model_path(name), encoding="utf-8", newline="") as fh:
+        return tuple(dict(row) for row in csv.DictReader(fh))
