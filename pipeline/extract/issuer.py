@@ -1,0 +1,397 @@
+"""Issuing bodies: find and parse body phrases ("UBND TỈNH CAO BẰNG", "Sở Du lịch thành phố
+Hải Phòng", "Ban Quản lý Khu kinh tế Hải Phòng", "GIÁM ĐỐC SỞ XÂY DỰNG KHÁNH HÒA"), map
+symbol codes ("SDL" in KH-SDL) to bodies, and resolve a body to its full name, level,
+province and parent with the document's locality.
+
+Tables: models/issuers.yaml (councils, party committees, unit words),
+models/issuers_departments.csv (provincial departments and agencies with their codes),
+models/issuers_national.csv (national bodies and their codes).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache
+
+import regex
+
+from pipeline.extract.locality import Locality
+from pipeline.normalize import TIMEOUT
+from pipeline.places import Province, provinces
+from pipeline.tables import load_csv, load_yaml
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str  # canonical: "Sở Du lịch", "Ban Quản lý Khu kinh tế", "Bộ Nội vụ"
+    kind: str  # department | national
+    locality: str = "full"  # "full": "Sở Xây dựng tỉnh Khánh Hòa"; "short": "... Hải Phòng"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body as named in one place of the text (not yet resolved)."""
+
+    kind: str  # ubnd, hdnd, mttq, party, department, national, other
+    name: str | None  # canonical name without locality; None when only the kind is known
+    unit: str | None = None  # canonical unit word of the locality named with it
+    place: str | None = None  # canonical place name named with it
+    chair: bool = False  # "Chủ tịch Ủy ban nhân dân ..." (the office, not the collective)
+    locality_form: str = "full"
+    start: int = -1
+    end: int = -1
+
+    def compatible(self, other: Body) -> bool:
+        if self.kind != other.kind:
+            return False
+        if self.name and other.name:
+            a, b = self.name.casefold(), other.name.casefold()
+            if not (a.startswith(b) or b.startswith(a)):
+                return False
+        if self.unit and other.unit and self.unit != other.unit:
+            return False
+        return not (self.place and other.place and self.place != other.place)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    issuer: str | None
+    level: str | None  # national, province, department, district, commune
+    province: str | None
+    district_unit: str | None
+    district: str | None
+    parent: str | None
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+")
+        for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class _Tables:
+    pattern: regex.Pattern[str]  # a body phrase
+    councils: dict[str, tuple[str, str]]  # form casefold -> (name, kind)
+    units: dict[str, str]  # unit form casefold -> canonical unit
+    unit_levels: dict[str, str]
+    party: dict[str, str]  # committee casefold -> unit
+    party_names: dict[str, str]  # casefold -> canonical
+    organs: dict[str, str]
+    agencies: dict[str, Agency]  # name or alias casefold -> agency
+    codes: dict[str, Agency]  # code key -> agency
+    unit_re: regex.Pattern[str]
+    place_stop: frozenset[str]
+
+
+def code_key(code: str) -> str:
+    """Comparison key of a code: upper case, no diacritics, no spaces ("SGD&ĐT" ~ "SGD&DT")."""
+    bare = unicodedata.normalize("NFD", code.upper().replace("Đ", "D"))
+    return "".join(c for c in bare if not unicodedata.combining(c) and not c.isspace())
+
+
+@cache
+def tables() -> _Tables:
+    cfg = load_yaml("issuers.yaml")
+    councils: dict[str, tuple[str, str]] = {}
+    for c in cfg["councils"]:
+        for f in c["forms"]:
+            councils[f.casefold()] = (c["name"], c["kind"])
+    units: dict[str, str] = {}
+    for unit, forms in cfg["unit_forms"].items():
+        for f in forms:
+            units[f.casefold()] = unit
+    agencies: dict[str, Agency] = {}
+    codes: dict[str, Agency] = {}
+    for row in load_csv("issuers_departments.csv"):
+        ag = Agency(row["name"], "department", row["locality"] or "full")
+        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            agencies[n.casefold()] = ag
+        for c in filter(None, row["codes"].split(";")):
+            codes.setdefault(code_key(c), ag)
+    for row in load_csv("issuers_national.csv"):
+        ag = Agency(row["name"], "national")
+        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            agencies.setdefault(n.casefold(), ag)
+        for c in filter(None, row["codes"].split(";")):
+            codes.setdefault(code_key(c), ag)
+    party = {k.casefold(): v for k, v in cfg["party_committees"].items()}
+    party_names = {k.casefold(): k for k in cfg["party_committees"]}
+    organs = {o.casefold(): o for o in cfg["party_organs"]}
+
+    place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
+    prov_ci = provinces().pattern.pattern
+    unit_alt = _alts([f for forms in cfg["unit_forms"].values() for f in forms])
+    # a place: a province name (any case), else up to four capitalised words
+    word = r"\p{Lu}[\p{L}]*"
+    place = rf"(?:(?i:{prov_ci})|{word}(?:[ \t]+{word}){{0,3}})"
+    unit = rf"(?i:(?<!\p{{L}})(?:{unit_alt}))(?<=\.)|(?i:(?<!\p{{L}})(?:{unit_alt})(?!\p{{L}}))"
+    loc = rf"(?:[ \t]+(?P<unit>{unit})(?:[ \t]+(?P<place>{place}))?|[ \t]+(?P<pplace>(?i:{prov_ci})))"
+    council = _alts(list(councils))
+    sep = r"[ \t]+"
+    dept_names = [n for n, a in agencies.items() if a.kind == "department"]
+    so_names = [n.removeprefix("sở ") for n in dept_names if n.startswith("sở ")]
+    other_names = [n for n in dept_names if not n.startswith("sở ")]
+    national = [n for n, a in agencies.items() if a.kind == "national"]
+    committee = _alts(list(party))
+    organ = _alts(list(organs))
+    body = (
+        rf"(?P<chair>(?i:chủ{sep}tịch|phó{sep}chủ{sep}tịch){sep})?"
+        rf"(?:(?P<council>(?i:{council}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?P<so>(?i:sở){sep}(?i:{_alts(so_names)}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?=\p{{Lu}})(?P<agency>(?i:{_alts(other_names)}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?P<organ>(?=\p{{Lu}})(?i:{organ}){sep})?(?=\p{{Lu}})(?P<party>(?i:{committee}))"
+        rf"(?!\p{{L}})(?:[ \t]+(?P<partyplace>{place}))?"
+        rf"|(?=\p{{Lu}})(?P<national>(?i:{_alts(national)}))(?!\p{{L}}))"
+    )
+    return _Tables(
+        pattern=regex.compile(body),
+        councils=councils,
+        units=units,
+        unit_levels=dict(cfg["units"]),
+        party=party,
+        party_names=party_names,
+        organs=organs,
+        agencies=agencies,
+        codes=codes,
+        unit_re=regex.compile(rf"(?P<unit>{unit})[ \t]+(?P<place>{place})"),
+        place_stop=place_stop,
+    )
+
+
+def canonical_place(name: str) -> str:
+    """"CAO BẰNG" -> "Cao Bằng" (provinces table), "DUYÊN HẢI" -> "Duyên Hải"."""
+    name = " ".join(name.split())
+    prov = provinces().lookup(name)
+    if prov:
+        return prov.name
+    if name.isupper():
+        return " ".join(w.capitalize() for w in name.split())
+    return name
+
+
+def _trim_place(place: str | None, tb: _Tables) -> str | None:
+    """Drop trailing words that are not part of a place name ("Duyên Hải NĂM")."""
+    if not place:
+        return None
+    words = place.split()
+    while words and words[-1].casefold() in tb.place_stop:
+        words.pop()
+    return " ".join(words) or None
+
+
+def _from_match(m: regex.Match[str], tb: _Tables) -> Body:
+    def g(name: str) -> str | None:
+        try:
+            return m.group(name)
+        except IndexError:
+            return None
+
+    unit = tb.units.get(" ".join(g("unit").split()).casefold()) if g("unit") else None
+    place = _trim_place(g("place") or g("pplace"), tb)
+    if place:
+        place = canonical_place(place)
+    chair = bool(g("chair"))
+    if g("council"):
+        name, kind = tb.councils[" ".join(g("council").split()).casefold()]
+        return Body(kind, name, unit, place, chair, start=m.start(), end=m.end())
+    if g("so") or g("agency"):
+        phrase = " ".join((g("so") or g("agency") or "").split()).casefold()
+        ag = tb.agencies[phrase]
+        return Body("department", ag.name, unit, place, locality_form=ag.locality,
+                    start=m.start(), end=m.end())
+    if g("party"):
+        committee = " ".join(g("party").split()).casefold()
+        organ = tb.organs[" ".join(g("organ").split()).casefold()] if g("organ") else None
+        name = tb.party_names[committee]
+        if organ:
+            name = f"{organ} {name}"
+        pplace = _trim_place(g("partyplace"), tb)
+        return Body("party", name, tb.party[committee],
+                    canonical_place(pplace) if pplace else None, start=m.start(), end=m.end())
+    ag = tb.agencies[" ".join((g("national") or "").split()).casefold()]
+    return Body("national", ag.name, start=m.start(), end=m.end())
+
+
+def find(text: str, start: int = 0, end: int | None = None) -> list[Body]:
+    """Body phrases in text[start:end]."""
+    tb = tables()
+    end = len(text) if end is None else end
+    return [_from_match(m, tb) for m in tb.pattern.finditer(text, start, end, timeout=TIMEOUT)]
+
+
+def parse_phrase(phrase: str, text: str = "") -> Body | None:
+    """A whole phrase naming one body (a header line). Unknown bodies ("BAN QUẢN LÝ DỰ ÁN
+    ...") are kept as kind "other" with their casing restored from `text` when it has the
+    name in lower case, else in sentence case."""
+    tb = tables()
+    phrase = " ".join(phrase.split()).strip(" .,:;")
+    if not phrase:
+        return None
+    m = tb.pattern.match(phrase, timeout=TIMEOUT)
+    if m and m.end() >= len(phrase) - 1:
+        return _from_match(m, tb)
+    name = restore_case(phrase, text)
+    kind = "department" if m and (m.group("so") or m.group("agency")) else "other"
+    place = None
+    for prov_m in provinces().pattern.finditer(name, timeout=TIMEOUT):
+        place = prov_m.group()
+    return Body(kind, name, None, canonical_place(place) if place else None,
+                locality_form="short" if place else "full")
+
+
+def restore_case(phrase: str, text: str) -> str:
+    """Casing of an upper-case phrase: as the text writes it elsewhere, else sentence case
+    with province names restored."""
+    if not phrase.isupper():
+        return phrase
+    if text:
+        pat = regex.compile(
+            r"(?<!\p{L})" + r"\s+".join(regex.escape(w) for w in phrase.split()) + r"(?!\p{L})",
+            regex.IGNORECASE,
+        )
+        for m in pat.finditer(text, timeout=TIMEOUT):
+            if not m.group().isupper():
+                return " ".join(m.group().split())
+    words = phrase.lower().split()
+    return _restore_provinces(" ".join([words[0].capitalize(), *words[1:]]))
+
+
+def _restore_provinces(s: str) -> str:
+    pat = regex.compile(rf"(?i:{provinces().pattern.pattern})")
+    return pat.sub(lambda m: canonical_place(m.group()), s, timeout=TIMEOUT)
+
+
+def by_code(code: str) -> Body | None:
+    """An issuer code of a symbol: "UBND", "SDL", "SXD", "BQL", "TU", "BNV"."""
+    tb = tables()
+    key = code_key(code)
+    for form, (name, kind) in tb.councils.items():
+        if code_key(form) == key:
+            return Body(kind, name)
+    for committee, unit in tb.party.items():
+        abbrev = "".join(w[0] for w in committee.split()).upper()
+        if key == code_key(abbrev) and len(key) == 2:
+            return Body("party", tb.party_names[committee], unit)
+    ag = tb.codes.get(key)
+    if ag is None:
+        return None
+    if ag.kind == "national":
+        return Body("national", ag.name)
+    return Body("department", ag.name, locality_form=ag.locality)
+
+
+def unit_of(text: str, place: str) -> str | None:
+    """The unit word the text most often puts before `place` ("thị xã" for Duyên Hải)."""
+    tb = tables()
+    counts: dict[str, int] = {}
+    for m in tb.unit_re.finditer(text, timeout=TIMEOUT):
+        if canonical_place(_trim_place(m.group("place"), tb) or "") == place:
+            unit = tb.units.get(" ".join(m.group("unit").split()).casefold())
+            if unit:
+                counts[unit] = counts.get(unit, 0) + 1
+    return max(counts, key=lambda u: counts[u]) if counts else None
+
+
+def _unit_level(unit: str | None, place: str | None, tb: _Tables) -> str | None:
+    if unit is None:
+        return None
+    level = tb.unit_levels.get(unit)
+    if level == "city":
+        prov = provinces().lookup(place) if place else None
+        return "province" if prov and prov.unit == "thành phố" else "district"
+    return level
+
+
+def _council_name(name: str, unit: str | None, place: str | None) -> str:
+    return " ".join(x for x in (name, unit, place) if x)
+
+
+def resolve(body: Body, loc: Locality, place_line: str | None = None,
+            text: str = "", parent_body: Body | None = None) -> Resolved:
+    """Full name, level, province and parent of `body`, filling what the phrase leaves
+    open from the document's locality `loc` and the place of its date line."""
+    tb = tables()
+    table = provinces()
+    if body.kind == "national":
+        return Resolved(body.name, "national", None, None, None, None)
+    place_prov: Province | None = table.lookup(place_line) if place_line else None
+    unit, place = body.unit, body.place
+    if place and unit is None:
+        prov = table.lookup(place)
+        if prov:
+            unit = prov.unit
+    level = _unit_level(unit, place, tb)
+    if body.kind in {"ubnd", "hdnd", "mttq", "party"} and level is None:
+        # "UBND" from a symbol or signature only: a district body when the date line
+        # names a place that is not a province and the text names its unit
+        if place_line and not place_prov:
+            d_unit = unit_of(text, place_line) if text else None
+            d_unit = d_unit or (loc.district_unit if loc.district == place_line else None)
+            if d_unit and _unit_level(d_unit, place_line, tb) in {"district", "commune"}:
+                unit, place = d_unit, place_line
+                level = _unit_level(unit, place, tb)
+        if level is None and loc.district and body.kind != "party" and not place_prov:
+            unit, place, level = loc.district_unit, loc.district, "district"
+        if level is None:
+            prov = place_prov or (table.lookup(loc.province) if loc.province else None)
+            if prov:
+                unit, place, level = prov.unit, prov.name, "province"
+    province: Province | None = None
+    district_unit = district = None
+    if level == "province" and place:
+        province = table.lookup(place)
+    elif level in {"district", "commune"}:
+        district_unit, district = unit, place
+        province = table.lookup(loc.province) if loc.province else place_prov
+    elif level == "province":  # "UBND tỉnh" without the name
+        province = place_prov or (table.lookup(loc.province) if loc.province else None)
+        place = province.name if province else None
+    if body.kind == "department":
+        if province is None:
+            province = (table.lookup(place) if place else None) or place_prov or (
+                table.lookup(loc.province) if loc.province else None)
+        level = "department"
+    if body.kind == "other" and province is None:
+        province = (table.lookup(place) if place else None) or place_prov or (
+            table.lookup(loc.province) if loc.province else None)
+    pname = province.name if province else None
+    if parent_body is not None and parent_body.kind != "national":
+        parent = resolve(parent_body, loc, place_line, text).issuer
+        if province is None and parent_body.place:
+            p2 = table.lookup(parent_body.place)
+            pname = p2.name if p2 else None
+    else:
+        parent = None
+
+    if body.kind in {"ubnd", "hdnd", "mttq"}:
+        issuer = _council_name(body.name or "", unit, place)
+        if body.chair:
+            issuer = f"Chủ tịch {issuer}"
+            parent = parent or _council_name(body.name or "", unit, place)
+        elif level in {"district", "commune"} and province and parent is None:
+            parent = _council_name(body.name or "", province.unit, province.name)
+        return Resolved(issuer, level, pname, district_unit, district, parent)
+    if body.kind == "party":
+        issuer = " ".join(x for x in (body.name, place) if x)
+        if level in {"district", "commune"} and province and parent is None:
+            committee = "Thành ủy" if province.unit == "thành phố" else "Tỉnh ủy"
+            parent = f"{committee} {province.name}"
+        return Resolved(issuer, level, pname, district_unit, district, parent)
+    # departments and other bodies
+    name = body.name
+    if name and province and province.name.casefold() not in name.casefold():
+        if body.locality_form == "short":
+            name = f"{name} {province.name}"
+        else:
+            name = f"{name} {province.unit} {province.name}"
+    if parent is None and province:
+        parent = f"Ủy ban nhân dân {province.unit} {province.name}"
+    lvl = "department" if body.kind in {"department", "other"} else level
+    return Resolved(name, lvl, pname, None, None, parent)
+
+
+def with_span(body: Body, start: int, end: int) -> Body:
+    return replace(body, start=start, end=end)

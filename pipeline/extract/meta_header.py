@@ -1,0 +1,220 @@
+"""The document header: type line, number-symbol, place and date, issuer column.
+
+The header is everything before the type line ("KẾ HOẠCH", "QUYẾT ĐỊNH"): two columns
+(issuer and "Số:" on the left; motto, place and date on the right) that text exports
+interleave line by line or on one line. Motto, number and date are found and blanked (same
+length, so offsets hold); what remains in upper case is the issuer column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from pipeline.extract.meta_layout import Cell, cells, collapse
+from pipeline.normalize import TIMEOUT
+from pipeline.tables import load_yaml
+
+
+@dataclass
+class Span:
+    start: int  # normalized offsets
+    end: int
+
+
+@dataclass
+class Header:
+    region_end: int  # end of the header region (start of the type line, or a fixed cut)
+    type_cell: Cell | None = None
+    doc_type: str | None = None
+    title_in_type_line: tuple[int, int] | None = None  # "KẾ HOẠCH Tuyên truyền ..."
+    doc_number: str | None = None
+    doc_symbol: str | None = None
+    number_span: Span | None = None
+    issue_date: str | None = None
+    date_precision: str = "none"
+    date_span: Span | None = None
+    place: str | None = None
+    issuer_lines: list[Cell] = field(default_factory=list)
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    type_line: regex.Pattern[str]
+    types: dict[str, str]  # casefold -> canonical
+    type_codes: dict[str, str]
+    number: regex.Pattern[str]
+    date: regex.Pattern[str]
+    noise: regex.Pattern[str]
+    mixed_case: dict[str, str]
+    code_fixes: dict[str, str]
+
+
+@cache
+def rules() -> _Rules:
+    cfg = load_yaml("metadata.yaml")
+    types = {t.casefold(): t for t in cfg["doc_types"]}
+    upper = _alts([t.upper() for t in cfg["doc_types"]])
+    type_line = regex.compile(rf"(?P<type>{upper})(?![\p{{L}}:])[ \t]*(?P<rest>[^\n]*)")
+    blank = r"[ \t._…\-]*"
+    number = regex.compile(
+        rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?{blank}(?P<num>\d+(?:[ \t]+\d+)*)?{blank}"
+        r"(?P<sep>[/\-])[ \t]*(?P<sym>[\p{L}\d&.]+(?:[ \t]*[-/][ \t]*[\p{L}\d&.]+)*)"
+    )
+    prefixes = _alts(cfg["place_prefixes"])
+    tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
+    sep = r"(?:[ \t]+|[ \t]*-[ \t]*)"
+    place = (
+        rf"(?P<place>(?:(?:{prefixes})[ \t]*)?(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
+    )
+    fill = r"[ \t._…]*"
+    date = regex.compile(
+        rf"(?:(?<!\p{{L}}){place}[ \t]*,[ \t]*)?(?<!\p{{L}})(?i:ngày)(?:{fill}(?P<d>\d{{1,2}}))?"
+        rf"{fill}(?i:tháng)(?:{fill}(?P<m>\d{{1,2}}))?{fill}(?i:năm){fill}(?P<y>(?:19|20)\d\d)"
+        rf"|(?:(?<!\p{{L}}){place}[ \t]*,[ \t]*)?(?<!\p{{L}})(?i:ngày)[ \t]*(?P<d2>\d{{1,2}})"
+        rf"[ \t]*[/.\-][ \t]*(?P<m2>\d{{1,2}})[ \t]*[/.\-][ \t]*(?P<y2>(?:19|20)\d\d)"
+    )
+    noise = regex.compile("|".join(f"(?:{p})" for p in cfg["header_noise"]))
+    return _Rules(
+        type_line=type_line,
+        types=types,
+        type_codes={k.upper(): v for k, v in cfg["type_codes"].items()},
+        number=number,
+        date=date,
+        noise=noise,
+        mixed_case={c.upper(): c for c in cfg["mixed_case_codes"]},
+        code_fixes={k.upper(): v for k, v in cfg["code_fixes"].items()},
+    )
+
+
+def canonical_code(code: str) -> str:
+    """One code of a symbol: upper case, Đ restored, established mixed case kept."""
+    r = rules()
+    up = code.upper()
+    up = r.code_fixes.get(up, up)
+    return r.mixed_case.get(up, up)
+
+
+def canonical_symbol(sym: str) -> str:
+    sym = regex.sub(r"\s+", "", sym).strip(".")
+    parts = regex.split(r"([-/])", sym)
+    return "".join(p if p in "-/" else canonical_code(p) for p in parts)
+
+
+def type_from_symbol(symbol: str | None) -> str | None:
+    if not symbol:
+        return None
+    r = rules()
+    for part in regex.split(r"[-/]", symbol):
+        t = r.type_codes.get(part.upper())
+        if t:
+            return t
+    return None
+
+
+def find_type_line(text: str, limit: int) -> tuple[Cell, str, tuple[int, int] | None] | None:
+    """The first cell in text[:limit] that starts with an upper-case type word (or is
+    exactly a type word in any case)."""
+    r = rules()
+    for cell in cells(text, 0, min(limit, len(text))):
+        m = r.type_line.match(cell.text, timeout=TIMEOUT)
+        if m is None:
+            canon = r.types.get(collapse(cell.text).casefold())
+            if canon:
+                return cell, canon, None
+            continue
+        canon = r.types[collapse(m.group("type")).casefold()]
+        rest = None
+        if m.group("rest").strip():
+            rest = (cell.start + m.start("rest"), cell.end)
+        return cell, canon, rest
+    return None
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def parse(text: str) -> Header:
+    cfg = load_yaml("metadata.yaml")
+    r = rules()
+    limit = cfg["header_chars"]
+    found = find_type_line(text, limit)
+    if found:
+        cell, doc_type, rest = found
+        header = Header(region_end=cell.start, type_cell=cell, doc_type=doc_type,
+                        title_in_type_line=rest)
+    else:
+        header = Header(region_end=min(len(text), limit // 3))
+    region = text[: header.region_end]
+    chars = list(region)
+    for m in r.noise.finditer(region, timeout=TIMEOUT):
+        _blank(chars, m.start(), m.end())
+    m = r.number.search(region, timeout=TIMEOUT)
+    if m and (found or _at_cell_start(region, m.start())):
+        sym = canonical_symbol(m.group("sym"))
+        if regex.match(r"(?:19|20)\d\d/", sym):  # "12/2022/QĐ-UBND": symbol without the year
+            symbol = sym.split("/", 1)[1]
+        else:
+            symbol = sym
+        header.doc_symbol = symbol
+        if m.group("num"):
+            n = str(int(regex.sub(r"\s+", "", m.group("num"))))
+            header.doc_number = f"{n.zfill(2)}{m.group('sep')}{sym}"
+        header.number_span = Span(m.start(), m.end())
+        _blank(chars, m.start(), m.end())
+    blanked = "".join(chars)
+    d = r.date.search(blanked, timeout=TIMEOUT)
+    if d:
+        _set_date(header, d)
+        _blank(chars, d.start(), d.end())
+        blanked = "".join(chars)
+    header.issuer_lines = [c for c in cells(blanked) if c.is_upper]
+    return header
+
+
+def _at_cell_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3) : pos]
+    return pos == 0 or before.endswith(("\n", "\t", "   ")) or not before.strip()
+
+
+def _set_date(header: Header, m: regex.Match[str]) -> None:
+    y = int(m.group("y") or m.group("y2"))
+    mo = m.group("m") or m.group("m2")
+    day = m.group("d") or m.group("d2")
+    month = int(mo) if mo and 1 <= int(mo) <= 12 else None
+    dd = int(day) if day and month and 1 <= int(day) <= 31 else None
+    if month and dd:
+        header.issue_date, header.date_precision = f"{y:04d}-{month:02d}-{dd:02d}", "day"
+    elif month:
+        header.issue_date, header.date_precision = f"{y:04d}-{month:02d}", "month"
+    else:
+        header.issue_date, header.date_precision = f"{y:04d}", "year"
+    header.date_span = Span(m.start(), m.end())
+    if m.group("place"):
+        header.place = collapse(m.group("place"))
+
+
+def date_line(text: str, start: int, end: int) -> Header | None:
+    """A date line standing alone in text[start:end] (documents whose header lacks it but
+    whose signature block carries "Hà Nội, ngày ..."); only a whole cell counts."""
+    r = rules()
+    for cell in cells(text, start, end):
+        m = r.date.fullmatch(cell.text, timeout=TIMEOUT)
+        if m and m.group("place"):
+            h = Header(region_end=0)
+            _set_date(h, m)
+            if h.date_span:
+                h.date_span = Span(cell.start + h.date_span.start, cell.start + h.date_span.end)
+            return h
+    return None

@@ -1,0 +1,168 @@
+"""Trích yếu (title) after the type line, the period a plan covers, and the plan a
+Quyết định issues ("attached")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline.extract.meta_header import Header, find_type_line
+from pipeline.extract.meta_layout import collapse
+from pipeline.normalize import TIMEOUT
+from pipeline.tables import load_yaml
+
+
+@dataclass
+class Title:
+    text: str
+    start: int  # normalized offsets
+    end: int
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    stop: regex.Pattern[str]
+    authority: regex.Pattern[str]
+    periods: tuple[regex.Pattern[str], ...]
+    period_ignore: regex.Pattern[str]
+    cited_dates: regex.Pattern[str]
+    period_line: regex.Pattern[str]
+    attach: regex.Pattern[str]
+    max_lines: int
+    max_chars: int
+
+
+@cache
+def rules() -> _Rules:
+    cfg = load_yaml("metadata.yaml")
+    stops = "|".join(f"(?:{p})" for p in cfg["title_stops"])
+    titles = _alts([t.upper() for t in cfg["signer_titles"]])
+    councils = _alts([f.upper() for c in load_yaml("issuers.yaml")["councils"] for f in c["forms"]])
+    ignore = _alts(cfg["period_ignore"])
+    return _Rules(
+        stop=regex.compile(rf"(?:{stops})|\("),
+        # "GIÁM ĐỐC SỞ ...", "CHỦ TỊCH ỦY BAN NHÂN DÂN ...", "ỦY BAN NHÂN DÂN TỈNH ..."
+        authority=regex.compile(rf"(?:(?:PHÓ\s+)?(?:{titles})|{councils})(?!\p{{L}})[^\p{{Ll}}\n]*$"),
+        periods=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_patterns"]),
+        period_ignore=regex.compile(rf"(?i:{ignore})\s*(?:năm\s*)?(?:19|20)\d\d"),
+        # dates and numbers of cited instruments are not the period
+        cited_dates=regex.compile(
+            r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d|\d+/(?:19|20)\d\d/[\p{L}\-]+"
+            r"|(?i:ngày)\s*\d{1,2}\s*(?i:tháng)\s*\d{1,2}\s*(?i:năm)\s*(?:19|20)\d\d"
+        ),
+        period_line=regex.compile(rf"(?m)^[\s\-+•*\d.)]*(?:{_alts(cfg['period_lines'])})\s*:?[^\n]*"),
+        attach=regex.compile(
+            rf"(?i:{_alts(cfg['attach_cues'])})\s+(?P<doc>(?i:{_alts(cfg['doc_types'])})(?!\p{{L}})[^\n]*)"
+        ),
+        max_lines=cfg["title_max_lines"],
+        max_chars=cfg["title_max_chars"],
+    )
+
+
+def is_authority_line(line: str) -> bool:
+    return bool(rules().authority.match(line.strip(), timeout=TIMEOUT))
+
+
+def find_title(text: str, header: Header) -> Title | None:
+    """Lines after the type line up to a blank line or the start of the body."""
+    if header.type_cell is None:
+        return None
+    r = rules()
+    parts: list[tuple[int, int]] = []
+    if header.title_in_type_line:
+        parts.append(header.title_in_type_line)
+    pos = header.type_cell.end
+    pos = text.find("\n", pos)
+    blank_ok = not parts  # blank lines may separate the type line from the title
+    while pos >= 0 and len(parts) < r.max_lines:
+        line_start = pos + 1
+        nl = text.find("\n", line_start)
+        line_end = len(text) if nl < 0 else nl
+        line = text[line_start:line_end]
+        stripped = line.strip()
+        if not stripped:
+            if not blank_ok:
+                break
+            pos = nl
+            continue
+        blank_ok = False
+        if r.stop.match(stripped, timeout=TIMEOUT) or (parts and is_authority_line(stripped)):
+            break
+        lead = len(line) - len(line.lstrip())
+        parts.append((line_start + lead, line_start + len(line.rstrip())))
+        if sum(e - s for s, e in parts) > r.max_chars:
+            break
+        pos = nl
+    if not parts:
+        return None
+    start, end = parts[0][0], parts[-1][1]
+    title = collapse(" ".join(text[s:e] for s, e in parts)).strip(" .;:")
+    return Title(title, start, end) if title else None
+
+
+def _period_in(s: str) -> tuple[int | None, int | None] | None:
+    r = rules()
+    s = r.period_ignore.sub(" ", s, timeout=TIMEOUT)
+    s = r.cited_dates.sub(" ", s, timeout=TIMEOUT)
+    for pat in r.periods:
+        m = pat.search(s, timeout=TIMEOUT)
+        if m is None:
+            continue
+        a = int(m.group("a")) if "a" in pat.groupindex and m.group("a") else None
+        b = int(m.group("b")) if "b" in pat.groupindex and m.group("b") else None
+        if a and b is None:
+            b = a
+        if a and b and b < a:
+            continue
+        return a, b
+    return None
+
+
+def find_period(text: str, title: str | None, opening: str) -> tuple[int | None, int | None]:
+    """Years the plan covers: from its title, else a "Thời gian thực hiện" line, else the
+    opening."""
+    r = rules()
+    if title:
+        p = _period_in(title)
+        if p:
+            return p
+    m = r.period_line.search(text, timeout=TIMEOUT)
+    if m:
+        p = _period_in(m.group())
+        if p:
+            return p
+    p = _period_in(opening)
+    return p or (None, None)
+
+
+def find_attached(text: str, title: Title | None, body_end: int) -> str | None:
+    """For a Quyết định issuing a plan: the plan named after "ban hành" in the decision's
+    title, else in its articles ("Điều 1. Ban hành kèm theo Quyết định này Kế hoạch ...")
+    before `body_end`, else the title under the attached plan's own type line."""
+    r = rules()
+    sources = [title.text] if title else []
+    start = title.end if title else 0
+    sources.append(text[start:body_end])
+    for src in sources:
+        m = r.attach.search(src, timeout=TIMEOUT)
+        if m:
+            doc = regex.split(r"[.;:](?:\s|$)", collapse(m.group("doc")), maxsplit=1)[0]
+            doc = doc.strip(" .;:,")
+            if len(doc) > 10:
+                return doc[0].upper() + doc[1:]
+    rest = text[body_end:]
+    found = find_type_line(rest, len(rest))
+    if found and found[1] != "Quyết định":
+        cell, doc_type, _ = found
+        t = find_title(rest, Header(region_end=0, type_cell=cell, doc_type=doc_type))
+        if t and len(t.text) > 10:
+            return f"{doc_type} {t.text}"
+    return None

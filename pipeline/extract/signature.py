@@ -1,0 +1,190 @@
+"""Signature blocks: signing mode, signer's title and name.
+
+A block is a run of title lines ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+followed within a few lines by a personal name, possibly with "(Đã ký)" lines and the
+"Nơi nhận" column interleaved. The signer's title is the last title line; the signer's
+own mode is the last mode written above it (TM. then KT. -> KT.).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from pipeline.extract.meta_layout import Cell, cells, collapse
+from pipeline.normalize import TIMEOUT
+from pipeline.tables import load_yaml
+
+
+@dataclass
+class Signature:
+    title: str | None = None  # "Phó Chủ tịch"
+    head_title: str | None = None  # the title the block is headed by, without "Phó"
+    mode: str | None = None  # "KT."
+    name: str | None = None
+    mode_bodies: list[str] = field(default_factory=list)  # "ỦY BAN NHÂN DÂN" of "TM. ..."
+    title_bodies: list[str] = field(default_factory=list)  # "SỞ NỘI VỤ" of "GIÁM ĐỐC SỞ NỘI VỤ"
+    start: int = -1  # normalized offsets of the block (first title line .. name)
+    end: int = -1
+    name_start: int = -1
+    name_end: int = -1
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(
+        regex.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    hit: regex.Pattern[str]  # where a block may start (fast scan of the whole text)
+    line: regex.Pattern[str]  # one title/mode cell
+    skip: regex.Pattern[str]
+    name: regex.Pattern[str]
+    titles: dict[str, str]  # casefold -> canonical
+    modes: dict[str, str]
+    deputy: str
+    deputy_modes: frozenset[str]
+    window: int
+    not_name: regex.Pattern[str]
+
+
+@cache
+def rules() -> _Rules:
+    cfg = load_yaml("metadata.yaml")
+    bcfg = load_yaml("issuers.yaml")
+    titles = {t.casefold(): t for t in cfg["signer_titles"]}
+    deputy = cfg["deputy_prefix"]
+    modes = {m.rstrip(".").upper(): m if m.endswith(".") else m + "." for m in cfg["signing_modes"]}
+    mode_alt = "|".join(
+        regex.escape(m) + (r"\." if m == "Q" else r"\.?") for m in sorted(modes, key=len, reverse=True)
+    )
+    title_up = _alts([t.upper() for t in titles])
+    title_any = _alts(list(titles))
+    dep_up, dep_any = regex.escape(deputy.upper()), regex.escape(deputy)
+    mode = rf"(?P<mode>(?:{mode_alt}))(?=[ \t]|\p{{Lu}})[ \t]*"
+    line = regex.compile(
+        rf"(?:{mode})?(?:(?P<dep>{dep_up}[ \t]+)?(?P<title>{title_up})(?!\p{{L}})(?P<more>(?:[ \t,]+[^\s\p{{Ll}}]+)*)"
+        rf"|(?P<dep2>(?i:{dep_any})[ \t]+)?(?P<title2>(?i:{title_any})))$"
+        rf"|{mode}(?P<body>\p{{Lu}}[^\n]*)$"
+    )
+    hit = regex.compile(
+        rf"(?m)(?:^|\t|   )[ \t]*(?:(?:{mode_alt})(?=[ \t]|\p{{Lu}})|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}})"
+        rf"|(?i:(?:{dep_any}[ \t]+)?(?:{title_any}))[ \t]*$)"
+    )
+    skip = regex.compile("|".join(f"(?:{p})" for p in cfg["signature_skip"]))
+    prefixes = _alts(cfg["name_prefixes"])
+    name = regex.compile(
+        rf"(?:(?:{prefixes})[ \t]+)?(?P<n>\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}}"
+        rf"|\p{{Lu}}+(?:[ \t]+\p{{Lu}}+){{1,5}})[ \t.]*"
+    )
+    heads = _alts(bcfg["body_heads"] + [t.upper() for t in titles] + list(titles))
+    not_name = regex.compile(rf"(?i:{heads})(?!\p{{L}})|(?i:nơi nhận|kính gửi)")
+    return _Rules(
+        hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,
+        deputy_modes=frozenset(cfg["deputy_modes"]), window=cfg["name_window_lines"],
+        not_name=not_name,
+    )
+
+
+def _mode(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    return rules().modes.get(raw.rstrip(".").upper())
+
+
+def _title(raw: str) -> str:
+    return rules().titles[collapse(raw).casefold()]
+
+
+def _is_recipient(cell: Cell) -> bool:
+    t = cell.text
+    return t[:1] in "-+•*–" or t.endswith((";", ",")) or t.casefold().startswith(("nơi nhận", "lưu"))
+
+
+def _name(cell: Cell) -> str | None:
+    r = rules()
+    m = r.name.fullmatch(cell.text, timeout=TIMEOUT)
+    if not m or len(m.group("n")) > 40 or r.not_name.match(m.group("n"), timeout=TIMEOUT):
+        return None
+    n = collapse(m.group("n"))
+    if n.isupper():
+        n = " ".join(w.capitalize() for w in n.split())
+    return n
+
+
+def _block(text: str, start: int) -> tuple[Signature, int] | None:
+    """The block whose first line starts at `start`; returns it and where it ends."""
+    r = rules()
+    line_start = text.rfind("\n", 0, start) + 1
+    sig = Signature()
+    last_line = -1
+    has_title = False
+    for cell in cells(text, line_start, min(len(text), line_start + 1500)):
+        if cell.end <= start:
+            continue
+        m = r.line.match(cell.text, timeout=TIMEOUT)
+        if m and (m.group("body") is None or m.group("mode")):
+            if last_line >= 0 and cell.line - last_line > 3:
+                break
+            if sig.start < 0:
+                sig.start = cell.start
+            mode = _mode(m.group("mode"))
+            if mode:
+                sig.mode = mode
+            if m.group("body"):
+                sig.mode_bodies.append(collapse(m.group("body")))
+            else:
+                title = _title(m.group("title") or m.group("title2"))
+                deputy = bool(m.group("dep") or m.group("dep2"))
+                if sig.head_title is None or not deputy:
+                    sig.head_title = title
+                sig.title = f"{r.deputy} {title}" if deputy else title
+                has_title = True
+                if m.group("more") and m.group("more").strip():
+                    sig.title_bodies.append(collapse(m.group("more")))
+            sig.end = cell.end
+            last_line = cell.line
+            continue
+        if last_line < 0:
+            return None
+        if cell.line - last_line > r.window:
+            break
+        if r.skip.fullmatch(cell.text, timeout=TIMEOUT) or _is_recipient(cell):
+            continue
+        name = _name(cell)
+        if name and has_title:
+            sig.name, sig.name_start, sig.name_end = name, cell.start, cell.end
+            sig.end = cell.end
+        break
+    if not has_title:
+        return None
+    if sig.mode in r.deputy_modes and sig.title == sig.head_title and sig.title:
+        # "KT. GIÁM ĐỐC" with no second line: a deputy signs
+        sig.title = f"{r.deputy} {sig.title}"
+    return sig, sig.end
+
+
+def find(text: str, after: int = 0) -> Signature | None:
+    """The document's signature: the first block after `after` that ends with a name, else
+    the last block without one."""
+    r = rules()
+    pos = after
+    fallback: Signature | None = None
+    while True:
+        m = r.hit.search(text, pos, timeout=TIMEOUT)
+        if m is None:
+            return fallback
+        begin = m.start() + len(m.group()) - len(m.group().lstrip("\t \n"))
+        found = _block(text, begin)
+        if found is None:
+            pos = m.end()
+            continue
+        sig, end = found
+        if sig.name:
+            return sig
+        fallback = sig
+        pos = max(end, m.end())
