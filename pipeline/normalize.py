@@ -29,14 +29,11 @@ class _Step:
     edits: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def back(self, pos: int, is_end: bool) -> int:
-        if is_end:
-            # an end offset is not moved by an edit that starts exactly at it
-            i = bisect_left(self.new_starts, pos) - 1
-        else:
-            i = bisect_right(self.new_starts, pos) - 1
+        # an end offset is not moved by an edit that starts exactly at it
+        i = (bisect_left if is_end else bisect_right)(self.new_starts, pos) - 1
         if i < 0:
             return pos
-        ns, ne, os_, oe = self.edits[i]
+        _ns, ne, os_, oe = self.edits[i]
         if is_end and pos <= ne:
             return oe
         if not is_end and pos < ne:
