@@ -33,6 +33,7 @@ class Codes:
     issuers: dict[str, IssuerCode]  # canonical issuer code -> issuer
     canon: dict[str, str]  # fold(code) -> canonical spelling, for every known code
     ministries: tuple[str, ...]  # "Bộ Nội vụ", ...
+    generic_type_words: frozenset[str]  # casefolded: "văn bản" says nothing of the type
 
     def canonical(self, segment: str) -> str:
         """Canonical spelling of one symbol segment ("TTG" -> "TTg", "ND" -> "NĐ")."""
@@ -75,4 +76,5 @@ def codes() -> Codes:
     ministries = tuple(
         ic.template for ic in issuers.values() if ic.template.startswith("Bộ ")
     )
-    return Codes(type_words, state_types, party_types, issuers, canon, ministries)
+    generic = frozenset(w.casefold() for w in load_yaml("instruments.yaml")["generic_type_words"])
+    return Codes(type_words, state_types, party_types, issuers, canon, ministries, generic)

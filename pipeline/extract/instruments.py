@@ -24,6 +24,7 @@ from pipeline.extract.issuers import IssuerMatch, issuer_at
 from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml
 
+OPENING_CHARS = 3000
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 SEG = r"\p{L}[\p{L}\d]{0,11}"
 
@@ -168,8 +169,10 @@ def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
 
 
 def _opening_end(ctx: DocContext, g: _Grammar) -> int:
+    """Where the opening (title, legal basis) ends: the first section heading; a text with
+    no heading at all is given its first OPENING_CHARS characters."""
     m = g.body_start.search(ctx.text, timeout=TIMEOUT)
-    return m.start() if m else 0
+    return m.start() if m else min(len(ctx.text), OPENING_CHARS)
 
 
 def find_mentions(ctx: DocContext) -> list[Mention]:
@@ -288,11 +291,24 @@ def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
                     item.type_word = prev.type_word
                     item.list_member = True
             for item in group[:-1]:
-                if item.issuer is None:
+                if item.issuer is None and _compatible(item, last.issuer):
                     item.issuer = last.issuer
                 if item.date is None and (last.list_member or item.list_member):
                     item.date = last.date
         i = j + 1
+
+
+def _compatible(item: Mention, issuer: IssuerMatch | None) -> bool:
+    """May a list's trailing issuer phrase apply to `item`? Not when the item's own code
+    names another body ("Chỉ thị 23/CT-TTg, văn bản 567/BNV-CCHC của Bộ Nội vụ")."""
+    if issuer is None or item.issuer_code is None:
+        return issuer is not None
+    known = codes().issuers.get(item.issuer_code)
+    if known is None or not known.template:
+        return True  # TW, HU...: the code alone does not say which body
+    if known.level == "national":
+        return issuer.level == "national" and issuer.issuer == known.template
+    return issuer.level != "national"
 
 
 def run(ctx: DocContext) -> None:

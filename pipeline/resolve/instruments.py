@@ -18,7 +18,7 @@ def instrument_key(instrument_id: str, year: int | None, scope: str | None) -> s
 
 def _type_of(m: Mention) -> str | None:
     c = codes()
-    if m.type_word:
+    if m.type_word and m.type_word.casefold() not in c.generic_type_words:
         return c.type_words.get(m.type_word.casefold(), m.type_word)
     if m.party:
         return c.party_types.get(m.type_code or "")
@@ -36,6 +36,7 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
         groups[m.instrument_id].append(m)
     resolved: dict[str, dict[str, Any]] = {}
     for iid, ms in groups.items():
+        # the first type word written wins; else what the code implies
         typ = next((t for t in (_type_of(m) for m in ms if m.type_word) if t), None)
         typ = typ or next((t for t in map(_type_of, ms) if t), None)
         date = next((m.date for m in ms if m.date), None)
