@@ -25,6 +25,7 @@ from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml
 
 OPENING_CHARS = 3000
+PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 SEG = r"\p{L}[\p{L}\d]{0,11}"
 
@@ -50,6 +51,7 @@ class Mention:
 @dataclass(frozen=True)
 class _Grammar:
     symbol: regex.Pattern[str]
+    prefix: regex.Pattern[str]
     date: regex.Pattern[str]
     type_before: regex.Pattern[str]
     own_number: regex.Pattern[str]
@@ -69,8 +71,11 @@ def grammar() -> _Grammar:
     c = codes()
     type_words = _alts(list(c.type_words))
     number_words = _alts(cfg["number_words"])
-    # type word, "số", an optional stray dash ("số -1/2018/TT-VPCP"), then the symbol
-    prefix = rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})\b\s*:?\s*)?(?:-\s*)?"
+    # type word, "số", an optional stray dash ("số -1/2018/TT-VPCP"), ending where the symbol
+    # starts: searched backwards from each symbol, in a short window
+    prefix = regex.compile(
+        rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
+    )
     state = (
         rf"(?P<num>\d{{1,6}})\s?/\s?(?:(?P<year>\d{{4}})\s?/\s?)?"
         rf"(?P<seg>\p{{Lu}}[\p{{L}}\d]{{0,11}})(?:\s?-\s?(?P<seg>{SEG}))*"
@@ -79,9 +84,9 @@ def grammar() -> _Grammar:
         rf"(?P<pnum>\d{{1,6}})\s?-\s?(?P<ptype>\p{{L}}{{1,5}})\s?/\s?"
         rf"(?P<pseg>\p{{Lu}}[\p{{L}}\d]{{0,11}})(?:\s?-\s?(?P<pseg>{SEG}))*"
     )
-    # without a type word the number must stand alone (not "2021-2025/...", not "a/12/...")
+    # the number stands alone: not "2021-2025/...", not "a/12/...", not "1.000/..."
     symbol = regex.compile(
-        rf"(?:{prefix}|(?<![\d/.,:\p{{L}}-]))(?:{party}|{state})(?![\p{{L}}\d])"
+        rf"(?<![\d/.,:\p{{L}}]-?)(?:{party}|{state})(?![\p{{L}}\d])"
     )
     date = regex.compile(
         r"\s*,?\s*(?:\(\s*)?(?:(?:được\s+)?ban hành\s+)?(?:ngày|ngay)\s*"
@@ -94,6 +99,7 @@ def grammar() -> _Grammar:
     body = "|".join(f"(?:{p})" for p in cfg["body_start"])
     return _Grammar(
         symbol=symbol,
+        prefix=prefix,
         date=date,
         type_before=type_before,
         own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
@@ -162,7 +168,7 @@ def _date(m: regex.Match[str]) -> str | None:
 
 def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
     """The document's own "Số: 26/KH-UBND" line near the top."""
-    if m.start() > 3000 or m.group("tw"):
+    if m.start() > 3000:
         return False
     line_start = ctx.text.rfind("\n", 0, m.start()) + 1
     return bool(g.own_number.search(ctx.text[max(0, line_start - 1) : m.start()]))
@@ -181,7 +187,11 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     own_ids: set[str] = set()
     mentions: list[Mention] = []
     for m in g.symbol.finditer(text, timeout=TIMEOUT):
-        tw = m.group("tw")
+        pm = g.prefix.search(text, max(0, m.start() - PREFIX_WINDOW), m.start(), timeout=TIMEOUT)
+        tw = pm.group("tw") if pm else None
+        start = pm.start() if pm else m.start()
+        if not pm and m.start() > 0 and text[m.start() - 1] == "-":
+            continue  # "-1/2018/..." is only a number with a type word before it
         if g.url_context.search(text, max(0, m.start() - 200), m.start()):
             continue
         if m.group("pnum"):
@@ -192,7 +202,7 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             if not psegs:
                 continue
             iid = f"{_number(m.group('pnum'))}-{ptype}/{'-'.join(psegs)}"
-            mention = Mention(m.start(), m.end(), m.start("pnum"), m.end(), iid, None,
+            mention = Mention(start, m.end(), m.start("pnum"), m.end(), iid, None,
                               tw, ptype, psegs[0], True)
         else:
             segs = m.captures("seg")
@@ -213,13 +223,13 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             if type_code and party_issuer and not year and first in c.party_types:
                 # party documents are written n-TYPE/ISSUER; "27/NQ-TW" means 27-NQ/TW
                 iid = f"{num}-{first}/{'-'.join(canon[1:])}"
-                mention = Mention(m.start(), end, m.start("num"), end, iid, None, tw, first,
+                mention = Mention(start, end, m.start("num"), end, iid, None, tw, first,
                                   issuer_code, True)
             else:
                 iid = f"{num}/{year}/{'-'.join(canon)}" if year else f"{num}/{'-'.join(canon)}"
-                mention = Mention(m.start(), end, m.start("num"), end, iid, year, tw,
+                mention = Mention(start, end, m.start("num"), end, iid, year, tw,
                                   type_code, issuer_code, False)
-        if _own_number(ctx, g, m):
+        if tw is None and _own_number(ctx, g, m):
             own_ids.add(mention.instrument_id)
             continue
         if tw is None:

@@ -117,6 +117,8 @@ def issuer_at(text: str, pos: int, loc: Locality | None) -> IssuerMatch | None:
     loc = loc or _EMPTY
     lm = lead.match(text, pos, timeout=TIMEOUT)
     at = lm.end() if lm else pos
+    if at >= len(text) or not text[at].isupper():
+        return None  # every issuer phrase starts with a capital: "về việc ..." is not one
     for entry in entries:
         m = entry.pattern.match(text, at, timeout=TIMEOUT)
         if not m:
