@@ -120,8 +120,8 @@ def _rules() -> _Rules:
         nfc_cluster=regex.compile(r"\P{M}\p{M}+"),
         tone=tone,
         md_delete=regex.compile(
-            r"\*\*|__|(?<=^|\n)[ \t]*#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])"
-            r"|(?<![\p{L}\d*])\*(?=\S)|(?<=\S)\*(?![\p{L}\d*])"
+            r"__|(?<=^|\n)[ \t]*#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])"
+            r"|(?<![\p{L}\d*])\*+(?=\S)|(?<=\S)\*+(?![\p{L}\d*])|\*\*"
         ),
         md_table_rule=regex.compile(r"(?m)^[ \t|:\-]*-{3,}[ \t|:\-]*$"),
         hyphen_join=regex.compile(r"(?<=\d/(?:\d{4}/)?\p{L}{1,8})-\K[ \t]*\n\s*(?=\p{Lu})"),
