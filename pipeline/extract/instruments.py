@@ -52,6 +52,8 @@ class Mention:
 class _Grammar:
     symbol: regex.Pattern[str]
     prefix: regex.Pattern[str]
+    fuzzy_prefix: regex.Pattern[str]
+    fuzzy_types: tuple[str, ...]
     date: regex.Pattern[str]
     type_before: regex.Pattern[str]
     own_number: regex.Pattern[str]
@@ -97,9 +99,23 @@ def grammar() -> _Grammar:
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))(?P<name>[^.;:\n]{{0,160}}?)\s+(?:{number_words})\s*$"
     )
     body = "|".join(f"(?:{p})" for p in cfg["body_start"])
+    # OCR-tolerant type words: each written type word (6+ letters) with up to
+    # `fuzzy_errors` edits, only where "số" and a validated symbol follow
+    fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6}, key=len, reverse=True))
+    budget = cfg["fuzzy_errors"]
+    fuzzy_alts = "|".join(
+        f"(?P<f{i}>(?:{regex.escape(t)}){{e<={budget['long'] if len(t) >= 10 else budget['short']}}})"
+        for i, t in enumerate(fuzzy_types)
+    )
+    fuzzy_prefix = regex.compile(
+        rf"(?<!\p{{L}})(?:{fuzzy_alts})\s+(?:{_alts(cfg['fuzzy_number_words'])})\s*:?\s*\Z",
+        regex.BESTMATCH,
+    )
     return _Grammar(
         symbol=symbol,
         prefix=prefix,
+        fuzzy_prefix=fuzzy_prefix,
+        fuzzy_types=fuzzy_types,
         date=date,
         type_before=type_before,
         own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
@@ -187,8 +203,13 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     own_ids: set[str] = set()
     mentions: list[Mention] = []
     for m in g.symbol.finditer(text, timeout=TIMEOUT):
-        pm = g.prefix.search(text, max(0, m.start() - PREFIX_WINDOW), m.start(), timeout=TIMEOUT)
+        window = max(0, m.start() - PREFIX_WINDOW)
+        pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
         tw = pm.group("tw") if pm else None
+        if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
+            pm = g.fuzzy_prefix.search(text, window, m.start(), timeout=TIMEOUT)
+            if pm is not None:
+                tw = g.fuzzy_types[int(pm.lastgroup[1:])]
         start = pm.start() if pm else m.start()
         if not pm and m.start() > 0 and text[m.start() - 1] == "-":
             continue  # "-1/2018/..." is only a number with a type word before it
