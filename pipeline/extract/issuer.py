@@ -128,7 +128,10 @@ def tables() -> _Tables:
     word = r"\p{Lu}[\p{L}]*"
     place = rf"(?:(?i:{prov_ci})|{word}(?:[ \t]+{word}){{0,3}})"
     unit = rf"(?i:(?<!\p{{L}})(?:{unit_alt}))(?<=\.)|(?i:(?<!\p{{L}})(?:{unit_alt})(?!\p{{L}}))"
-    loc = rf"(?:[ \t]+(?P<unit>{unit})(?:[ \t]+(?P<place>{place}))?|[ \t]+(?P<pplace>(?i:{prov_ci})))"
+    loc = (
+        rf"(?:[ \t]+(?P<unit>{unit})(?:[ \t]+(?P<place>{place}))?"
+        rf"|[ \t]+(?P<pplace>(?i:{prov_ci})))"
+    )
     council = _alts(list(councils))
     sep = r"[ \t]+"
     dept_names = [n for n, a in agencies.items() if a.kind == "department"]
@@ -383,10 +386,8 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
     # departments and other bodies
     name = body.name
     if name and province and province.name.casefold() not in name.casefold():
-        if body.locality_form == "short":
-            name = f"{name} {province.name}"
-        else:
-            name = f"{name} {province.unit} {province.name}"
+        short = body.locality_form == "short"
+        name = f"{name} {province.name}" if short else f"{name} {province.unit} {province.name}"
     if parent is None and province:
         parent = f"Ủy ban nhân dân {province.unit} {province.name}"
     lvl = "department" if body.kind in {"department", "other"} else level

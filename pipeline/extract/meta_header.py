@@ -73,7 +73,8 @@ def rules() -> _Rules:
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
     sep = r"(?:[ \t]+|[ \t]*-[ \t]*)"
     place = (
-        rf"(?P<place>(?:(?:{prefixes})[ \t]*)?(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
+        rf"(?P<place>(?:(?:{prefixes})[ \t]*)?"
+        rf"(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
     )
     fill = r"[ \t._…]*"
     date = regex.compile(
@@ -163,11 +164,9 @@ def parse(text: str) -> Header:
     m = r.number.search(region, timeout=TIMEOUT)
     if m and (found or _at_cell_start(region, m.start())):
         sym = canonical_symbol(m.group("sym"))
-        if regex.match(r"(?:19|20)\d\d/", sym):  # "12/2022/QĐ-UBND": symbol without the year
-            symbol = sym.split("/", 1)[1]
-        else:
-            symbol = sym
-        header.doc_symbol = symbol
+        # "12/2022/QĐ-UBND": the symbol is written without the year
+        with_year = regex.match(r"(?:19|20)\d\d/", sym)
+        header.doc_symbol = sym.split("/", 1)[1] if with_year else sym
         if m.group("num"):
             n = str(int(regex.sub(r"\s+", "", m.group("num"))))
             header.doc_number = f"{n.zfill(2)}{m.group('sep')}{sym}"

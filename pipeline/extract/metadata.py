@@ -77,7 +77,8 @@ def rules() -> _Rules:
         weights=dict(cfg["issuer_sources"]),
         inferred_cap=cfg["inferred_cap"],
         opening_after=regex.compile(
-            rf"[ \t]+(?:(?i:{fillers})[ \t]+)?(?i:{verbs})(?:[ \t]+\p{{Ll}}+){{0,2}}?[ \t]+(?i:{types})"
+            rf"[ \t]+(?:(?i:{fillers})[ \t]+)?(?i:{verbs})"
+            rf"(?:[ \t]+\p{{Ll}}+){{0,2}}?[ \t]+(?i:{types})"
         ),
         clause_start=regex.compile(r"(?:^|[\n,;:.][ \t]*|\t)$"),
         title_object=regex.compile(rf"(?i:(?<!\p{{L}})(?:{_alts(cfg['title_object_words'])}))\s+(?:các\s+)?$"),
@@ -251,7 +252,8 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         b, s, e = head[-1]
         cands.append(Candidate(b, "header", w["header"], s, e))
     if authority:
-        cands.append(Candidate(authority[0], "authority", w["authority"], authority[1], authority[2]))
+        b, s, e = authority
+        cands.append(Candidate(b, "authority", w["authority"], s, e))
     for b, s, e in _opening(text, body_start, opening_end):
         cands.append(Candidate(b, "opening", w["opening"], s, e))
     if title:
@@ -265,7 +267,9 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         for phrase in sig.mode_bodies + sig.title_bodies:
             b = bodies.parse_phrase(phrase, text)
             if b is not None and b.kind != "other":
-                cands.append(Candidate(b, "signature_body", w["signature_body"], sig.start, sig.end))
+                cands.append(
+                    Candidate(b, "signature_body", w["signature_body"], sig.start, sig.end)
+                )
     chosen = choose(cands, sig)
     if chosen.body is not None and parent_body is not None and not any(
         c.source == "header" for c in cands if c.body.compatible(chosen.body)
@@ -301,6 +305,7 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         "issuer_source": "+".join(chosen.sources) or None,
         "province": res.province,
         "province_current": prov.current if prov else None,
+        "scope": _scope(res),
         "place": header.place,
         "issue_date": header.issue_date,
         "date_precision": header.date_precision,
@@ -323,6 +328,15 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         "_locality": Locality(res.province, res.district_unit, res.district)
         if res.province else None,
     }
+
+
+def _scope(res: Resolved) -> str | None:
+    """The issuer's scope as citations.scope writes it: "Trà Vinh", "Trà Vinh / Duyên Hải"."""
+    if res.level == "national" or not res.province:
+        return None
+    if res.level in {"district", "commune"} and res.district:
+        return f"{res.province} / {res.district}"
+    return res.province
 
 
 def _place_name(place: str | None) -> str | None:

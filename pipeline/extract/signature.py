@@ -60,19 +60,22 @@ def rules() -> _Rules:
     deputy = cfg["deputy_prefix"]
     modes = {m.rstrip(".").upper(): m if m.endswith(".") else m + "." for m in cfg["signing_modes"]}
     mode_alt = "|".join(
-        regex.escape(m) + (r"\." if m == "Q" else r"\.?") for m in sorted(modes, key=len, reverse=True)
+        regex.escape(m) + (r"\." if m == "Q" else r"\.?")
+        for m in sorted(modes, key=len, reverse=True)
     )
     title_up = _alts([t.upper() for t in titles])
     title_any = _alts(list(titles))
     dep_up, dep_any = regex.escape(deputy.upper()), regex.escape(deputy)
     mode = rf"(?P<mode>(?:{mode_alt}))(?=[ \t]|\p{{Lu}})[ \t]*"
     line = regex.compile(
-        rf"(?:{mode})?(?:(?P<dep>{dep_up}[ \t]+)?(?P<title>{title_up})(?!\p{{L}})(?P<more>(?:[ \t,]+[^\s\p{{Ll}}]+)*)"
+        rf"(?:{mode})?(?:(?P<dep>{dep_up}[ \t]+)?(?P<title>{title_up})(?!\p{{L}})"
+        rf"(?P<more>(?:[ \t,]+[^\s\p{{Ll}}]+)*)"
         rf"|(?P<dep2>(?i:{dep_any})[ \t]+)?(?P<title2>(?i:{title_any})))$"
         rf"|{mode}(?P<body>\p{{Lu}}[^\n]*)$"
     )
     hit = regex.compile(
-        rf"(?m)(?:^|\t|   )[ \t]*(?:(?:{mode_alt})(?=[ \t]|\p{{Lu}})|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}})"
+        rf"(?m)(?:^|\t|   )[ \t]*(?:(?:{mode_alt})(?=[ \t]|\p{{Lu}})"
+        rf"|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}})"
         rf"|(?i:(?:{dep_any}[ \t]+)?(?:{title_any}))[ \t]*$)"
     )
     skip = regex.compile("|".join(f"(?:{p})" for p in cfg["signature_skip"]))
@@ -102,7 +105,11 @@ def _title(raw: str) -> str:
 
 def _is_recipient(cell: Cell) -> bool:
     t = cell.text
-    return t[:1] in "-+•*–" or t.endswith((";", ",")) or t.casefold().startswith(("nơi nhận", "lưu"))
+    return (
+        t[:1] in "-+•*–"
+        or t.endswith((";", ","))
+        or t.casefold().startswith(("nơi nhận", "lưu"))
+    )
 
 
 def _name(cell: Cell) -> str | None:

@@ -1,0 +1,142 @@
+"""Recipients: one row per line of the "Nơi nhận" list, with its purpose ("để b/c").
+
+The list sits left of (or above, or below) the signature; text exports interleave the two
+columns, so the list is read cell by cell and the signature's cells are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline.context import DocContext
+from pipeline.extract import signature
+from pipeline.extract.meta_layout import Cell, cells, collapse
+from pipeline.normalize import TIMEOUT
+from pipeline.tables import load_yaml
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(
+        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class _Rules:
+    label: regex.Pattern[str]
+    label_at_cell: regex.Pattern[str]
+    purpose: regex.Pattern[str]
+    archive: regex.Pattern[str]
+    bullet: regex.Pattern[str]
+    max_lines: int
+
+
+@cache
+def rules() -> _Rules:
+    cfg = load_yaml("recipients.yaml")
+    return _Rules(
+        label=regex.compile(rf"(?i:{_alts(cfg['labels'])})\s*:?\s*"),
+        label_at_cell=regex.compile(rf"(?m)(?:^|\t|   )[ \t]*(?=(?i:{_alts(cfg['labels'])}))"),
+        purpose=regex.compile(
+            rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{_alts(cfg['purposes'])})))[ \t]*\)"
+            rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{_alts(cfg['purposes'])}))))[ \t]*[;.,]*$"
+        ),
+        archive=regex.compile(rf"(?i:{_alts(cfg['archive'])})(?!\p{{L}})"),
+        bullet=regex.compile(r"[-+•*–][ \t]*"),
+        max_lines=cfg["max_lines"],
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    recipient: str
+    purpose: str | None
+    kind: str  # recipient | archive
+    raw: str
+    start: int  # normalized offsets of the line
+    end: int
+
+
+def _is_signature(cell: Cell) -> bool:
+    sig = signature.rules()
+    return bool(sig.line.match(cell.text, timeout=TIMEOUT)) or bool(
+        sig.skip.fullmatch(cell.text, timeout=TIMEOUT)
+    )
+
+
+def parse_line(cell: Cell) -> Recipient | None:
+    r = rules()
+    raw = cell.text
+    b = r.bullet.match(raw)
+    body = raw[b.end():] if b else raw
+    purpose = None
+    m = r.purpose.search(body, timeout=TIMEOUT)
+    if m:
+        purpose = collapse(m.group("p") or m.group("q"))
+        body = body[: m.start()]
+    body = collapse(body).rstrip(" ;.,")
+    if not body:
+        return None
+    kind = "archive" if r.archive.match(body, timeout=TIMEOUT) else "recipient"
+    return Recipient(body, purpose, kind, raw, cell.start, cell.end)
+
+
+def find(text: str) -> list[Recipient]:
+    """The first "Nơi nhận" list of the text."""
+    r = rules()
+    for m in r.label_at_cell.finditer(text, timeout=TIMEOUT):
+        label_start = m.end()
+        line_start = text.rfind("\n", 0, label_start) + 1
+        out: list[Recipient] = []
+        first_line = -1
+        for cell in cells(text, line_start, min(len(text), label_start + 3000)):
+            if cell.end <= label_start:
+                continue
+            if first_line < 0:
+                first_line = cell.line
+                lm = r.label.match(cell.text, timeout=TIMEOUT)
+                rest = cell.text[lm.end():] if lm else ""
+                if rest.strip():
+                    rec = parse_line(Cell(cell.end - len(rest), cell.end, rest, cell.line))
+                    if rec:
+                        out.append(rec)
+                continue
+            if cell.line - first_line > r.max_lines:
+                break
+            if _is_signature(cell) or signature._name(cell):
+                continue
+            t = cell.text
+            if not (r.bullet.match(t) or t.endswith((";", ".", ",")) or r.archive.match(t)):
+                break
+            if len(t) > 200:
+                break
+            rec = parse_line(cell)
+            if rec:
+                out.append(rec)
+                if rec.kind == "archive":
+                    break
+        if out:
+            return out
+    return []
+
+
+def run(ctx: DocContext) -> None:
+    recs = find(ctx.text)
+    for rec in recs:
+        ev = ctx.evidence(rec.start, rec.end)
+        ctx.add(
+            "recipients",
+            {
+                "recipient": rec.recipient,
+                "purpose": rec.purpose,
+                "kind": rec.kind,
+                "raw": collapse(ev.text),
+                "start": ev.start,
+                "end": ev.end,
+                "page": ev.page,
+            },
+        )
+    ctx.document["n_recipients"] = len(recs)
