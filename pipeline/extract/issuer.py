@@ -37,7 +37,7 @@ class Body:
     name: str | None  # canonical name without locality; None when only the kind is known
     unit: str | None = None  # canonical unit word of the locality named with it
     place: str | None = None  # canonical place name named with it
-    chair: bool = False  # "Chủ tịch Ủy ban nhân dân ..." (the office, not the collective)
+    chair: bool = False  # named as its head's office: "CHỦ TỊCH ỦY BAN NHÂN DÂN ..."
     locality_form: str = "full"
     start: int = -1
     end: int = -1
@@ -370,11 +370,9 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
         parent = None
 
     if body.kind in {"ubnd", "hdnd", "mttq"}:
+        # a decision of the Chủ tịch is filed under the body, as a Giám đốc's under the Sở
         issuer = _council_name(body.name or "", unit, place)
-        if body.chair:
-            issuer = f"Chủ tịch {issuer}"
-            parent = parent or _council_name(body.name or "", unit, place)
-        elif level in {"district", "commune"} and province and parent is None:
+        if level in {"district", "commune"} and province and parent is None:
             parent = _council_name(body.name or "", province.unit, province.name)
         return Resolved(issuer, level, pname, district_unit, district, parent)
     if body.kind == "party":

@@ -58,7 +58,8 @@ def rules() -> _Rules:
     bcfg = load_yaml("issuers.yaml")
     titles = {t.casefold(): t for t in cfg["signer_titles"]}
     deputy = cfg["deputy_prefix"]
-    modes = {m.rstrip(".").upper(): m if m.endswith(".") else m + "." for m in cfg["signing_modes"]}
+    modes = {m.rstrip(".").upper(): m for m in cfg["signing_modes"]}
+    modes.update({a.upper(): m for a, m in cfg["mode_aliases"].items()})
     mode_alt = "|".join(
         regex.escape(m) + (r"\." if m == "Q" else r"\.?")
         for m in sorted(modes, key=len, reverse=True)
