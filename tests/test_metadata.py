@@ -327,3 +327,39 @@ def test_locality_follows_the_issuer() -> None:
     assert ctx.document["province_context"] == "Phú Thọ"
     cited = {r["instrument_id"]: r for r in ctx.tables["citations"]}
     assert cited["30/KH-UBND"]["scope"] == "Phú Thọ"
+
+
+def test_party_organ_under_provincial_party_branch() -> None:
+    text = (
+        "ĐẢNG BỘ TỈNH QUẢNG NAM\nBAN TUYÊN GIÁO\n*\nSố 12-KH/BTGTU\n"
+        "Quảng Nam, ngày 3 tháng 5 năm 2023\n\nKẾ HOẠCH\nTuyên truyền kỷ niệm năm 2023\n" + BODY
+        + "\nK/T TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\n\nHà Văn N\n"
+    )
+    d = meta(text)
+    assert d["issuer"] == "Ban Tuyên giáo Tỉnh ủy Quảng Nam"
+    assert d["issuer_parent"] == "Tỉnh ủy Quảng Nam"
+    assert (d["signing_mode"], d["signer_title"]) == ("KT.", "Phó Trưởng ban")
+
+
+def test_district_office_under_district_ubnd() -> None:
+    text = (
+        "UBND HUYỆN ĐÔNG ANH\nPHÒNG TÀI CHÍNH - KẾ HOẠCH\nSố: 3/KH-TCKH\n"
+        "Đông Anh, ngày 3 tháng 5 năm 2023\n\nKẾ HOẠCH\nKiểm tra tài chính năm 2023 trên địa bàn "
+        "thành phố Hà Nội\n" + BODY + "\nTRƯỞNG PHÒNG\n\nHà Văn N\n"
+    )
+    d = meta(text)
+    assert d["issuer"] == "Phòng Tài chính - Kế hoạch huyện Đông Anh"
+    assert (d["issuer_level"], d["province"]) == ("district", "Hà Nội")
+    assert d["issuer_parent"] == "Ủy ban nhân dân huyện Đông Anh"
+
+
+def test_ministry_plan_is_national() -> None:
+    text = (
+        "BỘ NỘI VỤ\nSố: 300/KH-BNV\nHà Nội, ngày 3 tháng 5 năm 2023\n\nKẾ HOẠCH\n"
+        "Tuyên truyền cải cách hành chính nhà nước năm 2023\n" + BODY
+        + "\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n\nVũ Đăng M\n"
+    )
+    d = meta(text)
+    assert (d["issuer"], d["issuer_level"], d["province"]) == ("Bộ Nội vụ", "national", None)
+    assert (d["signing_mode"], d["signer_title"]) == ("KT.", "Thứ trưởng")
+    assert d["scope"] is None

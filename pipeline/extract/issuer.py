@@ -80,6 +80,8 @@ class _Tables:
     party: dict[str, str]  # committee casefold -> unit
     party_names: dict[str, str]  # casefold -> canonical
     organs: dict[str, str]
+    committee_of_unit: dict[str, str]  # unit -> committee ("tỉnh" -> "Tỉnh ủy")
+    heads: tuple[tuple[regex.Pattern[str], str], ...]  # body head word(s) and their casing
     agencies: dict[str, Agency]  # name or alias casefold -> agency
     codes: dict[str, Agency]  # code key -> agency
     unit_re: regex.Pattern[str]
@@ -120,6 +122,12 @@ def tables() -> _Tables:
     party = {k.casefold(): v for k, v in cfg["party_committees"].items()}
     party_names = {k.casefold(): k for k in cfg["party_committees"]}
     organs = {o.casefold(): o for o in cfg["party_organs"]}
+    committee_of_unit = {u: cfg["party_default_committee"] for u in cfg["units"]}
+    committee_of_unit.update({u: c for c, u in cfg["party_committees"].items()})
+    heads = tuple(
+        (regex.compile(rf"(?i:{regex.escape(h)})(?!\p{{L}})"), h)
+        for h in sorted(cfg["body_heads"], key=len, reverse=True)
+    )
 
     place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
     prov_ci = provinces().pattern.pattern
@@ -147,6 +155,7 @@ def tables() -> _Tables:
         rf"|(?=\p{{Lu}})(?P<agency>(?i:{_alts(other_names)}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<organ>(?=\p{{Lu}})(?i:{organ}){sep})?(?=\p{{Lu}})(?P<party>(?i:{committee}))"
         rf"(?!\p{{L}})(?:[ \t]+(?P<partyplace>{place}))?"
+        rf"|(?=\p{{Lu}})(?P<branch>(?i:{_alts(cfg['party_branch_words'])}))(?!\p{{L}})(?:{loc})"
         rf"|(?=\p{{Lu}})(?P<national>(?i:{_alts(national)}))(?!\p{{L}}))"
     )
     return _Tables(
@@ -157,6 +166,8 @@ def tables() -> _Tables:
         party=party,
         party_names=party_names,
         organs=organs,
+        committee_of_unit=committee_of_unit,
+        heads=heads,
         agencies=agencies,
         codes=codes,
         unit_re=regex.compile(rf"(?P<unit>{unit})[ \t]+(?P<place>{place})"),
@@ -204,6 +215,9 @@ def _from_match(m: regex.Match[str], tb: _Tables) -> Body:
         phrase = " ".join((g("so") or g("agency") or "").split()).casefold()
         ag = tb.agencies[phrase]
         return Body("department", ag.name, unit, place, locality_form=ag.locality,
+                    start=m.start(), end=m.end())
+    if g("branch"):
+        return Body("party", tb.committee_of_unit.get(unit or "", None), unit, place,
                     start=m.start(), end=m.end())
     if g("party"):
         committee = " ".join(g("party").split()).casefold()
@@ -258,8 +272,27 @@ def restore_case(phrase: str, text: str) -> str:
         for m in pat.finditer(text, timeout=TIMEOUT):
             if not m.group().isupper():
                 return " ".join(m.group().split())
+    return _restore_provinces(sentence_case(phrase))
+
+
+def sentence_case(phrase: str) -> str:
+    """Vietnamese body-name casing of an upper-case phrase: the head word(s) as in the
+    tables ("Trung tâm", "Ban") and the first word of the name proper upper, the rest lower;
+    a word after "-" or "," starts a new name part ("Phòng Tài chính - Kế hoạch")."""
     words = phrase.lower().split()
-    return _restore_provinces(" ".join([words[0].capitalize(), *words[1:]]))
+    head_len = 0
+    for pat, canon in tables().heads:
+        if pat.match(phrase, timeout=TIMEOUT):
+            head = canon.split()
+            words[: len(head)] = head
+            head_len = len(head)
+            break
+    out = []
+    for i, w in enumerate(words):
+        if i == 0 or i == head_len or (i > 0 and (words[i - 1] == "-" or words[i - 1].endswith(","))):
+            w = w[:1].upper() + w[1:]
+        out.append(w)
+    return " ".join(out)
 
 
 def _restore_provinces(s: str) -> str:
@@ -361,17 +394,30 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
         province = (table.lookup(place) if place else None) or place_prov or (
             table.lookup(loc.province) if loc.province else None)
     pname = province.name if province else None
+    parent_res = None
     if parent_body is not None and parent_body.kind != "national":
-        parent = resolve(parent_body, loc, place_line, text).issuer
-        if province is None and parent_body.place:
-            p2 = table.lookup(parent_body.place)
-            pname = p2.name if p2 else None
-    else:
-        parent = None
+        parent_res = resolve(parent_body, loc, place_line, text)
+    parent = parent_res.issuer if parent_res else None
+    if parent_res and body.kind in {"department", "other"} and body.name:
+        if parent_body is not None and parent_body.kind == "party":
+            # an organ of a party committee: "Ban Tuyên giáo Tỉnh ủy Quảng Nam"
+            lvl = "department" if parent_res.level == "province" else parent_res.level
+            return Resolved(f"{body.name} {parent_res.issuer}", lvl, parent_res.province,
+                            parent_res.district_unit, parent_res.district, parent_res.issuer)
+        if parent_res.level in {"district", "commune"} and parent_res.district:
+            # an office of a district: "Phòng Nội vụ huyện Đông Anh"
+            name = f"{body.name} {parent_res.district_unit} {parent_res.district}"
+            return Resolved(name, parent_res.level, parent_res.province,
+                            parent_res.district_unit, parent_res.district, parent_res.issuer)
+        if province is None and parent_res.province:
+            province = table.lookup(parent_res.province)
+            pname = province.name if province else None
 
     if body.kind in {"ubnd", "hdnd", "mttq"}:
         # a decision of the Chủ tịch is filed under the body, as a Giám đốc's under the Sở
         issuer = _council_name(body.name or "", unit, place)
+        if level == "commune" and parent is None and loc.district and loc.district != place:
+            parent = _council_name(body.name or "", loc.district_unit, loc.district)
         if level in {"district", "commune"} and province and parent is None:
             parent = _council_name(body.name or "", province.unit, province.name)
         return Resolved(issuer, level, pname, district_unit, district, parent)

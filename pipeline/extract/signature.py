@@ -130,7 +130,8 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
     line_start = text.rfind("\n", 0, start) + 1
     sig = Signature()
     last_line = -1
-    has_title = False
+    n_titles = 0
+    deputy_seen = False
     for cell in cells(text, line_start, min(len(text), line_start + 1500)):
         if cell.end <= start:
             continue
@@ -148,10 +149,11 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
             else:
                 title = _title(m.group("title") or m.group("title2"))
                 deputy = bool(m.group("dep") or m.group("dep2"))
-                if sig.head_title is None or not deputy:
-                    sig.head_title = title
+                if sig.head_title is None:
+                    sig.head_title = title  # the title the block is headed by
                 sig.title = f"{r.deputy} {title}" if deputy else title
-                has_title = True
+                n_titles += 1
+                deputy_seen = deputy_seen or deputy
                 if m.group("more") and m.group("more").strip():
                     sig.title_bodies.append(collapse(m.group("more")))
             sig.end = cell.end
@@ -164,13 +166,13 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
         if r.skip.fullmatch(cell.text, timeout=TIMEOUT) or _is_recipient(cell):
             continue
         name = _name(cell)
-        if name and has_title:
+        if name and n_titles:
             sig.name, sig.name_start, sig.name_end = name, cell.start, cell.end
             sig.end = cell.end
         break
-    if not has_title:
+    if not n_titles:
         return None
-    if sig.mode in r.deputy_modes and sig.title == sig.head_title and sig.title:
+    if sig.mode in r.deputy_modes and n_titles == 1 and not deputy_seen and sig.title:
         # "KT. GIÁM ĐỐC" with no second line: a deputy signs
         sig.title = f"{r.deputy} {sig.title}"
     return sig, sig.end
