@@ -240,3 +240,11 @@ def test_unknown_type_code_accepted_after_a_named_type_word() -> None:
                  "Mẫu số 01/TTHC kèm theo.")
     assert list(rows) == ["12/VBHN-VPQH"]
     assert rows["12/VBHN-VPQH"]["type"] == "Văn bản hợp nhất"
+
+
+def test_provincial_city_is_a_district_unit() -> None:
+    rows = by_id(BACNINH + "Thực hiện Kế hoạch số 15/KH-UBND ngày 02/3/2024 của UBND thành phố Bắc Ninh "
+                 "và Kế hoạch số 16/KH-UBND ngày 01/3/2024 của UBND tỉnh Bắc Ninh.\nI. MỤC ĐÍCH\n")
+    assert rows["15/KH-UBND"]["issuer"] == "Ủy ban nhân dân thành phố Bắc Ninh"
+    assert rows["15/KH-UBND"]["scope"] == "Bắc Ninh / Bắc Ninh"
+    assert rows["16/KH-UBND"]["scope"] == "Bắc Ninh"
