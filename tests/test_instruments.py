@@ -226,3 +226,25 @@ def test_fuzzy_type_words_do_not_fire_on_clean_words() -> None:
         "12/QĐ-UBND": "Quyết định", "15/BC-UBND": "Báo cáo", "03/KH-UBND": "Kế hoạch",
     }
     assert all(not r["mention"][0].isalpha() for r in rows.values())
+
+
+def test_year_written_after_the_number() -> None:
+    rows = by_id("Thực hiện Nghị quyết 01/NQ-CP năm 2023 của Chính phủ và Nghị quyết 02/NQ-CP.")
+    assert rows["01/NQ-CP"]["year"] == 2023
+    assert rows["01/NQ-CP"]["instrument_key"] == "01/NQ-CP|2023|"
+    assert rows["02/NQ-CP"]["year"] is None
+
+
+def test_unknown_type_code_accepted_after_a_named_type_word() -> None:
+    rows = by_id("Căn cứ Văn bản hợp nhất số 12/VBHN-VPQH ngày 10/12/2018 của Văn phòng Quốc hội; "
+                 "Mẫu số 01/TTHC kèm theo.")
+    assert list(rows) == ["12/VBHN-VPQH"]
+    assert rows["12/VBHN-VPQH"]["type"] == "Văn bản hợp nhất"
+
+
+def test_provincial_city_is_a_district_unit() -> None:
+    rows = by_id(BACNINH + "Thực hiện Kế hoạch số 15/KH-UBND ngày 02/3/2024 của UBND thành phố Bắc Ninh "
+                 "và Kế hoạch số 16/KH-UBND ngày 01/3/2024 của UBND tỉnh Bắc Ninh.\nI. MỤC ĐÍCH\n")
+    assert rows["15/KH-UBND"]["issuer"] == "Ủy ban nhân dân thành phố Bắc Ninh"
+    assert rows["15/KH-UBND"]["scope"] == "Bắc Ninh / Bắc Ninh"
+    assert rows["16/KH-UBND"]["scope"] == "Bắc Ninh"
