@@ -148,8 +148,10 @@ def tables() -> _Tables:
     national = [n for n, a in agencies.items() if a.kind == "national"]
     committee = _alts(list(party))
     organ = _alts(list(organs))
+    # every alternative starts with a capital letter at a word start: positions that do
+    # not are rejected before the large alternations are tried
     body = (
-        rf"(?P<chair>(?i:chủ{sep}tịch|phó{sep}chủ{sep}tịch){sep})?"
+        rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?P<chair>(?i:chủ{sep}tịch|phó{sep}chủ{sep}tịch){sep})?"
         rf"(?:(?P<council>(?i:{council}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<so>(?i:sở){sep}(?i:{_alts(so_names)}))(?!\p{{L}})(?:{loc})?"
         rf"|(?=\p{{Lu}})(?P<agency>(?i:{_alts(other_names)}))(?!\p{{L}})(?:{loc})?"
@@ -300,18 +302,25 @@ def _restore_provinces(s: str) -> str:
     return pat.sub(lambda m: canonical_place(m.group()), s, timeout=TIMEOUT)
 
 
+@cache
+def _code_bodies() -> dict[str, Body]:
+    """Codes of councils ("UBND", "HĐND") and party committees ("TU", "HU": initials)."""
+    tb = tables()
+    out: dict[str, Body] = {}
+    for form, (name, kind) in tb.councils.items():
+        out.setdefault(code_key(form), Body(kind, name))
+    for committee, unit in tb.party.items():
+        initials = code_key("".join(w[0] for w in committee.split()))
+        out.setdefault(initials, Body("party", tb.party_names[committee], unit))
+    return out
+
+
 def by_code(code: str) -> Body | None:
     """An issuer code of a symbol: "UBND", "SDL", "SXD", "BQL", "TU", "BNV"."""
-    tb = tables()
-    key = code_key(code)
-    for form, (name, kind) in tb.councils.items():
-        if code_key(form) == key:
-            return Body(kind, name)
-    for committee, unit in tb.party.items():
-        abbrev = "".join(w[0] for w in committee.split()).upper()
-        if key == code_key(abbrev) and len(key) == 2:
-            return Body("party", tb.party_names[committee], unit)
-    ag = tb.codes.get(key)
+    body = _code_bodies().get(code_key(code))
+    if body is not None:
+        return body
+    ag = tables().codes.get(code_key(code))
     if ag is None:
         return None
     if ag.kind == "national":

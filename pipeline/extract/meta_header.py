@@ -13,7 +13,7 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.meta_layout import Cell, cells, collapse
+from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml
 
@@ -162,7 +162,7 @@ def parse(text: str) -> Header:
     for m in r.noise.finditer(region, timeout=TIMEOUT):
         _blank(chars, m.start(), m.end())
     m = r.number.search(region, timeout=TIMEOUT)
-    if m and (found or _at_cell_start(region, m.start())):
+    if m and (found or at_cell_start(region, m.start())):
         sym = canonical_symbol(m.group("sym"))
         # "12/2022/QĐ-UBND": the symbol is written without the year
         with_year = regex.match(r"(?:19|20)\d\d/", sym)
@@ -180,11 +180,6 @@ def parse(text: str) -> Header:
         blanked = "".join(chars)
     header.issuer_lines = [c for c in cells(blanked) if c.is_upper]
     return header
-
-
-def _at_cell_start(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 3) : pos]
-    return pos == 0 or before.endswith(("\n", "\t", "   ")) or not before.strip()
 
 
 def _set_date(header: Header, m: regex.Match[str]) -> None:

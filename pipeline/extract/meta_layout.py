@@ -33,30 +33,28 @@ class Cell:
 
 @cache
 def _cell_re() -> regex.Pattern[str]:
-    # a cell: text up to a tab, a run of 3+ spaces, or the end of the line
-    return regex.compile(r"[^\t\n ](?:[^\t\n]*?[^\t\n ])?(?=\t| {3,}|[ \t]*(?:\n|$))")
+    # a cell: words joined by one or two spaces, up to a tab, 3+ spaces or the line end
+    return regex.compile(r"[^\t\n ]+(?: {1,2}[^\t\n ]+)*")
 
 
 def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     """Cells of text[start:end], in reading order (line by line, left to right)."""
     end = len(text) if end is None else end
     out: list[Cell] = []
-    line_starts = [start]
-    pos = text.find("\n", start, end)
-    while pos >= 0:
-        line_starts.append(pos + 1)
-        pos = text.find("\n", pos + 1, end)
     line = 0
+    last = start
     for m in _cell_re().finditer(text, start, end, timeout=TIMEOUT):
-        while line + 1 < len(line_starts) and line_starts[line + 1] <= m.start():
-            line += 1
+        line += text.count("\n", last, m.start())
+        last = m.start()
         out.append(Cell(m.start(), m.end(), m.group(), line))
     return out
 
 
-def blank_lines_between(text: str, a: int, b: int) -> int:
-    """Empty lines between offsets a < b."""
-    return len(regex.findall(r"\n[ \t]*(?=\n)", text[a:b], timeout=TIMEOUT))
+def at_cell_start(text: str, pos: int) -> bool:
+    """Only spaces since the line start, or a column break (tab, 3+ spaces) right before."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[line_start:pos]
+    return not before.strip() or before.endswith(("\t", "   "))
 
 
 def collapse(s: str) -> str:

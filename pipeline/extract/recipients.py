@@ -13,7 +13,7 @@ import regex
 
 from pipeline.context import DocContext
 from pipeline.extract import signature
-from pipeline.extract.meta_layout import Cell, cells, collapse
+from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml
 
@@ -22,6 +22,10 @@ def _alts(words: list[str]) -> str:
     return "|".join(
         regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
     )
+
+
+def _case_forms(words: list[str]) -> list[str]:
+    return [f for w in words for f in (w, w.upper(), w.lower(), w.capitalize())]
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,10 @@ def rules() -> _Rules:
     cfg = load_yaml("recipients.yaml")
     return _Rules(
         label=regex.compile(rf"(?i:{_alts(cfg['labels'])})\s*:?\s*"),
-        label_at_cell=regex.compile(rf"(?m)(?:^|\t|   )[ \t]*(?=(?i:{_alts(cfg['labels'])}))"),
+        # case-sensitive forms: a case-insensitive scan of every line is slower
+        label_at_cell=regex.compile(
+            rf"(?:{_alts(_case_forms(cfg['labels']))})(?!\p{{L}})"
+        ),
         purpose=regex.compile(
             rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{_alts(cfg['purposes'])})))[ \t]*\)"
             rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{_alts(cfg['purposes'])}))))[ \t]*[;.,]*$"
@@ -88,7 +95,9 @@ def find(text: str) -> list[Recipient]:
     """The first "Nơi nhận" list of the text."""
     r = rules()
     for m in r.label_at_cell.finditer(text, timeout=TIMEOUT):
-        label_start = m.end()
+        label_start = m.start()
+        if not at_cell_start(text, label_start):
+            continue
         line_start = text.rfind("\n", 0, label_start) + 1
         out: list[Recipient] = []
         first_line = -1

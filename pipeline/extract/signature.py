@@ -13,7 +13,7 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.meta_layout import Cell, cells, collapse
+from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml
 
@@ -65,7 +65,7 @@ def rules() -> _Rules:
         for m in sorted(modes, key=len, reverse=True)
     )
     title_up = _alts([t.upper() for t in titles])
-    title_any = _alts(list(titles))
+    title_any = _alts(list(titles.values()))
     dep_up, dep_any = regex.escape(deputy.upper()), regex.escape(deputy)
     mode = rf"(?P<mode>(?:{mode_alt}))(?=[ \t]|\p{{Lu}})[ \t]*"
     line = regex.compile(
@@ -75,9 +75,9 @@ def rules() -> _Rules:
         rf"|{mode}(?P<body>\p{{Lu}}[^\n]*)$"
     )
     hit = regex.compile(
-        rf"(?m)(?:^|\t|   )[ \t]*(?:(?:{mode_alt})(?=[ \t]|\p{{Lu}})"
+        rf"(?m)(?:(?:{mode_alt})(?=[ \t]|\p{{Lu}})"
         rf"|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}})"
-        rf"|(?i:(?:{dep_any}[ \t]+)?(?:{title_any}))[ \t]*$)"
+        rf"|(?:{dep_any}[ \t]+)?(?:{title_any})[ \t]*$)"
     )
     skip = regex.compile("|".join(f"(?:{p})" for p in cfg["signature_skip"]))
     prefixes = _alts(cfg["name_prefixes"])
@@ -188,7 +188,10 @@ def find(text: str, after: int = 0) -> Signature | None:
         m = r.hit.search(text, pos, timeout=TIMEOUT)
         if m is None:
             return fallback
-        begin = m.start() + len(m.group()) - len(m.group().lstrip("\t \n"))
+        begin = m.start()
+        if not at_cell_start(text, begin):
+            pos = m.end()
+            continue
         found = _block(text, begin)
         if found is None:
             pos = m.end()
