@@ -363,3 +363,10 @@ def test_ministry_plan_is_national() -> None:
     assert (d["issuer"], d["issuer_level"], d["province"]) == ("Bộ Nội vụ", "national", None)
     assert (d["signing_mode"], d["signer_title"]) == ("KT.", "Thứ trưởng")
     assert d["scope"] is None
+
+
+def test_locality_fallback_reads_upper_case_headers() -> None:
+    from pipeline.extract.locality import detect
+
+    text = "UBND TỈNH BÀ RỊA - VŨNG TÀU\nSỞ Y TẾ\n\nKẾ HOẠCH\nHọc tập tại tỉnh Bắc Kạn\n"
+    assert detect(text).province == "Bà Rịa - Vũng Tàu"

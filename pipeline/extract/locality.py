@@ -1,8 +1,14 @@
 """The plan's own locality: which province (and district) "tỉnh", "thị xã" refer to.
 
 Counts province names after an administrative unit word ("tỉnh Cao Bằng", "thành phố Hải
-Phòng", "Tỉnh ủy Trà Vinh"), weighting the opening of the document (title, issuer, basis)
-more; a district plan is recognised by a district unit named in its opening.
+Phòng", "Tỉnh ủy Trà Vinh", "UBND TỈNH CAO BẰNG"), weighting the opening of the document
+(title, issuer, basis) more; a district plan is recognised by a district unit named in its
+opening.
+
+This is the fallback. pipeline/extract/metadata.py runs next and, when it identifies the
+issuer, replaces ctx.shared["locality"] (and province_context / district_context) with the
+issuer's own province and district, so "UBND tỉnh" in a Sở Xây dựng Khánh Hòa plan resolves
+to Khánh Hòa even when the text names another province more often.
 """
 
 from __future__ import annotations
@@ -42,8 +48,14 @@ class Locality:
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     cfg = load_yaml("localities.yaml")
     prov_units = "|".join(regex.escape(u) for u in cfg["province_unit_words"])
+    # upper-case names too: headers and titles ("UBND TỈNH CAO BẰNG")
+    upper = "|".join(
+        r"[\s\-]+".join(regex.escape(w) for w in key.upper().split())
+        for key in sorted(provinces().by_key, key=len, reverse=True)
+    )
     prov = regex.compile(
-        rf"(?<!\p{{L}})(?:{prov_units})\s+(?P<name>{provinces().pattern.pattern})"
+        rf"(?<!\p{{L}})(?:{prov_units})\s+(?P<name>{provinces().pattern.pattern}"
+        rf"|(?:{upper})(?!\p{{L}}))"
     )
     dist_units = "|".join(regex.escape(u) for u in cfg["district_units"])
     name = r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}"
