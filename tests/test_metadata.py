@@ -370,3 +370,33 @@ def test_locality_fallback_reads_upper_case_headers() -> None:
 
     text = "UBND TỈNH BÀ RỊA - VŨNG TÀU\nSỞ Y TẾ\n\nKẾ HOẠCH\nHọc tập tại tỉnh Bắc Kạn\n"
     assert detect(text).province == "Bà Rịa - Vũng Tàu"
+
+
+def test_period_not_taken_from_a_cited_program_in_the_opening() -> None:
+    text = (
+        "KẾ HOẠCH\nTuyên truyền cải cách hành chính\n\n"
+        "Triển khai Nghị quyết số 76/NQ-CP ban hành Chương trình tổng thể cải cách hành chính "
+        "nhà nước giai đoạn 2021-2030, Sở Nội vụ ban hành Kế hoạch tuyên truyền năm 2023 như sau:\n"
+        + BODY + "\nTrên đây là Kế hoạch tuyên truyền năm 2023 của Sở Nội vụ.\n"
+    )
+    d = meta(text)
+    assert (d["period_start"], d["period_end"]) == (2023, 2023)
+    d = meta(text.replace("tuyên truyền năm 2023", "tuyên truyền"))
+    assert (d["period_start"], d["period_end"]) == (None, None)
+
+
+def test_period_from_closing_sentence() -> None:
+    text = (
+        "KẾ HOẠCH\nThông tin cơ sở\n\n" + BODY
+        + "\nTrên đây là Kế hoạch thông tin cơ sở giai đoạn 2021 - 2025 của tỉnh.\n"
+    )
+    assert (meta(text)["period_start"], meta(text)["period_end"]) == (2021, 2025)
+
+
+def test_title_stops_before_a_body_paragraph_without_blank_line() -> None:
+    text = (
+        "KẾ HOẠCH\nTuyên truyền cải cách hành chính năm 2024\n"
+        "Ủy ban nhân dân huyện ban hành Kế hoạch tuyên truyền cải cách hành chính năm 2024 trên "
+        "địa bàn huyện với các nội dung cụ thể như sau:\n" + BODY
+    )
+    assert meta(text)["title"] == "Tuyên truyền cải cách hành chính năm 2024"

@@ -38,6 +38,8 @@ class _Rules:
     attach: regex.Pattern[str]
     max_lines: int
     max_chars: int
+    line_max_chars: int
+    self_ref: regex.Pattern[str]
 
 
 @cache
@@ -64,6 +66,10 @@ def rules() -> _Rules:
         ),
         max_lines=cfg["title_max_lines"],
         max_chars=cfg["title_max_chars"],
+        line_max_chars=cfg["title_line_max_chars"],
+        self_ref=regex.compile(
+            rf"(?:{_alts(cfg['self_reference_cues'])})\s+(?i:{_alts(cfg['doc_types'])})[^\n]*"
+        ),
     )
 
 
@@ -94,7 +100,10 @@ def find_title(text: str, header: Header) -> Title | None:
             pos = nl
             continue
         blank_ok = False
-        if r.stop.match(stripped, timeout=TIMEOUT) or (parts and is_authority_line(stripped)):
+        if r.stop.match(stripped, timeout=TIMEOUT) or (parts and (
+            is_authority_line(stripped) or len(stripped) > r.line_max_chars
+            or stripped.endswith(":")
+        )):
             break
         lead = len(line) - len(line.lstrip())
         parts.append((line_start + lead, line_start + len(line.rstrip())))
@@ -126,9 +135,10 @@ def _period_in(s: str) -> tuple[int | None, int | None] | None:
     return None
 
 
-def find_period(text: str, title: str | None, opening: str) -> tuple[int | None, int | None]:
+def find_period(text: str, title: str | None, self_desc: str) -> tuple[int | None, int | None]:
     """Years the plan covers: from its title, else a "Thời gian thực hiện" line, else the
-    opening."""
+    sentences where the plan names itself (`self_desc`: the opening sentence's object,
+    and the closing "Trên đây là Kế hoạch ...")."""
     r = rules()
     if title:
         p = _period_in(title)
@@ -139,8 +149,12 @@ def find_period(text: str, title: str | None, opening: str) -> tuple[int | None,
         p = _period_in(m.group())
         if p:
             return p
-    p = _period_in(opening)
-    return p or (None, None)
+    closing = [m.group() for m in r.self_ref.finditer(text, timeout=TIMEOUT)]
+    for s in [self_desc, *closing[-1:]]:
+        p = _period_in(s) if s else None
+        if p:
+            return p
+    return None, None
 
 
 def find_attached(text: str, title: Title | None, body_end: int) -> str | None:

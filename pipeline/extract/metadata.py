@@ -254,7 +254,8 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
     if authority:
         b, s, e = authority
         cands.append(Candidate(b, "authority", w["authority"], s, e))
-    for b, s, e in _opening(text, body_start, opening_end):
+    opening_bodies = _opening(text, body_start, opening_end)
+    for b, s, e in opening_bodies:
         cands.append(Candidate(b, "opening", w["opening"], s, e))
     if title:
         for b, s, e in _title_bodies(text, title):
@@ -288,9 +289,14 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         else Resolved(None, None, loc.province, None, None, None)
     )
     doc_type = header.doc_type or meta_header.type_from_symbol(header.doc_symbol)
-    opening = text[body_start:opening_end]
-    period = meta_title.find_period(text[: opening_end + 20000], title.text if title else None,
-                                    opening)
+    self_desc = ""
+    for _, _, e in opening_bodies:
+        m = r.opening_after.match(text, e, timeout=TIMEOUT)
+        if m:
+            nl = text.find("\n", m.end())
+            self_desc = text[m.end() : len(text) if nl < 0 else nl]
+            break
+    period = meta_title.find_period(text, title.text if title else None, self_desc)
     attached = None
     if doc_type == "Quyết định":
         attached = meta_title.find_attached(text, title, sig.start if sig else len(text))
