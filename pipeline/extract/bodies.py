@@ -297,7 +297,8 @@ def run(ctx: DocContext) -> None:
     found = extract(ctx, r)
     named = find_mentions(ctx.text, 0, None, r) if any(a.mention.bare for a, _ in found) else []
     rows = []
-    for a, _cue in found:
+    spans = []
+    for a, cue in found:
         m = a.mention
         written = _resolve_bare(ctx, m, named) if m.bare else m.text
         row = {
@@ -310,5 +311,37 @@ def run(ctx: DocContext) -> None:
             **common.base_row(ctx, m.start, m.end),
         }
         rows.append(row)
+        spans.append((m.start, m.end, a.role, row["body"], cue))
         ctx.add("bodies", row)
     ctx.shared["bodies"] = rows
+    # normalized spans (start, end, role, body, cue) for the deadline extractor
+    ctx.shared["body_spans"] = spans
+
+
+def body_for(ctx: DocContext, pos: int) -> str | None:
+    """The body a task at `pos` is assigned to: the lead named in the same bullet or table
+    row, else the body the enclosing section under TỔ CHỨC THỰC HIỆN is addressed to, else
+    the first body the bullet names as support, else the body the bullet starts with."""
+    t = common.tree(ctx)
+    spans = ctx.shared.get("body_spans") or []
+    bs, be = t.block(pos)
+    in_block = [s for s in spans if bs <= s[0] < be]
+    for s in in_block:
+        if s[2] == "lead":
+            return s[3]
+    i = t.index_at(pos)
+    for sec in t.ancestors(i):
+        line = t.line_at(sec.start)
+        if line is None:
+            continue
+        for s in spans:
+            if sec.body_start <= s[0] < line.end and s[4] == "heading" and s[2] == "lead":
+                return s[3]
+    for s in in_block:
+        if s[2] == "support":
+            return s[3]
+    # the subject of the bullet: a body right at its start ("- Các phòng ... hoàn thành")
+    found = find_mentions(ctx.text, bs, min(be, bs + 200))
+    if found and not ctx.text[bs : found[0].start].strip(" -+•*\t"):
+        return expand(found[0].text)
+    return None
