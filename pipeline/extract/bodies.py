@@ -31,6 +31,7 @@ WINDOW = 120  # characters of context read before/after an enumeration
 @dataclass(frozen=True)
 class BodyRules:
     pattern: regex.Pattern[str]
+    anchors: regex.Pattern[str]  # first words of bodies: where the full pattern is tried
     group_types: dict[str, str]  # named group -> body type ("c3", "h5")
     group_heads: dict[str, str]  # named group -> head kind ("collective", "name", ...)
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
@@ -95,6 +96,9 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         group_types[f"h{i}"] = h["type"]
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
+    anchors = regex.compile(
+        r"(?<!\w)(?:" + _alt([regex.escape(a) for a in set(cfg["anchors"])]) + r")(?!\w)"
+    )
     pattern = regex.compile(
         f"(?<![\\p{{L}}\\p{{M}}])(?:{'|'.join(alts)})(?![\\p{{L}}\\p{{M}}])", regex.V1
     )
@@ -105,6 +109,7 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
     return BodyRules(
         pattern=pattern,
+        anchors=anchors,
         group_types=group_types,
         group_heads=group_heads,
         bare_heads=bare_heads,
@@ -145,7 +150,14 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     r = r or rules()
     end = len(text) if end is None else end
     out = []
-    for m in r.pattern.finditer(text, start, end, timeout=TIMEOUT):
+    last = start
+    for cand in r.anchors.finditer(text, start, end, timeout=TIMEOUT):
+        if cand.start() < last:
+            continue
+        m = r.pattern.match(text, cand.start(), end, timeout=TIMEOUT)
+        if m is None:
+            continue
+        last = m.end()
         group = m.lastgroup or ""
         kind = r.group_heads.get(group, "")
         mtext = " ".join(m.group().split())
@@ -228,9 +240,11 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     cites = common.citation_spans(ctx)
     out: list[tuple[Assignment, str]] = []
     begin = t.first_section_start()
+    all_mentions = find_mentions(text, 0, None, r)
+    ctx.shared["body_mentions"] = all_mentions
     mentions = [
-        m for m in find_mentions(text, begin, None, r)
-        if not t.in_closing(m.start)
+        m for m in all_mentions if m.start >= begin
+        and not t.in_closing(m.start)
         and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
     ]
@@ -295,7 +309,7 @@ def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
 def run(ctx: DocContext) -> None:
     r = rules()
     found = extract(ctx, r)
-    named = find_mentions(ctx.text, 0, None, r) if any(a.mention.bare for a, _ in found) else []
+    named = ctx.shared.get("body_mentions") or []
     rows = []
     spans = []
     for a, cue in found:

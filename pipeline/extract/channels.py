@@ -14,6 +14,7 @@ recipients list.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -28,19 +29,26 @@ from pipeline.tables import load_yaml, model_path
 NEGATIVE = "-"
 
 
+WORD = regex.compile(r"\w+")
+GAP = regex.compile(r"[ \t\n,/&\-–]{1,4}")  # what may stand between two words of a phrase
+
+PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, key)
+
+
 @dataclass(frozen=True)
 class ChannelRules:
-    phrases: regex.Pattern[str]  # every channel phrase, longest first
-    negatives: regex.Pattern[str]  # phrases that are not channels
+    phrases: PhraseIndex  # channel phrases by first word, longest first
+    negatives: PhraseIndex  # phrases that are not channels
     by_phrase: dict[str, tuple[tuple[str, str | None], ...]]  # folded -> (label, platform)
-    regexes: tuple[tuple[str, str | None, regex.Pattern[str]], ...]
+    # (label, platform, pattern, literals one of which the text must contain to try it)
+    regexes: tuple[tuple[str, str | None, regex.Pattern[str], tuple[str, ...]], ...]
     subject: regex.Pattern[str]
     title_chars: int
     patterns: tuple[dict[str, Any], ...]  # the lexicon as loaded (saved with the spaCy model)
 
 
 def _fold(s: str) -> str:
-    return " ".join(s.split()).casefold()
+    return " ".join(s.split()).lower()
 
 
 def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> ChannelRules:
@@ -53,19 +61,22 @@ def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> Channe
             if entry not in labels:
                 labels.append(entry)
         elif "regex" in p:
-            regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"])))
-    def alternation(keys: list[str]) -> regex.Pattern[str]:
-        alts = "|".join(
-            regex.escape(ph).replace(r"\ ", r"\s+") for ph in sorted(keys, key=len, reverse=True)
-        )
-        return regex.compile(rf"(?i)(?<![\p{{L}}\p{{M}}\d])(?:{alts})(?![\p{{L}}\p{{M}}\d])")
+            needs = tuple(p.get("requires_any") or ([p["requires"]] if "requires" in p else []))
+            regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"]), needs))
+    def index(keys: list[str]) -> PhraseIndex:
+        out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key in keys:
+            words = tuple(WORD.findall(key))
+            if words:
+                out.setdefault(words[0], []).append((words, key))
+        return {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in out.items()}
 
     negative = [k for k, v in by_phrase.items() if any(lab == NEGATIVE for lab, _ in v)]
     positive = [k for k, v in by_phrase.items() if any(lab != NEGATIVE for lab, _ in v)]
     cues = "|".join(regex.escape(c).replace(r"\ ", r"\s+") for c in cfg["subject_cues"])
     return ChannelRules(
-        phrases=alternation(positive),
-        negatives=alternation(negative or ["\x00"]),
+        phrases=index(positive),
+        negatives=index(negative),
         by_phrase={k: tuple(v) for k, v in by_phrase.items()},
         regexes=tuple(regexes),
         subject=regex.compile(rf"(?i)(?<![\p{{L}}])(?:{cues})(?![\p{{L}}])"),
@@ -108,15 +119,68 @@ class ChannelMention:
     url: str | None
 
 
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
+
+
+def _phrase_end(low: str, pos: int, phrase: tuple[str, ...]) -> int:
+    """End of `phrase` (words) starting at `pos` in `low`, or -1."""
+    end = pos + len(phrase[0])
+    for word in phrase[1:]:
+        if low.startswith(word, end + 1) and low[end : end + 1] == " ":
+            end += 1 + len(word)
+            continue
+        if end >= len(low) or _is_word_char(low[end]):
+            return -1
+        gap = GAP.match(low, end, timeout=TIMEOUT)
+        if gap is None or not low.startswith(word, gap.end()):
+            return -1
+        end = gap.end() + len(word)
+    if end < len(low) and _is_word_char(low[end]):
+        return -1
+    return end
+
+
+def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple[int, int, str]]:
+    """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; the
+    first words are found with str.find, the rest compared word by word."""
+    hits: list[tuple[int, int, str]] = []
+    for first, phrases in index.items():
+        pos = low.find(first)
+        while pos >= 0:
+            if pos == 0 or not _is_word_char(low[pos - 1]):
+                for phrase, key in phrases:
+                    end = _phrase_end(low, pos, phrase)
+                    if end > 0:
+                        hits.append((pos, end, key))
+                        break
+            pos = low.find(first, pos + 1)
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    if overlapping:
+        return hits
+    out: list[tuple[int, int, str]] = []
+    last = -1
+    for h in hits:
+        if h[0] >= last:
+            out.append(h)
+            last = h[1]
+    return out
+
+
 def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMention]:
     out: list[ChannelMention] = []
-    negatives = [m.span() for m in r.negatives.finditer(text, start, end, timeout=TIMEOUT)]
-    for m in r.phrases.finditer(text, start, end, timeout=TIMEOUT):
-        for label, platform in r.by_phrase.get(_fold(m.group()), ()):
+    low = text[start:end].lower()
+    if len(low) != end - start:  # a letter whose lower case is longer: fold word by word
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[start:end])
+    negatives = [(start + s, start + e) for s, e, _ in match_phrases(low, r.negatives, True)]
+    for s, e, key in match_phrases(low, r.phrases, False):
+        for label, platform in r.by_phrase.get(key, ()):
             if label != NEGATIVE:
-                out.append(ChannelMention(m.start(), m.end(), label, platform, None))
+                out.append(ChannelMention(start + s, start + e, label, platform, None))
     taken: list[tuple[int, int]] = []
-    for label, platform, pat in r.regexes:
+    for label, platform, pat, needs in r.regexes:
+        if needs and not any(n in text for n in needs):
+            continue
         for m in pat.finditer(text, start, end, timeout=TIMEOUT):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue

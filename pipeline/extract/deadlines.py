@@ -41,6 +41,7 @@ _QUARTER = r"(?:IV|I{1,3}|[1-4])"
 @dataclass(frozen=True)
 class DeadlineRules:
     day_list: regex.Pattern[str]
+    cue_before: regex.Pattern[str]  # a deadline cue ending right before a date
     month: regex.Pattern[str]
     quarter: regex.Pattern[str]
     year: regex.Pattern[str]
@@ -75,15 +76,16 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     units = _alt(list(unit_map))
     return DeadlineRules(
         day_list=regex.compile(
-            rf"{cue}\s*:?\s+(?P<items>{_ITEM}(?:\s*(?:,|;|và|hoặc)\s*{_ITEM})*"
-            rf"(?:\s*,?\s*(?:năm\s+|/)\d{{4}})?)"
+            rf"(?<![\d/])(?P<items>(?:(?i:ngày)\s+)?(?:{_DWORDS}|{_DM})(?![\d/])"
+            rf"(?:\s*(?:,|;|và|hoặc)\s*{_ITEM})*(?:\s*,?\s*(?:năm\s+|/)\d{{4}})?)"
         ),
+        cue_before=regex.compile(rf"{cue}\s*:?\s*$"),
         month=regex.compile(
-            rf"(?<!ngày\s+(?:\d{{1,2}}\s+)?)(?P<cue>{cue}\s+)?{b}(?i:tháng)\s+(?P<m>\d{{1,2}})"
+            rf"(?<!ngày\s+(?:\d{{1,2}}\s+)?){b}(?i:tháng)\s+(?P<m>\d{{1,2}})"
             rf"(?:\s*(?:/|-|\s+năm\s+)\s*(?P<y>\d{{4}}))?(?![\d/])"
         ),
         quarter=regex.compile(
-            rf"(?P<cue>{cue}\s+)?{b}(?i:quý)\s+(?P<q>{_QUARTER})(?![\p{{L}}\d])"
+            rf"{b}(?i:quý)\s+(?P<q>{_QUARTER})(?![\p{{L}}\d])"
             rf"(?:\s*(?:/|-|\s+năm\s+)\s*(?P<y>\d{{4}}))?"
         ),
         year=regex.compile(rf"{ycue}\s+(?P<y>\d{{4}})(?!\d)"),
@@ -136,7 +138,12 @@ def find_dates(text: str, start: int, end: int, year: int | None, r: DeadlineRul
     def free(s: int, e: int) -> bool:
         return not any(a < e and s < b for a, b in taken)
 
+    def cued(pos: int) -> bool:
+        return r.cue_before.search(text, max(start, pos - 40), pos, timeout=TIMEOUT) is not None
+
     for m in r.day_list.finditer(text, start, end, timeout=TIMEOUT):
+        if not (in_table or cued(m.start())):
+            continue
         items = list(_ITEM_RE.finditer(text, m.start("items"), m.end("items"), timeout=TIMEOUT))
         tail = regex.search(r"(?:năm\s+|/)(\d{4})\s*$", m.group("items"))
         list_year = int(tail.group(1)) if tail else None
@@ -149,21 +156,20 @@ def find_dates(text: str, start: int, end: int, year: int | None, r: DeadlineRul
                 out.append(DateMention(it.start(), it.end(), d, "day"))
         taken.append(m.span())
     for m in r.quarter.finditer(text, start, end, timeout=TIMEOUT):
-        if not free(*m.span()) or not (m.group("y") or m.group("cue") or in_table):
+        if not free(*m.span()) or not (m.group("y") or in_table or cued(m.start())):
             continue
         y = int(m.group("y")) if m.group("y") else year
         q = r.quarters.get(m.group("q").upper())
         if y and q:
-            out.append(DateMention(m.start("q") - 4, m.end(), _last_day(y, q * 3), "quarter"))
+            out.append(DateMention(m.start(), m.end(), _last_day(y, q * 3), "quarter"))
             taken.append(m.span())
     for m in r.month.finditer(text, start, end, timeout=TIMEOUT):
-        if not free(*m.span()) or not (m.group("y") or m.group("cue") or in_table):
+        if not free(*m.span()) or not (m.group("y") or in_table or cued(m.start())):
             continue
         y = int(m.group("y")) if m.group("y") else year
         mo = int(m.group("m"))
         if y and 1 <= mo <= 12:
-            s = m.end("cue") if m.group("cue") else m.start()
-            out.append(DateMention(s, m.end(), _last_day(y, mo), "month"))
+            out.append(DateMention(m.start(), m.end(), _last_day(y, mo), "month"))
             taken.append(m.span())
     year_re = r.table_year if in_table else r.year
     for m in year_re.finditer(text, start, end, timeout=TIMEOUT):

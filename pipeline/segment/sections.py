@@ -140,6 +140,7 @@ class _Rules:
     closing: regex.Pattern[str]
     columns: dict[str, str]  # folded column name -> role
     row_label: regex.Pattern[str]
+    max_column_name: int
 
 
 def _fold(s: str) -> str:
@@ -159,6 +160,7 @@ def compile_rules(cfg: dict) -> _Rules:
         closing=regex.compile(rf"(?:{closing})\s*:?"),
         columns=columns,
         row_label=regex.compile(r"(?:\d{1,3}(?:\.\d{1,2})*|[IVX]{1,5})\.?"),
+        max_column_name=max(len(k) for k in columns) + 8,
     )
 
 
@@ -209,7 +211,7 @@ def _table_header(text: str, lines: list[tuple[int, int]], i: int, r: _Rules):
         return None
     roles = []
     j = i
-    while j < len(lines):
+    while j < len(lines) and lines[j][1] - lines[j][0] <= r.max_column_name:
         role = _column_role(text[lines[j][0] : lines[j][1]], r)
         if role is None:
             break
