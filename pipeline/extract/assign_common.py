@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from typing import Any
@@ -101,3 +102,88 @@ def plan_year(ctx: DocContext) -> int | None:
     found = counts.most_common(1)[0][0] if counts else 0
     ctx.shared["plan_year"] = found
     return found or None
+
+
+# Phrase matching on lower-cased text (channels lexicon, recurrence cues): first words found
+# with str.find, the following words compared in place, any short gap of spaces/punctuation
+# between words. Much cheaper than one large case-insensitive alternation.
+WORD = regex.compile(r"\w+")
+GAP = regex.compile(r"[ \t\n,/&\-–]{1,4}")  # what may stand between two words of a phrase
+PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, key)
+
+
+def phrase_index(keys: list[str]) -> PhraseIndex:
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for key in keys:
+        words = tuple(WORD.findall(key.lower()))
+        if words:
+            out.setdefault(words[0], []).append((words, key))
+    return {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in out.items()}
+
+
+def lower(text: str) -> str:
+    """Lower case with the same length (offsets unchanged)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or (c >= "\u0300" and unicodedata.category(c)[0] == "M")
+
+
+def _phrase_end(low: str, pos: int, phrase: tuple[str, ...]) -> int:
+    """End of `phrase` (words) starting at `pos` in `low`, or -1."""
+    end = pos + len(phrase[0])
+    n = len(low)
+    for word in phrase[1:]:
+        if end >= n:
+            return -1
+        c = low[end]
+        if c == " ":
+            if low.startswith(word, end + 1):
+                end += 1 + len(word)
+                continue
+            if end + 1 < n and _is_word_char(low[end + 1]):
+                return -1
+        elif _is_word_char(c):
+            return -1
+        gap = GAP.match(low, end, timeout=TIMEOUT)
+        if gap is None or not low.startswith(word, gap.end()):
+            return -1
+        end = gap.end() + len(word)
+    if end < n and _is_word_char(low[end]):
+        return -1
+    return end
+
+
+def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple[int, int, str]]:
+    """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; the
+    first words are found with str.find, the rest compared word by word."""
+    hits: list[tuple[int, int, str]] = []
+    for first, phrases in index.items():
+        pos = low.find(first)
+        while pos >= 0:
+            after = pos + len(first)
+            if (pos == 0 or not _is_word_char(low[pos - 1])) and (
+                after >= len(low) or not _is_word_char(low[after])
+            ):
+                for phrase, key in phrases:
+                    end = _phrase_end(low, pos, phrase)
+                    if end > 0:
+                        hits.append((pos, end, key))
+                        break
+            pos = low.find(first, pos + 1)
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    if overlapping:
+        return hits
+    out: list[tuple[int, int, str]] = []
+    last = -1
+    for h in hits:
+        if h[0] >= last:
+            out.append(h)
+            last = h[1]
+    return out
+
+

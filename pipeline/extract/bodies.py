@@ -31,7 +31,7 @@ WINDOW = 120  # characters of context read before/after an enumeration
 @dataclass(frozen=True)
 class BodyRules:
     pattern: regex.Pattern[str]
-    anchors: regex.Pattern[str]  # first words of bodies: where the full pattern is tried
+    anchors: tuple[str, ...]  # first words of bodies: where the full pattern is tried
     group_types: dict[str, str]  # named group -> body type ("c3", "h5")
     group_heads: dict[str, str]  # named group -> head kind ("collective", "name", ...)
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
@@ -96,9 +96,7 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         group_types[f"h{i}"] = h["type"]
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
-    anchors = regex.compile(
-        r"(?<!\w)(?:" + _alt([regex.escape(a) for a in set(cfg["anchors"])]) + r")(?!\w)"
-    )
+    anchors = tuple(sorted(set(cfg["anchors"])))
     pattern = regex.compile(
         f"(?<![\\p{{L}}\\p{{M}}])(?:{'|'.join(alts)})(?![\\p{{L}}\\p{{M}}])", regex.V1
     )
@@ -145,16 +143,32 @@ class Assignment:
     role: str
 
 
+def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Offsets where an anchor word starts (whole word), found with str.find."""
+    out = []
+    for a in anchors:
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + len(a)
+            if (pos == 0 or not common._is_word_char(text[pos - 1])) and (
+                after >= len(text) or not common._is_word_char(text[after])
+            ):
+                out.append(pos)
+            pos = text.find(a, pos + 1, end)
+    out.sort()
+    return out
+
+
 def find_mentions(text: str, start: int = 0, end: int | None = None,
                   r: BodyRules | None = None) -> list[Mention]:
     r = r or rules()
     end = len(text) if end is None else end
     out = []
     last = start
-    for cand in r.anchors.finditer(text, start, end, timeout=TIMEOUT):
-        if cand.start() < last:
+    for pos in _candidates(text, start, end, r.anchors):
+        if pos < last:
             continue
-        m = r.pattern.match(text, cand.start(), end, timeout=TIMEOUT)
+        m = r.pattern.match(text, pos, end, timeout=TIMEOUT)
         if m is None:
             continue
         last = m.end()

@@ -14,7 +14,6 @@ recipients list.
 from __future__ import annotations
 
 import json
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -23,6 +22,7 @@ import regex
 
 from pipeline.context import DocContext
 from pipeline.extract import assign_common as common
+from pipeline.extract.assign_common import PhraseIndex, match_phrases
 from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml, model_path
 
@@ -30,9 +30,6 @@ NEGATIVE = "-"
 
 
 WORD = regex.compile(r"\w+")
-GAP = regex.compile(r"[ \t\n,/&\-–]{1,4}")  # what may stand between two words of a phrase
-
-PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, key)
 
 
 @dataclass(frozen=True)
@@ -63,13 +60,7 @@ def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> Channe
         elif "regex" in p:
             needs = tuple(p.get("requires_any") or ([p["requires"]] if "requires" in p else []))
             regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"]), needs))
-    def index(keys: list[str]) -> PhraseIndex:
-        out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for key in keys:
-            words = tuple(WORD.findall(key))
-            if words:
-                out.setdefault(words[0], []).append((words, key))
-        return {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in out.items()}
+    index = common.phrase_index
 
     negative = [k for k, v in by_phrase.items() if any(lab == NEGATIVE for lab, _ in v)]
     positive = [k for k, v in by_phrase.items() if any(lab != NEGATIVE for lab, _ in v)]
@@ -119,59 +110,9 @@ class ChannelMention:
     url: str | None
 
 
-def _is_word_char(c: str) -> bool:
-    return c.isalnum() or c == "_" or unicodedata.category(c).startswith("M")
-
-
-def _phrase_end(low: str, pos: int, phrase: tuple[str, ...]) -> int:
-    """End of `phrase` (words) starting at `pos` in `low`, or -1."""
-    end = pos + len(phrase[0])
-    for word in phrase[1:]:
-        if low.startswith(word, end + 1) and low[end : end + 1] == " ":
-            end += 1 + len(word)
-            continue
-        if end >= len(low) or _is_word_char(low[end]):
-            return -1
-        gap = GAP.match(low, end, timeout=TIMEOUT)
-        if gap is None or not low.startswith(word, gap.end()):
-            return -1
-        end = gap.end() + len(word)
-    if end < len(low) and _is_word_char(low[end]):
-        return -1
-    return end
-
-
-def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple[int, int, str]]:
-    """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; the
-    first words are found with str.find, the rest compared word by word."""
-    hits: list[tuple[int, int, str]] = []
-    for first, phrases in index.items():
-        pos = low.find(first)
-        while pos >= 0:
-            if pos == 0 or not _is_word_char(low[pos - 1]):
-                for phrase, key in phrases:
-                    end = _phrase_end(low, pos, phrase)
-                    if end > 0:
-                        hits.append((pos, end, key))
-                        break
-            pos = low.find(first, pos + 1)
-    hits.sort(key=lambda h: (h[0], -h[1]))
-    if overlapping:
-        return hits
-    out: list[tuple[int, int, str]] = []
-    last = -1
-    for h in hits:
-        if h[0] >= last:
-            out.append(h)
-            last = h[1]
-    return out
-
-
 def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMention]:
     out: list[ChannelMention] = []
-    low = text[start:end].lower()
-    if len(low) != end - start:  # a letter whose lower case is longer: fold word by word
-        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text[start:end])
+    low = common.lower(text[start:end])
     negatives = [(start + s, start + e) for s, e, _ in match_phrases(low, r.negatives, True)]
     for s, e, key in match_phrases(low, r.phrases, False):
         for label, platform in r.by_phrase.get(key, ()):

@@ -47,7 +47,8 @@ class DeadlineRules:
     year: regex.Pattern[str]
     table_year: regex.Pattern[str]
     quarters: dict[str, int]
-    strong: regex.Pattern[str]
+    strong: common.PhraseIndex
+    list_leads: common.PhraseIndex
     strong_map: dict[str, str]
     unit_list: regex.Pattern[str]
     unit_item: regex.Pattern[str]
@@ -76,10 +77,10 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     units = _alt(list(unit_map))
     return DeadlineRules(
         day_list=regex.compile(
-            rf"(?<![\d/])(?P<items>(?:(?i:ngày)\s+)?(?:{_DWORDS}|{_DM})(?![\d/])"
+            rf"(?<![\d/])(?P<items>(?:{_DWORDS}|{_DM})(?![\d/])"
             rf"(?:\s*(?:,|;|và|hoặc)\s*{_ITEM})*(?:\s*,?\s*(?:năm\s+|/)\d{{4}})?)"
         ),
-        cue_before=regex.compile(rf"{cue}\s*:?\s*$"),
+        cue_before=regex.compile(rf"{cue}\s*:?\s*(?:(?i:ngày)\s+)?$"),
         month=regex.compile(
             rf"(?<!ngày\s+(?:\d{{1,2}}\s+)?){b}(?i:tháng)\s+(?P<m>\d{{1,2}})"
             rf"(?:\s*(?:/|-|\s+năm\s+)\s*(?P<y>\d{{4}}))?(?![\d/])"
@@ -91,7 +92,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         year=regex.compile(rf"{ycue}\s+(?P<y>\d{{4}})(?!\d)"),
         table_year=regex.compile(r"(?<![\d/])(?P<y>20\d\d)(?![\d/])"),
         quarters={str(k): int(v) for k, v in cfg["quarters"].items()},
-        strong=regex.compile(rf"{b}(?i:{_alt(list(strong_map))})(?![\p{{L}}\p{{M}}])"),
+        strong=common.phrase_index(list(strong_map)),
+        list_leads=common.phrase_index([_fold(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
         unit_list=regex.compile(
             rf"{b}(?i:{_alt(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?\s+"
@@ -204,12 +206,14 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules,
         lo, hi = block(s) if block else (start, end)
         return not r.exclude_clause.search(_clause(text, s, lo, hi))
 
-    for m in r.strong.finditer(text, start, end, timeout=TIMEOUT):
-        code = r.strong_map.get(_fold(m.group()))
-        if code and keep(*m.span()):
-            out.append(RecurrenceMention(m.start(), m.end(), code))
-    for m in r.unit_list.finditer(text, start, end, timeout=TIMEOUT):
-        if not keep(*m.span()):
+    low = common.lower(text[start:end])
+    for s, e, key in common.match_phrases(low, r.strong, False):
+        code = r.strong_map.get(key)
+        if code and keep(start + s, start + e):
+            out.append(RecurrenceMention(start + s, start + e, code))
+    for s, _e, _key in common.match_phrases(low, r.list_leads, True):
+        m = r.unit_list.match(text, start + s, end, timeout=TIMEOUT)
+        if m is None or not keep(*m.span()):
             continue
         for it in r.unit_item.finditer(text, m.start("list"), m.end("list"), timeout=TIMEOUT):
             code = r.unit_map.get(_fold(it.group()))
