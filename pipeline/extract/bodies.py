@@ -320,8 +320,8 @@ def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
     return m.text
 
 
-def run(ctx: DocContext) -> None:
-    r = rules()
+def run(ctx: DocContext, r: BodyRules | None = None) -> None:
+    r = r or rules()
     found = extract(ctx, r)
     named = ctx.shared.get("body_mentions") or []
     rows = []
