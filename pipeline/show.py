@@ -8,6 +8,7 @@ as a tooltip, followed by the rows as tables. Overlapping spans are split at eve
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ def segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict[str
         cuts.update((max(0, s), min(len(text), e)))
     points = sorted(cuts)
     out = []
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in pairwise(points):
         if a == b:
             continue
         cover = [(k, t) for s, e, k, t in spans if s <= a and b <= e]
@@ -61,7 +62,7 @@ def render(path: str | Path) -> str:
     spans: list[tuple[int, int, str, str]] = []
     tables: dict[str, list[dict[str, Any]]] = {}
     for kind in KINDS:
-        group = doc.spans[kind] if kind in doc.spans else []
+        group = doc.spans.get(kind, [])
         rows = [sp._.kh for sp in group]
         tables[kind] = rows
         # highlight the exact extracted characters (tokens may be wider)

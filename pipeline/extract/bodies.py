@@ -260,6 +260,7 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
         and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start)
+        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
     ]
     # addressed headings, keyed by section start
@@ -287,10 +288,10 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
             r.roles["assign_before"].search(before) and r.roles["assign_after"].match(after)
         ):
             roles.append("lead")
-        elif r.roles["support_before"].search(before) or r.roles["support_after"].match(after):
-            roles.append("support")
         elif r.roles["requested_before"].search(before):
             roles.append("requested")
+        elif r.roles["support_before"].search(before) or r.roles["support_after"].match(after):
+            roles.append("support")
         elif r.roles["approve_before"].search(before):
             roles.append("approve")
         elif r.roles["report_before"].search(before):
