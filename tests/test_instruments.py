@@ -201,3 +201,50 @@ def test_sentence_is_the_one_holding_the_mention() -> None:
         "Kinh phí do ngân sách bảo đảm."
     )
     assert row["sentence"] == "Nội dung theo Nghị quyết số 76/NQ-CP của Chính phủ."
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "typ"),
+    [
+        ("Căn cứ Nghị đinh số 61/2018/NĐ-CP ngày 23/4/2018", "61/2018/NĐ-CP", "Nghị định"),
+        ("Căn cứ Quyêt định số 12/QĐ-UBND ngày 04/3/2021", "12/QĐ-UBND", "Quyết định"),
+        ("Thực hiện Kê hoạch sô 38/KH-UBND ngày 23/02/2022", "38/KH-UBND", "Kế hoạch"),
+        ("theo đúng Chương trinh hành đông số 30-CTr/TU", "30-CTr/TU", "Chương trình hành động"),
+    ],
+)
+def test_ocr_noise_in_type_words(text: str, iid: str, typ: str) -> None:
+    row = by_id(text)[iid]
+    assert row["type"] == typ
+    assert text.endswith(row["mention"])
+    assert row["mention"].split()[0] == text.split()[2]  # starts at the noisy type word
+
+
+def test_fuzzy_type_words_do_not_fire_on_clean_words() -> None:
+    """Words near a type word ("Nghị sĩ", "quyết tâm") are not type words."""
+    rows = by_id("Các đồng chí quyết tâm số 12/QĐ-UBND; kết quả số 15/BC-UBND; nghị sự số 03/KH-UBND.")
+    assert {k: r["type"] for k, r in rows.items()} == {
+        "12/QĐ-UBND": "Quyết định", "15/BC-UBND": "Báo cáo", "03/KH-UBND": "Kế hoạch",
+    }
+    assert all(not r["mention"][0].isalpha() for r in rows.values())
+
+
+def test_year_written_after_the_number() -> None:
+    rows = by_id("Thực hiện Nghị quyết 01/NQ-CP năm 2023 của Chính phủ và Nghị quyết 02/NQ-CP.")
+    assert rows["01/NQ-CP"]["year"] == 2023
+    assert rows["01/NQ-CP"]["instrument_key"] == "01/NQ-CP|2023|"
+    assert rows["02/NQ-CP"]["year"] is None
+
+
+def test_unknown_type_code_accepted_after_a_named_type_word() -> None:
+    rows = by_id("Căn cứ Văn bản hợp nhất số 12/VBHN-VPQH ngày 10/12/2018 của Văn phòng Quốc hội; "
+                 "Mẫu số 01/TTHC kèm theo.")
+    assert list(rows) == ["12/VBHN-VPQH"]
+    assert rows["12/VBHN-VPQH"]["type"] == "Văn bản hợp nhất"
+
+
+def test_provincial_city_is_a_district_unit() -> None:
+    rows = by_id(BACNINH + "Thực hiện Kế hoạch số 15/KH-UBND ngày 02/3/2024 của UBND thành phố Bắc Ninh "
+                 "và Kế hoạch số 16/KH-UBND ngày 01/3/2024 của UBND tỉnh Bắc Ninh.\nI. MỤC ĐÍCH\n")
+    assert rows["15/KH-UBND"]["issuer"] == "Ủy ban nhân dân thành phố Bắc Ninh"
+    assert rows["15/KH-UBND"]["scope"] == "Bắc Ninh / Bắc Ninh"
+    assert rows["16/KH-UBND"]["scope"] == "Bắc Ninh"

@@ -43,6 +43,7 @@ class Mention:
     issuer_code: str | None
     party: bool
     date: str | None = None  # ISO, as written in this mention
+    year_cited: int | None = None  # "01/NQ-CP năm 2023": a year written without a date
     issuer: IssuerMatch | None = None
     in_basis: bool = False
     list_member: bool = False  # type word inherited from the previous item of a list
@@ -52,7 +53,10 @@ class Mention:
 class _Grammar:
     symbol: regex.Pattern[str]
     prefix: regex.Pattern[str]
+    fuzzy_prefix: regex.Pattern[str]
+    fuzzy_types: tuple[str, ...]
     date: regex.Pattern[str]
+    year_after: regex.Pattern[str]
     type_before: regex.Pattern[str]
     own_number: regex.Pattern[str]
     connector: regex.Pattern[str]
@@ -97,10 +101,25 @@ def grammar() -> _Grammar:
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))(?P<name>[^.;:\n]{{0,160}}?)\s+(?:{number_words})\s*$"
     )
     body = "|".join(f"(?:{p})" for p in cfg["body_start"])
+    # OCR-tolerant type words: each written type word (6+ letters) with up to
+    # `fuzzy_errors` edits, only where "số" and a validated symbol follow
+    fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6}, key=len, reverse=True))
+    budget = cfg["fuzzy_errors"]
+    fuzzy_alts = "|".join(
+        f"(?P<f{i}>(?:{regex.escape(t)}){{e<={budget['long'] if len(t) >= 10 else budget['short']}}})"
+        for i, t in enumerate(fuzzy_types)
+    )
+    fuzzy_prefix = regex.compile(
+        rf"(?<!\p{{L}})(?:{fuzzy_alts})\s+(?:{_alts(cfg['fuzzy_number_words'])})\s*:?\s*\Z",
+        regex.BESTMATCH,
+    )
     return _Grammar(
         symbol=symbol,
         prefix=prefix,
+        fuzzy_prefix=fuzzy_prefix,
+        fuzzy_types=fuzzy_types,
         date=date,
+        year_after=regex.compile(r"\s*,?\s*(?:\(\s*)?(?:ban hành\s+)?năm\s+(?P<y>\d{4})(?!\s*[-/]\s*\d)(?:\s*\))?"),
         type_before=type_before,
         own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
         connector=regex.compile(r"\s*(?:,|;|và|hoặc|,\s*và)\s*"),
@@ -187,11 +206,20 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     own_ids: set[str] = set()
     mentions: list[Mention] = []
     for m in g.symbol.finditer(text, timeout=TIMEOUT):
-        pm = g.prefix.search(text, max(0, m.start() - PREFIX_WINDOW), m.start(), timeout=TIMEOUT)
+        window = max(0, m.start() - PREFIX_WINDOW)
+        pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
         tw = pm.group("tw") if pm else None
+        if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
+            pm = g.fuzzy_prefix.search(text, window, m.start(), timeout=TIMEOUT)
+            if pm is not None:
+                tw = g.fuzzy_types[int(pm.lastgroup[1:])]
         start = pm.start() if pm else m.start()
         if not pm and m.start() > 0 and text[m.start() - 1] == "-":
             continue  # "-1/2018/..." is only a number with a type word before it
+        if pm is None:  # "Luật Ban hành văn bản ... số 80/2015/QH13": type word before a name
+            found = _type_before_name(text, g, m.start())
+            if found:
+                tw, start = found
         if g.url_context.search(text, max(0, m.start() - 200), m.start()):
             continue
         if m.group("pnum"):
@@ -232,8 +260,6 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
         if tw is None and _own_number(ctx, g, m):
             own_ids.add(mention.instrument_id)
             continue
-        if tw is None:
-            _type_from_context(ctx, g, mention)
         _trailing(ctx, g, mention)
         mention.in_basis = mention.start < opening_end and _in_basis_paragraph(ctx, g, mention)
         mentions.append(mention)
@@ -245,25 +271,29 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     return mentions
 
 
-def _type_from_context(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
-    """"Luật Ban hành văn bản quy phạm pháp luật số 80/2015/QH13": the type word is
-    further back, before the instrument's name."""
-    window = ctx.text[max(0, mention.start - 170) : mention.start]
-    m = g.type_before.search(window, timeout=TIMEOUT)
+def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | None:
+    """(type word, its offset) when the symbol at `pos` follows "<type word> <name> số"."""
+    window_start = max(0, pos - 170)
+    m = g.type_before.search(text[window_start:pos], timeout=TIMEOUT)
     if m and not regex.search(r"\d\s*/", m.group("name")):
-        mention.type_word = m.group("tw")
-        mention.start = mention.start - len(window) + m.start()
+        return m.group("tw"), window_start + m.start()
+    return None
 
 
 def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
     """Date and issuer phrases directly after the symbol, in either order."""
     text, pos = ctx.text, mention.end
     for _ in range(2):
-        if mention.date is None:
+        if mention.date is None and mention.year_cited is None:
             dm = g.date.match(text, pos, timeout=TIMEOUT)
             if dm:
                 mention.date = _date(dm)
                 pos = dm.end()
+                continue
+            ym = g.year_after.match(text, pos, timeout=TIMEOUT)
+            if ym and _valid_year(ym.group("y")):
+                mention.year_cited = int(ym.group("y"))
+                pos = ym.end()
                 continue
         if mention.issuer is None:
             im = issuer_at(text, pos, ctx.shared.get("locality"))

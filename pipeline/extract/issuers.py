@@ -84,6 +84,9 @@ def resolve_place(
     table = provinces()
     prov = table.lookup(place) if place else None
     if unit_level in ("province", "city"):
+        if prov and unit_level == "city" and prov.unit == "tỉnh":
+            # "thành phố Cao Bằng" in tỉnh Cao Bằng is the provincial city, a district unit
+            return "district", prov.name, prov.name, prov.name
         if prov:
             return "province", prov.name, None, prov.name
         if place and unit_level == "city":  # a city under a province

@@ -40,7 +40,8 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
         typ = next((t for t in (_type_of(m) for m in ms if m.type_word) if t), None)
         typ = typ or next((t for t in map(_type_of, ms) if t), None)
         date = next((m.date for m in ms if m.date), None)
-        year = ms[0].year or (int(date[:4]) if date else None)
+        cited_year = next((m.year_cited for m in ms if m.year_cited), None)
+        year = ms[0].year or (int(date[:4]) if date else cited_year)
         explicit = next((m.issuer for m in ms if m.issuer and m.issuer.issuer), None)
         if explicit is not None:
             issuer, scope = explicit.issuer, explicit.scope
