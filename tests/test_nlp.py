@@ -50,3 +50,11 @@ def test_shipped_pipeline_loads() -> None:
     assert nlp.pipe_names[0] == "kehoach_extract"
     assert [n for n in nlp.pipe_names if n != "kehoach_extract"] == [
         "kehoach_instrument", "kehoach_channel", "kehoach_body", "kehoach_deadline"]
+
+
+def test_shipped_tables_match_models() -> None:
+    """models/spacy_pipeline carries the current tables (run pipeline.nlp.save() after edits)."""
+    models = kh_nlp.DEFAULT_PATH.parent
+    for name in kh_nlp.TABLE_FILES:
+        saved = kh_nlp.DEFAULT_PATH / "kehoach_extract" / name
+        assert saved.read_bytes() == (models / name).read_bytes(), name
