@@ -91,3 +91,24 @@ def evaluate(
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+@app.command()
+def show(
+    file: Annotated[Path, typer.Argument(help="One plan (any supported format).")],
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="HTML file to write (default: FILE.html).")
+    ] = None,
+) -> None:
+    """Render one plan as HTML with every extracted span highlighted by kind."""
+    from pipeline.errors import DocumentError
+    from pipeline.show import render
+
+    try:
+        page = render(file)
+    except DocumentError as exc:
+        err.print(f"[red]error[/red] {exc.path}: {exc.message}", highlight=False)
+        raise typer.Exit(1) from None
+    target = out or file.with_suffix(".html")
+    target.write_text(page, encoding="utf-8")
+    err.print(f"{file} -> {target}", highlight=False)

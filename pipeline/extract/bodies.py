@@ -1,0 +1,376 @@
+"""Responsible bodies and their roles: lead, support, requested, report_to, approve.
+
+Body mentions are found with one pattern compiled from models/bodies.yaml (collective
+phrases such as "các sở, ban, ngành", then HEAD NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa
+và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"). Mentions joined by commas or "và"
+form one enumeration, which takes its role from the words around it ("chủ trì", "giao ...
+tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"), from the task-table column it
+sits in, or from the heading of the numbered section under TỔ CHỨC THỰC HIỆN it is addressed to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from pipeline.context import DocContext
+from pipeline.extract import assign_common as common
+from pipeline.normalize import TIMEOUT
+from pipeline.segment.sections import SectionTree
+from pipeline.tables import load_yaml
+
+SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
+SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
+WINDOW = 120  # characters of context read before/after an enumeration
+
+
+@dataclass(frozen=True)
+class BodyRules:
+    pattern: regex.Pattern[str]
+    anchors: tuple[str, ...]  # first words of bodies: where the full pattern is tried
+    group_types: dict[str, str]  # named group -> body type ("c3", "h5")
+    group_heads: dict[str, str]  # named group -> head kind ("collective", "name", ...)
+    bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
+    abbrev: regex.Pattern[str]
+    abbrev_map: dict[str, str]
+    unit_levels: dict[str, str]
+    roles: dict[str, regex.Pattern[str]]
+    organisation: tuple[str, ...]
+    heading_prefix: regex.Pattern[str]
+    requested_heading: regex.Pattern[str]
+    units: regex.Pattern[str]
+
+
+def _alt(items: list[str]) -> str:
+    return "|".join(sorted(items, key=len, reverse=True))
+
+
+def compile_rules(cfg: dict[str, Any]) -> BodyRules:
+    esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
+    phrases = _alt(esc)
+    stop = _alt([regex.escape(s) for s in cfg["stop_syllables"]])
+    low = f"(?:[ ](?!(?:{stop})(?![\\p{{L}}\\p{{M}}])){SYL_LOW})"
+    cap_word = f"{SYL_CAP}(?<!(?<![\\p{{L}}])(?:Sở|Ban|Bộ|Phòng))"
+    ref = "(?<![\\p{L}])(?:Sở|Ban|Bộ|Phòng)"
+    word = f"(?:{phrases}|{cap_word}{low}{{0,{int(cfg['max_lower'])}}}|{ref})"
+    head_starts = _alt([h["head"] for h in cfg["heads"]])
+    name = (
+        f"(?:{word}(?:(?:[ ]*-[ ]*|[ ]+)(?={SYL_CAP}){word}"
+        f"|(?:,[ ]+|[ ]+và[ ]+)(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word})*)"
+    )
+    units = _alt([regex.escape(u) for u in cfg["units"]])
+    party = _alt([regex.escape(p) for p in cfg["party_committees"]])
+    place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
+    loc = f"(?:[ ]+(?:(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?|(?:{party})(?![\\p{{L}}])))"
+    unit_list = (
+        f"(?:{units})(?:\\s*(?:,|và)\\s*(?:các\\s+)?(?:{units}))*(?![\\p{{L}}])"
+        f"(?:[ ]+{place})?"
+    )
+    owner = f"(?:{cfg['owners']})(?:{loc})?"
+    alts: list[str] = []
+    group_types: dict[str, str] = {}
+    group_heads: dict[str, str] = {}
+    bare_heads: dict[str, regex.Pattern[str]] = {}
+    for i, c in enumerate(cfg["collectives"]):
+        pat = (c["pattern"].replace("{LOC}", f"(?:{loc})?").replace("{UNITS}", unit_list)
+               .replace("{OWNER}", owner))
+        alts.append(f"(?P<c{i}>(?i:{pat}))")
+        group_types[f"c{i}"] = c["type"]
+        group_heads[f"c{i}"] = "collective"
+    for i, h in enumerate(cfg["heads"]):
+        kind = h["name"]
+        head = f"(?:{h['head']})"
+        if kind == "required":
+            body = f"{head}[ ]+{name}{loc}?"
+        elif kind == "optional":
+            body = f"{head}(?:[ ]+{name})?{loc}?"
+        elif kind == "locality":
+            body = f"{head}(?:[ ]+(?:các[ ]+)?(?:cấp[ ]+)?{unit_list}|{loc})?"
+        else:
+            body = head
+        alts.append(f"(?P<h{i}>{body})")
+        group_types[f"h{i}"] = h["type"]
+        group_heads[f"h{i}"] = kind
+        bare_heads[f"h{i}"] = regex.compile(head)
+    anchors = tuple(sorted(set(cfg["anchors"])))
+    pattern = regex.compile(
+        f"(?<![\\p{{L}}\\p{{M}}])(?:{'|'.join(alts)})(?![\\p{{L}}\\p{{M}}])", regex.V1
+    )
+    abbrev = cfg["abbreviations"]
+    abbrev_re = regex.compile(
+        r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
+    )
+    roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
+    return BodyRules(
+        pattern=pattern,
+        anchors=anchors,
+        group_types=group_types,
+        group_heads=group_heads,
+        bare_heads=bare_heads,
+        abbrev=abbrev_re,
+        abbrev_map=dict(abbrev),
+        unit_levels=dict(cfg["unit_levels"]),
+        roles=roles,
+        organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
+        heading_prefix=regex.compile(cfg["heading_prefix"]),
+        requested_heading=regex.compile(cfg["requested_heading"]),
+        units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
+    )
+
+
+@cache
+def rules() -> BodyRules:
+    return compile_rules(load_yaml("bodies.yaml"))
+
+
+@dataclass
+class Mention:
+    start: int  # normalized offsets
+    end: int
+    text: str
+    type: str
+    head: str  # collective / required / optional / locality / none
+    bare: bool = False  # a head without its name ("Văn phòng")
+
+
+@dataclass
+class Assignment:
+    mention: Mention
+    role: str
+
+
+def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Offsets where an anchor word starts (whole word), found with str.find."""
+    out = []
+    for a in anchors:
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + len(a)
+            if (pos == 0 or not common._is_word_char(text[pos - 1])) and (
+                after >= len(text) or not common._is_word_char(text[after])
+            ):
+                out.append(pos)
+            pos = text.find(a, pos + 1, end)
+    out.sort()
+    return out
+
+
+def find_mentions(text: str, start: int = 0, end: int | None = None,
+                  r: BodyRules | None = None) -> list[Mention]:
+    r = r or rules()
+    end = len(text) if end is None else end
+    out = []
+    last = start
+    for pos in _candidates(text, start, end, r.anchors):
+        if pos < last:
+            continue
+        m = r.pattern.match(text, pos, end, timeout=TIMEOUT)
+        if m is None:
+            continue
+        last = m.end()
+        group = m.lastgroup or ""
+        kind = r.group_heads.get(group, "")
+        mtext = " ".join(m.group().split())
+        head = r.bare_heads.get(group)
+        bare = kind == "optional" and head is not None and head.fullmatch(mtext) is not None
+        out.append(Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare))
+    return out
+
+
+def expand(text: str, r: BodyRules | None = None) -> str:
+    """Abbreviations expanded, whitespace collapsed, first letter upper-cased."""
+    r = r or rules()
+    out = r.abbrev.sub(lambda m: r.abbrev_map[m.group()], " ".join(text.split()))
+    return out[:1].upper() + out[1:]
+
+
+def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
+    """Canonical name: abbreviations expanded, the plan's own locality name dropped
+    ("Sở Xây dựng tỉnh Khánh Hòa" -> "Sở Xây dựng tỉnh")."""
+    r = r or rules()
+    out = expand(text, r)
+    loc = ctx.shared.get("locality")
+    names = [n for n in (getattr(loc, "province", None), getattr(loc, "district", None)) if n]
+    for n in names:
+        out = regex.sub(rf"(?<=(?:{r.units.pattern})\s+){regex.escape(n)}(?![\p{{L}}])", "", out)
+    return " ".join(out.split())
+
+
+def body_type(m: Mention, r: BodyRules) -> str:
+    if m.type == "ubnd":
+        levels = {r.unit_levels.get(u.group().lower(), "") for u in r.units.finditer(m.text)}
+        levels.discard("")
+        if len(levels) == 1:
+            return f"ubnd cấp {levels.pop()}"
+        return "ubnd"
+    return m.type
+
+
+def _chains(text: str, mentions: list[Mention], r: BodyRules) -> Iterator[list[Mention]]:
+    """Enumerations: mentions separated only by commas, "và", "các"."""
+    chain: list[Mention] = []
+    for m in mentions:
+        if chain and r.roles["glue"].match(text[chain[-1].end : m.start]) \
+                and "\n" not in text[chain[-1].end : m.start]:
+            chain.append(m)
+            continue
+        if chain:
+            yield chain
+        chain = [m]
+    if chain:
+        yield chain
+
+
+def _organisation_section(t: SectionTree, pos: int, r: BodyRules):
+    """The numbered section addressed by its heading under TỔ CHỨC THỰC HIỆN, if `pos` is in
+    that heading."""
+    i = t.index_at(pos)
+    if i is None:
+        return None
+    sec = t.sections[i]
+    if sec.kind not in ("num", "subnum", "letter") or pos < sec.body_start:
+        return None
+    line = t.line_at(sec.start)
+    if line is None or pos >= line.end:
+        return None
+    top = [a for a in t.ancestors(sec.parent) if a.kind in ("roman", "part", "num")]
+    if not top:
+        return None
+    heading = top[0].heading.casefold()
+    if not any(h.casefold() in heading for h in r.organisation):
+        return None
+    return sec
+
+
+def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignment, str]]:
+    """Assignments with the table/heading cue they came from."""
+    r = r or rules()
+    text = ctx.text
+    t = common.tree(ctx)
+    cites = common.citation_spans(ctx)
+    out: list[tuple[Assignment, str]] = []
+    begin = t.first_section_start()
+    all_mentions = find_mentions(text, 0, None, r)
+    ctx.shared["body_mentions"] = all_mentions
+    mentions = [
+        m for m in all_mentions if m.start >= begin
+        and not t.in_closing(m.start)
+        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start)
+        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start)
+        and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
+    ]
+    # addressed headings, keyed by section start
+    for chain in _chains(text, mentions, r):
+        first, last = chain[0], chain[-1]
+        block_start, block_end = t.block(first.start)
+        before = text[max(block_start, first.start - WINDOW) : first.start]
+        after = text[last.end : min(block_end, last.end + WINDOW)]
+        roles: list[str] = []
+        row = t.row_at(first.start)
+        cell_role = None
+        if row is not None:
+            for c in row.cells:
+                if c.start <= first.start < c.end + 1:
+                    cell_role = c.role
+        sec = _organisation_section(t, first.start, r)
+        if cell_role in ("lead", "support"):
+            roles.append(cell_role)
+        elif sec is not None and r.heading_prefix.sub("", text[sec.body_start : first.start]
+                                                       ).strip(" :-") in ("", "các", "Các"):
+            roles.append("lead")
+            if r.requested_heading.match(text[sec.body_start : first.start]):
+                roles.append("requested")
+        elif r.roles["lead_after"].match(after) or (
+            r.roles["assign_before"].search(before) and r.roles["assign_after"].match(after)
+        ):
+            roles.append("lead")
+        elif r.roles["requested_before"].search(before):
+            roles.append("requested")
+        elif r.roles["support_before"].search(before) or r.roles["support_after"].match(after):
+            roles.append("support")
+        elif r.roles["approve_before"].search(before):
+            roles.append("approve")
+        elif r.roles["report_before"].search(before):
+            clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
+            if r.roles["report_context"].search(clause):
+                roles.append("report_to")
+        for role in roles:
+            for m in chain:
+                out.append((Assignment(m, role), cell_role or ("heading" if sec else "text")))
+    return out
+
+
+def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
+    """A bare head ("Văn phòng") takes the full name used in the same block, else the most
+    frequent full name with that head in the document."""
+    t = common.tree(ctx)
+    bs, be = t.block(m.start)
+    same = [n for n in named if n.text.startswith(m.text + " ") and bs <= n.start < be]
+    if same:
+        return same[0].text
+    counts: dict[str, int] = {}
+    for n in named:
+        if n.text.startswith(m.text + " ") and n.head != "collective":
+            counts[n.text] = counts.get(n.text, 0) + 1
+    if counts:
+        return max(counts, key=lambda k: (counts[k], -len(k)))
+    return m.text
+
+
+def run(ctx: DocContext, r: BodyRules | None = None) -> None:
+    r = r or rules()
+    found = extract(ctx, r)
+    named = ctx.shared.get("body_mentions") or []
+    rows = []
+    spans = []
+    for a, cue in found:
+        m = a.mention
+        written = _resolve_bare(ctx, m, named) if m.bare else m.text
+        row = {
+            "body": expand(written, r),
+            "body_norm": normalise(written, ctx, r),
+            "body_type": body_type(m, r),
+            "role": a.role,
+            "mention": m.text,
+            "task": common.task_text(ctx, m.start),
+            **common.base_row(ctx, m.start, m.end),
+        }
+        rows.append(row)
+        spans.append((m.start, m.end, a.role, row["body"], cue))
+        ctx.add("bodies", row)
+    ctx.shared["bodies"] = rows
+    # normalized spans (start, end, role, body, cue) for the deadline extractor
+    ctx.shared["body_spans"] = spans
+
+
+def body_for(ctx: DocContext, pos: int) -> str | None:
+    """The body a task at `pos` is assigned to: the lead named in the same bullet or table
+    row, else the body the enclosing section under TỔ CHỨC THỰC HIỆN is addressed to, else
+    the first body the bullet names as support, else the body the bullet starts with."""
+    t = common.tree(ctx)
+    spans = ctx.shared.get("body_spans") or []
+    bs, be = t.block(pos)
+    in_block = [s for s in spans if bs <= s[0] < be]
+    for s in in_block:
+        if s[2] == "lead":
+            return s[3]
+    i = t.index_at(pos)
+    for sec in t.ancestors(i):
+        line = t.line_at(sec.start)
+        if line is None:
+            continue
+        for s in spans:
+            if sec.body_start <= s[0] < line.end and s[4] == "heading" and s[2] == "lead":
+                return s[3]
+    for s in in_block:
+        if s[2] == "support":
+            return s[3]
+    # the subject of the bullet: a body right at its start ("- Các phòng ... hoàn thành")
+    found = find_mentions(ctx.text, bs, min(be, bs + 200))
+    if found and not ctx.text[bs : found[0].start].strip(" -+•*\t"):
+        return expand(found[0].text)
+    return None

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import run_text
+
+from pipeline.evaluate import evaluate_dir
+from pipeline.evaluate.assignments import body_key
+
+GOLD = Path(__file__).resolve().parent / "gold"
+
+HEAD = "KẾ HOẠCH\nTuyên truyền cải cách hành chính tỉnh Khánh Hòa năm 2026\n\n"
+
+
+def roles(text: str) -> set[tuple[str, str]]:
+    return {(r["body"], r["role"]) for r in run_text(HEAD + text).tables.get("bodies", [])}
+
+
+def test_lead_body_floor(dev_out: Path) -> None:
+    metric = evaluate_dir(GOLD, dev_out).section(
+        "Assignments (channels, lead bodies, deadlines)").metric("lead-body F1")
+    assert metric.value is not None and metric.value >= 0.85, metric.detail
+
+
+def test_organisation_section_heading_is_lead() -> None:
+    got = roles("""IV. TỔ CHỨC THỰC HIỆN
+1. Sở Thông tin và Truyền thông
+- Chủ trì, phối hợp với Sở Nội vụ và các sở, ban, ngành liên quan triển khai.
+2. Ủy ban nhân dân các huyện, thị xã, thành phố
+- Báo cáo kết quả về Sở Nội vụ trước ngày 15/12.
+""")
+    assert ("Sở Thông tin và Truyền thông", "lead") in got
+    assert ("Sở Nội vụ", "support") in got
+    assert ("Các sở, ban, ngành", "support") in got
+    assert ("Ủy ban nhân dân các huyện, thị xã, thành phố", "lead") in got
+    assert ("Sở Nội vụ", "report_to") in got
+
+
+def test_requested_and_giao() -> None:
+    got = roles("""I. NỘI DUNG
+- Giao Sở Tư pháp chủ trì, phối hợp với Sở Tài chính tham mưu Ủy ban nhân dân tỉnh tổ chức.
+- Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội phối hợp tuyên truyền.
+- Theo đề nghị của Sở Nội vụ, Văn phòng chủ trì tổng hợp báo cáo.
+""")
+    assert ("Sở Tư pháp", "lead") in got
+    assert ("Sở Tài chính", "support") in got
+    assert ("Ủy ban nhân dân tỉnh", "approve") in got
+    assert ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "requested") in got
+    assert ("Các tổ chức chính trị - xã hội", "requested") in got
+    assert not any(b == "Sở Nội vụ" and r == "requested" for b, r in got)
+
+
+def test_abbreviations_and_locality() -> None:
+    ctx = run_text(HEAD + "I. TỔ CHỨC THỰC HIỆN\n- UBND các xã, phường chủ trì thực hiện.\n"
+                   "- Sở Xây dựng tỉnh Khánh Hòa chủ trì kiểm tra.\n")
+    rows = {r["body"]: r for r in ctx.tables["bodies"]}
+    assert rows["Ủy ban nhân dân các xã, phường"]["body_type"] == "ubnd cấp xã"
+    assert rows["Sở Xây dựng tỉnh Khánh Hòa"]["body_norm"] == "Sở Xây dựng tỉnh"
+    assert rows["Sở Xây dựng tỉnh Khánh Hòa"]["section"] == "I"
+
+
+def test_table_lead_column() -> None:
+    got = roles("""III. NHIỆM VỤ
+TT
+Nội dung
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian thực hiện
+1
+Tuyên truyền trên báo chí
+Sở Văn hóa, Thể thao và Du lịch
+Báo Khánh Hòa
+Quý II/2026
+""")
+    assert ("Sở Văn hóa, Thể thao và Du lịch", "lead") in got
+    assert ("Báo Khánh Hòa", "support") in got
+
+
+def test_body_key() -> None:
+    assert body_key("Các Sở, Ban ngành tỉnh") == body_key("các sở,ban ngành")
+    assert body_key("UBND các xã, phường") == body_key("Ủy ban nhân dân các xã, phường")
+    assert body_key("Phòng Tài chính-Kế hoạch thị xã") == body_key("Phòng Tài chính - Kế hoạch")
+    assert body_key("Sở Nội vụ") != body_key("Sở Tư pháp")

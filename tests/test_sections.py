@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from pipeline.normalize import normalize
+from pipeline.segment.sections import build
+
+PLAN = """KẾ HOẠCH
+Tuyên truyền năm 2026
+
+I. MỤC ĐÍCH
+1. Mục đích
+- Nâng cao nhận thức.
+II. NỘI DUNG
+1. Nội dung
+a) Đối với cán bộ
+- Tuyên truyền.
+đ) Đối với người dân
+3. Hình thức
+3.1. Qua hội nghị
+- Tổ chức hội nghị.
+IV. TỔ CHỨC THỰC HIỆN
+2. Sở Nội vụ
+- Chủ trì.
+Nơi nhận:
+- Như trên;
+"""
+
+
+def test_paths_and_headings() -> None:
+    text = normalize(PLAN).text
+    tree = build(text)
+    assert [s.path for s in tree.sections] == [
+        "I", "I.1", "II", "II.1", "II.1.a", "II.1.đ", "II.3", "II.3.1", "IV", "IV.2", "closing"
+    ]
+    assert tree.at(text.index("Tổ chức hội nghị")) == ("II.3.1", "Qua hội nghị")
+    assert tree.at(text.index("Chủ trì")) == ("IV.2", "Sở Nội vụ")
+    assert tree.at(text.index("Tuyên truyền năm")) == ("", "")
+    assert tree.in_closing(text.index("Như trên"))
+    assert not tree.in_closing(text.index("Chủ trì"))
+
+
+def test_table_one_cell_per_line() -> None:
+    text = normalize("""III. NHIỆM VỤ CỤ THỂ
+TT
+Nội dung
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian thực hiện
+1
+Tuyên truyền trên Cổng thông tin điện tử
+Sở Nội vụ
+Các sở, ban, ngành
+Quý II/2026
+2
+Tổ chức hội nghị
+Sở Tư pháp
+Ủy ban nhân dân các huyện
+Tháng 9/2026
+IV. KINH PHÍ
+""").text
+    tree = build(text)
+    assert len(tree.rows) == 2
+    first = tree.rows[0]
+    assert first.label == "1"
+    assert first.cell("lead").text == "Sở Nội vụ"
+    assert first.cell("time").text == "Quý II/2026"
+    assert tree.rows[1].cell("support").text == "Ủy ban nhân dân các huyện"
+    assert tree.at(text.index("Tổ chức hội nghị"))[0] == "III[2]"
+    assert tree.at(text.index("KINH PHÍ"))[0] == "IV"
+
+
+def test_table_pipes() -> None:
+    text = normalize("""II. PHÂN CÔNG
+| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| 1 | Xây dựng chuyên mục | Văn phòng Sở | Các phòng chuyên môn | Tháng 3/2026 |
+| 2 | Báo cáo sơ kết | Phòng Tổ chức | Văn phòng | 30/6/2026 |
+""").text
+    tree = build(text)
+    assert [r.label for r in tree.rows] == ["1", "2"]
+    assert tree.rows[0].cell("task").text == "Xây dựng chuyên mục"
+    assert tree.rows[1].cell("lead").text == "Phòng Tổ chức"
+    assert tree.rows[1].cell("time").text == "30/6/2026"
+
+
+def test_more_lines_than_columns_go_to_the_task() -> None:
+    text = normalize("""TT
+Nội dung
+Cơ quan chủ trì
+1
+Tuyên truyền qua báo chí
+- tin, bài
+- phóng sự
+Sở Văn hóa
+""").text
+    row = build(text).rows[0]
+    assert row.cell("lead").text == "Sở Văn hóa"
+    assert "phóng sự" in row.cell("task").text
