@@ -400,3 +400,29 @@ def test_title_stops_before_a_body_paragraph_without_blank_line() -> None:
         "địa bàn huyện với các nội dung cụ thể như sau:\n" + BODY
     )
     assert meta(text)["title"] == "Tuyên truyền cải cách hành chính năm 2024"
+
+
+def test_pdf_layout_columns_by_spaces_title_starting_with_thuc_hien() -> None:
+    text = (
+        "      ỦY BAN NHÂN DÂN                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "     TỈNH QUẢNG NGÃI                              Độc lập - Tự do - Hạnh phúc\n\n"
+        "     Số: 123 /KH-UBND                         Quảng Ngãi, ngày 12 tháng 5 năm 2023\n\n"
+        "                                        KẾ HOẠCH\n"
+        "                  Thực hiện Chương trình chuyển đổi số tỉnh Quảng Ngãi\n"
+        "                                   năm 2023\n\n"
+        "       Căn cứ Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ;\n"
+        "I. MỤC ĐÍCH\nCác cơ quan thực hiện./.\n\n"
+        "Nơi nhận:                                                      TM. ỦY BAN NHÂN DÂN\n"
+        "- Bộ Nội vụ;                                                   KT. CHỦ TỊCH\n"
+        "- TT Tỉnh ủy;                                                  PHÓ CHỦ TỊCH\n"
+        "- Lưu: VT.\n\n                                                               Đặng Văn Minh\n"
+    )
+    ctx = run_text(text)
+    d = ctx.document
+    assert d["title"] == "Thực hiện Chương trình chuyển đổi số tỉnh Quảng Ngãi năm 2023"
+    assert (d["doc_number"], d["place"], d["issue_date"]) == ("123/KH-UBND", "Quảng Ngãi",
+                                                              "2023-05-12")
+    assert d["issuer"] == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert (d["signing_mode"], d["signer_title"], d["signer_name"]) == (
+        "KT.", "Phó Chủ tịch", "Đặng Văn Minh")
+    assert [r["recipient"] for r in ctx.tables["recipients"]] == ["Bộ Nội vụ", "TT Tỉnh ủy", "Lưu: VT"]

@@ -30,6 +30,7 @@ def _alts(words: list[str]) -> str:
 @dataclass(frozen=True)
 class _Rules:
     stop: regex.Pattern[str]
+    opener: regex.Pattern[str]
     authority: regex.Pattern[str]
     periods: tuple[regex.Pattern[str], ...]
     period_ignore: regex.Pattern[str]
@@ -51,6 +52,7 @@ def rules() -> _Rules:
     ignore = _alts(cfg["period_ignore"])
     return _Rules(
         stop=regex.compile(rf"(?:{stops})|\("),
+        opener=regex.compile(rf"(?:{_alts(cfg['body_openers'])})(?!\p{{L}})"),
         # "GIÁM ĐỐC SỞ ...", "CHỦ TỊCH ỦY BAN NHÂN DÂN ...", "ỦY BAN NHÂN DÂN TỈNH ..."
         authority=regex.compile(rf"(?:(?:PHÓ\s+)?(?:{titles})|{councils})(?!\p{{L}})[^\p{{Ll}}\n]*$"),
         periods=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_patterns"]),
@@ -100,10 +102,12 @@ def find_title(text: str, header: Header) -> Title | None:
             pos = nl
             continue
         blank_ok = False
-        if r.stop.match(stripped, timeout=TIMEOUT) or (parts and (
-            is_authority_line(stripped) or len(stripped) > r.line_max_chars
-            or stripped.endswith(":")
-        )):
+        if r.stop.match(stripped, timeout=TIMEOUT) or len(stripped) > r.line_max_chars or (
+            parts and (
+                is_authority_line(stripped) or stripped.endswith(":")
+                or r.opener.match(stripped, timeout=TIMEOUT)
+            )
+        ):
             break
         lead = len(line) - len(line.lstrip())
         parts.append((line_start + lead, line_start + len(line.rstrip())))
