@@ -426,3 +426,14 @@ def test_pdf_layout_columns_by_spaces_title_starting_with_thuc_hien() -> None:
     assert (d["signing_mode"], d["signer_title"], d["signer_name"]) == (
         "KT.", "Phó Chủ tịch", "Đặng Văn Minh")
     assert [r["recipient"] for r in ctx.tables["recipients"]] == ["Bộ Nội vụ", "TT Tỉnh ủy", "Lưu: VT"]
+
+
+def test_opening_clause_about_another_numbered_plan_is_not_the_issuer() -> None:
+    text = (
+        "KẾ HOẠCH\nPhát triển du lịch năm 2022\n\n"
+        "Ngày 23/02/2022, Ủy ban nhân dân thành phố Hải Phòng ban hành Kế hoạch số 38/KH-UBND về "
+        "cải cách hành chính; Sở Du lịch xây dựng Kế hoạch phát triển du lịch năm 2022 như sau:\n"
+        + BODY
+    )
+    d = meta(text)
+    assert d["issuer"] == "Sở Du lịch thành phố Hải Phòng"

@@ -79,6 +79,8 @@ def rules() -> _Rules:
         opening_after=regex.compile(
             rf"[ \t]+(?:(?i:{fillers})[ \t]+)?(?i:{verbs})"
             rf"(?:[ \t]+\p{{Ll}}+){{0,2}}?[ \t]+(?i:{types})"
+            # "UBND tỉnh ban hành Kế hoạch số 38/KH-UBND" names another document
+            r"(?![ \t]+(?:số|Số)?[ \t]*\d)"
         ),
         clause_start=regex.compile(r"(?:^|[\n,;:.][ \t]*|\t)$"),
         title_object=regex.compile(rf"(?i:(?<!\p{{L}})(?:{_alts(cfg['title_object_words'])}))\s+(?:các\s+)?$"),
