@@ -437,3 +437,19 @@ def test_opening_clause_about_another_numbered_plan_is_not_the_issuer() -> None:
     )
     d = meta(text)
     assert d["issuer"] == "Sở Du lịch thành phố Hải Phòng"
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("Thực hiện Chương trình tổng thể cải cách hành chính giai đoạn 2021-2030 năm 2022",
+         (2022, 2022)),
+        ("Cải cách hành chính giai đoạn 2021 - 2025, định hướng đến năm 2030", (2021, 2025)),
+        ("Phát triển nguồn nhân lực đến năm 2025 và tầm nhìn đến năm 2030", (None, 2025)),
+        ("Chuyển đổi số giai đoạn 2026-2030", (2026, 2030)),
+        ("Triển khai Quyết định số 1216/QĐ-BTTTT ngày 13/8/2021", (None, None)),
+    ],
+)
+def test_period_is_the_plans_own(title: str, period: tuple[int | None, int | None]) -> None:
+    d = meta("KẾ HOẠCH\n" + title + "\n" + BODY)
+    assert (d["period_start"], d["period_end"]) == period

@@ -125,18 +125,24 @@ def _period_in(s: str) -> tuple[int | None, int | None] | None:
     r = rules()
     s = r.period_ignore.sub(" ", s, timeout=TIMEOUT)
     s = r.cited_dates.sub(" ", s, timeout=TIMEOUT)
+    # every period expression, a stronger pattern owning its span; the plan's own period
+    # is the last one ("thực hiện Chương trình ... giai đoạn 2021-2030 năm 2022" -> 2022)
+    found: list[tuple[int, int, int | None, int | None]] = []
     for pat in r.periods:
-        m = pat.search(s, timeout=TIMEOUT)
-        if m is None:
-            continue
-        a = int(m.group("a")) if "a" in pat.groupindex and m.group("a") else None
-        b = int(m.group("b")) if "b" in pat.groupindex and m.group("b") else None
-        if a and b is None:
-            b = a
-        if a and b and b < a:
-            continue
-        return a, b
-    return None
+        for m in pat.finditer(s, timeout=TIMEOUT):
+            if any(m.start() < e and s0 < m.end() for s0, e, _, _ in found):
+                continue
+            a = int(m.group("a")) if "a" in pat.groupindex and m.group("a") else None
+            b = int(m.group("b")) if "b" in pat.groupindex and m.group("b") else None
+            if a and b is None:
+                b = a
+            if a and b and b < a:
+                continue
+            found.append((m.start(), m.end(), a, b))
+    if not found:
+        return None
+    _, _, a, b = max(found)
+    return a, b
 
 
 def find_period(text: str, title: str | None, self_desc: str) -> tuple[int | None, int | None]:
