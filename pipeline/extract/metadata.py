@@ -373,10 +373,9 @@ def run(ctx: DocContext) -> None:
         meta[f"{key}_start"], meta[f"{key}_end"] = ev.start, ev.end
     ctx.document.update(meta)
     ctx.shared["metadata"] = meta
+    # the issuer's own province and district become the plan's locality (a national
+    # issuer leaves the text-based one in place)
     if new_loc is not None and meta["issuer_level"] != "national":
-        if new_loc.district is None and loc.province == new_loc.province:
-            new_loc = Locality(new_loc.province, loc.district_unit, loc.district) if (
-                meta["issuer_level"] in {"district", "commune"}) else new_loc
         ctx.shared["locality"] = new_loc
         ctx.document["province_context"] = new_loc.province
         ctx.document["district_context"] = new_loc.district_full
