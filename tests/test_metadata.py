@@ -453,3 +453,22 @@ def test_opening_clause_about_another_numbered_plan_is_not_the_issuer() -> None:
 def test_period_is_the_plans_own(title: str, period: tuple[int | None, int | None]) -> None:
     d = meta("KẾ HOẠCH\n" + title + "\n" + BODY)
     assert (d["period_start"], d["period_end"]) == period
+
+
+def test_date_line_above_the_signature_when_the_header_has_none() -> None:
+    text = (
+        "KẾ HOẠCH\nCải cách hành chính năm 2024\n" + BODY
+        + "\n                      Hà Nội, ngày 05 tháng 6 năm 2024\n"
+        "                      TM. ỦY BAN NHÂN DÂN\n                      CHỦ TỊCH\n\n"
+        "                      Trần Sỹ Thanh\n"
+    )
+    d = meta(text)
+    assert (d["place"], d["issue_date"], d["date_precision"]) == ("Hà Nội", "2024-06-05", "day")
+    assert d["signer_name"] == "Trần Sỹ Thanh"
+
+
+def test_type_from_symbol_when_the_type_line_is_missing() -> None:
+    text = "Số: 7/KH-UBND\nLong An, ngày 2 tháng 1 năm 2024\n\nCải cách hành chính năm 2024\n" + BODY
+    d = meta(text)
+    assert (d["doc_type"], d["doc_number"], d["title"]) == ("Kế hoạch", "07/KH-UBND", None)
+    assert d["issuer"] == "Ủy ban nhân dân tỉnh Long An"

@@ -11,7 +11,7 @@ models/issuers_national.csv (national bodies and their codes).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 
 import regex
@@ -446,6 +446,3 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
     lvl = "department" if body.kind in {"department", "other"} else level
     return Resolved(name, lvl, pname, None, None, parent)
 
-
-def with_span(body: Body, start: int, end: int) -> Body:
-    return replace(body, start=start, end=end)

@@ -17,6 +17,8 @@ from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
 from pipeline.tables import load_yaml
 
+_SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
+
 
 @dataclass
 class Span:
@@ -105,8 +107,8 @@ def canonical_code(code: str) -> str:
 
 
 def canonical_symbol(sym: str) -> str:
-    sym = regex.sub(r"\s+", "", sym).strip(".")
-    parts = regex.split(r"([-/])", sym)
+    sym = regex.sub(r"\s+", "", sym, timeout=TIMEOUT).strip(".")
+    parts = regex.split(r"([-/])", sym, timeout=TIMEOUT)
     return "".join(p if p in "-/" else canonical_code(p) for p in parts)
 
 
@@ -114,7 +116,7 @@ def type_from_symbol(symbol: str | None) -> str | None:
     if not symbol:
         return None
     r = rules()
-    for part in regex.split(r"[-/]", symbol):
+    for part in regex.split(r"[-/]", symbol, timeout=TIMEOUT):
         t = r.type_codes.get(part.upper())
         if t:
             return t
@@ -165,10 +167,10 @@ def parse(text: str) -> Header:
     if m and (found or at_cell_start(region, m.start())):
         sym = canonical_symbol(m.group("sym"))
         # "12/2022/QĐ-UBND": the symbol is written without the year
-        with_year = regex.match(r"(?:19|20)\d\d/", sym)
+        with_year = regex.match(r"(?:19|20)\d\d/", sym, timeout=TIMEOUT)
         header.doc_symbol = sym.split("/", 1)[1] if with_year else sym
         if m.group("num"):
-            n = str(int(regex.sub(r"\s+", "", m.group("num"))))
+            n = str(int(regex.sub(r"\s+", "", m.group("num"), timeout=TIMEOUT)))
             header.doc_number = f"{n.zfill(2)}{m.group('sep')}{sym}"
         header.number_span = Span(m.start(), m.end())
         _blank(chars, m.start(), m.end())
@@ -178,8 +180,17 @@ def parse(text: str) -> Header:
         _set_date(header, d)
         _blank(chars, d.start(), d.end())
         blanked = "".join(chars)
-    header.issuer_lines = [c for c in cells(blanked) if c.is_upper]
+    lines = []
+    for c in cells(blanked):
+        if _SECTION.match(c.text, timeout=TIMEOUT):  # "I. MỤC ĐÍCH, YÊU CẦU" is the body
+            break
+        if c.is_upper:
+            lines.append(c)
+        elif not found and any(ch.isalpha() for ch in c.text):
+            break  # without a type line the header ends at the first text in lower case
+    header.issuer_lines = lines
     return header
+
 
 
 def _set_date(header: Header, m: regex.Match[str]) -> None:

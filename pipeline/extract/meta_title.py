@@ -178,7 +178,8 @@ def find_attached(text: str, title: Title | None, body_end: int) -> str | None:
     for src in sources:
         m = r.attach.search(src, timeout=TIMEOUT)
         if m:
-            doc = regex.split(r"[.;:](?:\s|$)", collapse(m.group("doc")), maxsplit=1)[0]
+            doc = regex.split(r"[.;:](?:\s|$)", collapse(m.group("doc")), maxsplit=1,
+                              timeout=TIMEOUT)[0]
             doc = doc.strip(" .;:,")
             if len(doc) > 10:
                 return doc[0].upper() + doc[1:]

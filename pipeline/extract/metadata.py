@@ -168,7 +168,7 @@ def _symbol_bodies(symbol: str | None) -> list[Body]:
     if not symbol:
         return []
     out = []
-    for part in regex.split(r"[-/]", symbol)[1:]:
+    for part in regex.split(r"[-/]", symbol, timeout=TIMEOUT)[1:]:
         b = bodies.by_code(part)
         if b is not None:
             out.append(b)

@@ -77,7 +77,7 @@ def _is_signature(cell: Cell) -> bool:
 def parse_line(cell: Cell) -> Recipient | None:
     r = rules()
     raw = cell.text
-    b = r.bullet.match(raw)
+    b = r.bullet.match(raw, timeout=TIMEOUT)
     body = raw[b.end():] if b else raw
     purpose = None
     m = r.purpose.search(body, timeout=TIMEOUT)
@@ -115,10 +115,11 @@ def find(text: str) -> list[Recipient]:
                 continue
             if cell.line - first_line > r.max_lines:
                 break
-            if _is_signature(cell) or signature._name(cell):
+            if _is_signature(cell) or signature.person_name(cell):
                 continue
             t = cell.text
-            if not (r.bullet.match(t) or t.endswith((";", ".", ",")) or r.archive.match(t)):
+            if not (r.bullet.match(t, timeout=TIMEOUT) or t.endswith((";", ".", ","))
+                    or r.archive.match(t, timeout=TIMEOUT)):
                 break
             if len(t) > 200:
                 break

@@ -113,7 +113,8 @@ def _is_recipient(cell: Cell) -> bool:
     )
 
 
-def _name(cell: Cell) -> str | None:
+def person_name(cell: Cell) -> str | None:
+    """The cell as a personal name ("Nguyễn Văn Minh", "TRẦN NAM BÌNH" -> title case)."""
     r = rules()
     m = r.name.fullmatch(cell.text, timeout=TIMEOUT)
     if not m or len(m.group("n")) > 40 or r.not_name.match(m.group("n"), timeout=TIMEOUT):
@@ -165,7 +166,7 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
             break
         if r.skip.fullmatch(cell.text, timeout=TIMEOUT) or _is_recipient(cell):
             continue
-        name = _name(cell)
+        name = person_name(cell)
         if name and n_titles:
             sig.name, sig.name_start, sig.name_end = name, cell.start, cell.end
             sig.end = cell.end
