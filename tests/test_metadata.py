@@ -472,3 +472,10 @@ def test_type_from_symbol_when_the_type_line_is_missing() -> None:
     d = meta(text)
     assert (d["doc_type"], d["doc_number"], d["title"]) == ("Kế hoạch", "07/KH-UBND", None)
     assert d["issuer"] == "Ủy ban nhân dân tỉnh Long An"
+
+
+@pytest.mark.parametrize("text", ["", "abc", "KẾ HOẠCH", "Số: /", "TM. \nKT.\n", "Nơi nhận:",
+                                  "DỰ THẢO\nKẾ HOẠCH\nabc"])
+def test_degenerate_texts_give_no_invented_issuer(text: str) -> None:
+    d = meta(text)
+    assert d["issuer"] is None and d["confidence"] == 0.0

@@ -95,13 +95,14 @@ def rules() -> _Rules:
 
 def _header_bodies(lines: list[Cell], text: str) -> list[tuple[Body, int, int]]:
     """Group the header's issuer column into body phrases: a line starting with a body
-    head ("SỞ", "UBND", "BAN") starts a new one; other lines continue it ("TỈNH CAO BẰNG")."""
+    head ("SỞ", "UBND", "BAN") starts a new one; other lines continue it ("TỈNH CAO BẰNG");
+    lines before the first head are not a body."""
     r = rules()
     groups: list[list[Cell]] = []
     for cell in lines:
-        if not groups or r.heads.match(cell.text, timeout=TIMEOUT):
+        if r.heads.match(cell.text, timeout=TIMEOUT):
             groups.append([cell])
-        else:
+        elif groups:
             groups[-1].append(cell)
     out = []
     for g in groups:
