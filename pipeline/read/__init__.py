@@ -18,7 +18,13 @@ from typing import Any
 from pipeline.document import SourceText
 from pipeline.errors import DocumentError
 
-READER_MODULES = ["pipeline.read.text"]
+READER_MODULES = [
+    "pipeline.read.text",
+    "pipeline.read.pdf",
+    "pipeline.read.image",
+    "pipeline.read.docx",
+    "pipeline.read.doc",
+]
 
 
 @dataclass
