@@ -82,6 +82,8 @@ class _Rules:
     new_block: regex.Pattern[str]
     digits: regex.Pattern[str]
     min_text_chars: int
+    ocr_word_gap: float
+    ocr_junk: regex.Pattern[str]
 
 
 @cache
@@ -100,6 +102,8 @@ def rules() -> _Rules:
         new_block=regex.compile("|".join(f"(?:{p})" for p in cfg["new_block"])),
         digits=regex.compile(r"\d+"),
         min_text_chars=int(cfg["min_text_chars"]),
+        ocr_word_gap=float(cfg["ocr_word_gap"]),
+        ocr_junk=regex.compile(cfg["ocr_junk"]),
     )
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.errors import DocumentError
-from pipeline.read.layout import PageLayout, Segment
+from pipeline.normalize import TIMEOUT
+from pipeline.read.layout import PageLayout, Segment, rules
 
 LANG = "vie"
 INSTALL_HINT = (
@@ -81,14 +82,31 @@ def _parse_tsv(tsv: str, width: float, height: float) -> OcrPage:
         conf = float(row["conf"])
         if conf >= 0:
             confs.append(conf)
+    r = rules()
     segments = []
     for words in lines.values():
-        x0 = min(int(w["left"]) for w in words)
-        x1 = max(int(w["left"]) + int(w["width"]) for w in words)
-        top = min(int(w["top"]) for w in words)
-        bottom = max(int(w["top"]) + int(w["height"]) for w in words)
-        text = " ".join(w["text"].strip() for w in words)
-        segments.append(Segment(text, float(x0), float(x1), float(top), float(bottom)))
+        words = [w for w in words if not (
+            r.ocr_junk.fullmatch(w["text"].strip(), timeout=TIMEOUT) and float(w["conf"]) < 60
+        )]
+        if not words:
+            continue
+        height = max(int(w["height"]) for w in words)
+        # tesseract sometimes runs a line across two columns: split it at wide gaps
+        groups: list[list[dict[str, str]]] = [[words[0]]]
+        for w in words[1:]:
+            prev = groups[-1][-1]
+            gap = int(w["left"]) - int(prev["left"]) - int(prev["width"])
+            if gap > r.ocr_word_gap * height:
+                groups.append([w])
+            else:
+                groups[-1].append(w)
+        for group in groups:
+            x0 = min(int(w["left"]) for w in group)
+            x1 = max(int(w["left"]) + int(w["width"]) for w in group)
+            top = min(int(w["top"]) for w in group)
+            bottom = max(int(w["top"]) + int(w["height"]) for w in group)
+            text = " ".join(w["text"].strip() for w in group)
+            segments.append(Segment(text, float(x0), float(x1), float(top), float(bottom)))
     return OcrPage(PageLayout(width, height, segments), confs)
 
 
