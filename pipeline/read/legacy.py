@@ -121,22 +121,46 @@ def _vni() -> tuple[regex.Pattern[str], dict[str, str], dict[str, str]]:
 
 
 _CAPS_WORD = regex.compile(r"\p{L}*\p{Lu}\p{L}*")
+_WORD_ANY = regex.compile(r"\p{L}+")
+_SENTENCE_START = regex.compile(
+    r"(?:\A|(?<=[.!?:;][ \t]*\n)|(?<=\n[ \t]*\n)|(?<=[.!?][ \t]))"
+    r"[ \t]*(?:[-+•][ \t])?\K\p{Ll}(?=\p{L})"
+)
 
 
-def _recase(m: regex.Match[str]) -> str:
-    # TCVN3 has no capital toned letters: capitals are lowercase codes shown in an "H" font,
-    # so "HOạCH" (capital ASCII letters, lowercase Vietnamese ones) was "HOẠCH"
-    word = m.group()
-    ascii_letters = [c for c in word if c.isascii() and c.isalpha()]
-    if sum(c.isupper() for c in ascii_letters) >= 2 and not any(c.islower() for c in ascii_letters):
-        return word.upper()
-    return word
+def _caps(word: str) -> bool:
+    """A TCVN3 capital word read back: capital letters, lowercase toned ones ("HOạCH")."""
+    return sum(c.isupper() for c in word) >= 2 and not any(
+        c.islower() and c.isascii() for c in word
+    )
+
+
+def _recase_line(line: str) -> str:
+    # TCVN3 has no capital toned letters: capitals were lowercase codes shown in an "H"
+    # font, so "HOạCH" was "HOẠCH"; once a line has such a word, its short title-like words
+    # ("Kế" in "Kế HOạCH") are capitals too
+    words = _WORD_ANY.findall(line, timeout=TIMEOUT)
+    mixed = [w for w in words if _caps(w) and w != w.upper()]
+    if not mixed:
+        return line
+    if all(not any(c.islower() and c.isascii() for c in w) for w in words):
+        return line.upper()
+    return _CAPS_WORD.sub(lambda m: m.group().upper() if _caps(m.group()) else m.group(), line,
+                          timeout=TIMEOUT)
 
 
 def tcvn3_to_unicode(text: str) -> str:
-    """Text whose characters are TCVN3 codes shown as Latin-1 ("Céng hoµ") -> Unicode."""
+    """Text whose characters are TCVN3 codes shown as Latin-1 ("Céng hoµ") -> Unicode.
+
+    Capitals are restored where the text shows them: all-capital words and lines, and a
+    toned letter that starts a line or a sentence ("ñy ban" at a line start -> "Ủy ban").
+    """
     converted = unicodedata.normalize("NFC", text.translate(_tcvn3_table()))
-    return _CAPS_WORD.sub(_recase, converted, timeout=TIMEOUT)
+    converted = "\n".join(_recase_line(ln) for ln in converted.split("\n"))
+    return _SENTENCE_START.sub(
+        lambda m: m.group().upper() if not m.group().isascii() else m.group(), converted,
+        timeout=TIMEOUT,
+    )
 
 
 def vni_to_unicode(text: str) -> str:
