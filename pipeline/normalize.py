@@ -29,14 +29,11 @@ class _Step:
     edits: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def back(self, pos: int, is_end: bool) -> int:
-        if is_end:
-            # an end offset is not moved by an edit that starts exactly at it
-            i = bisect_left(self.new_starts, pos) - 1
-        else:
-            i = bisect_right(self.new_starts, pos) - 1
+        # an end offset is not moved by an edit that starts exactly at it
+        i = (bisect_left if is_end else bisect_right)(self.new_starts, pos) - 1
         if i < 0:
             return pos
-        ns, ne, os_, oe = self.edits[i]
+        _ns, ne, os_, oe = self.edits[i]
         if is_end and pos <= ne:
             return oe
         if not is_end and pos < ne:
@@ -83,9 +80,13 @@ def _rewrite(
     return "".join(out), step
 
 
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook, dot below
+
+
 @dataclass(frozen=True)
 class _Rules:
     char_table: dict[int, str]
+    char_class: regex.Pattern[str]
     nfc_cluster: regex.Pattern[str]
     tone: regex.Pattern[str]
     md_delete: regex.Pattern[str]
@@ -95,27 +96,39 @@ class _Rules:
     word_wrap: regex.Pattern[str]
 
 
+def _toned(pairs: list[str]) -> str:
+    """Character class of the second vowels of `pairs` carrying a tone mark."""
+    chars = {
+        unicodedata.normalize("NFC", v + t)
+        for _, b in pairs for v in (b, b.upper()) for t in TONE_MARKS
+    }
+    return "".join(sorted(chars))
+
+
 @cache
 def _rules() -> _Rules:
     cfg = load_yaml("normalize.yaml")
     table = {ord(k): v for k, v in cfg["char_map"].items()}
+    firsts = "".join(sorted({a for a, _ in cfg["tone_pairs"]} | {a.upper() for a, _ in cfg["tone_pairs"]}))
     # a syllable-final vowel pair whose second vowel carries the tone, not after "q"
-    tone = regex.compile(r"(?<![qQ])(?P<a>[oOuU])(?P<b>\p{L})(?!\p{L})")
+    tone = regex.compile(rf"(?<![qQ])(?P<a>[{firsts}])(?P<b>[{_toned(cfg['tone_pairs'])}])(?!\p{{L}})")
     words = "|".join(regex.escape(w) for w in sorted(cfg["join_after_words"], key=len, reverse=True))
+    # every pattern starts with a literal character so the engine can skip ahead quickly
     return _Rules(
         char_table=table,
+        char_class=regex.compile("[" + regex.escape("".join(cfg["char_map"])) + "]"),
         nfc_cluster=regex.compile(r"\P{M}\p{M}+"),
         tone=tone,
         md_delete=regex.compile(
-            r"\*\*|__|(?<=^|\n)[ \t]*#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])"
-            r"|(?<![\p{L}\d*])\*(?=\S)|(?<=\S)\*(?![\p{L}\d*])"
+            r"__|(?<=^|\n)[ \t]*#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])"
+            r"|(?<![\p{L}\d*])\*+(?=\S)|(?<=\S)\*+(?![\p{L}\d*])|\*\*"
         ),
         md_table_rule=regex.compile(r"(?m)^[ \t|:\-]*-{3,}[ \t|:\-]*$"),
-        hyphen_join=regex.compile(r"(?<=\d/(?:\d{4}/)?\p{L}{1,8}-)[ \t]*\n\s*(?=\p{Lu})"),
+        hyphen_join=regex.compile(r"(?<=\d/(?:\d{4}/)?\p{L}{1,8})-\K[ \t]*\n\s*(?=\p{Lu})"),
         soft_wrap=regex.compile(
-            r"(?<=[\p{L}\d,)])[ \t]*\n(?:[ ]*\n)*[ ]*(?=\p{Ll}(?![\)\.])|\d+\s*[/\-]\s*\d*\s*\p{Lu})"
+            r"(?<=[\p{L}\d,)][ \t]*)\n(?:[ ]*\n)*[ ]*(?=\p{Ll}(?![\)\.])|\d+\s*[/\-]\s*\d*\s*\p{Lu})"
         ),
-        word_wrap=regex.compile(rf"(?i)(?<=(?<!\p{{L}})(?:{words}))[ \t]*\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"),
+        word_wrap=regex.compile(rf"(?<=(?<!\p{{L}})(?i:{words})[ \t]*)\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"),
     )
 
 
@@ -130,7 +143,7 @@ def _move_tone(m: regex.Match[str]) -> str:
     base, marks = decomposed[0], decomposed[1:]
     if not marks or (a.lower(), base.lower()) not in _tone_pairs():
         return m.group()
-    tone = "".join(c for c in marks if c in "\u0300\u0301\u0303\u0309\u0323")
+    tone = "".join(c for c in marks if c in TONE_MARKS)
     if not tone or len(tone) != len(marks):
         return m.group()
     return unicodedata.normalize("NFC", a + tone) + base
@@ -154,11 +167,14 @@ def normalize(source: str) -> NormText:
 
     if not unicodedata.is_normalized("NFC", text):
         apply(rules.nfc_cluster, lambda m: unicodedata.normalize("NFC", m.group()))
-    text = text.translate(rules.char_table)
+    if rules.char_class.search(text):
+        text = text.translate(rules.char_table)
     text = rules.tone.sub(_move_tone, text, timeout=TIMEOUT)
-    text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
+    if "---" in text:
+        text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
     text = text.replace("|", "\t")
-    apply(rules.md_delete, lambda m: "")
+    if any(c in text for c in "*_#\\"):
+        apply(rules.md_delete, lambda m: "")
     apply(rules.hyphen_join, lambda m: "")
     text = _same_length(text, rules.soft_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.word_wrap, lambda s: " " * len(s))

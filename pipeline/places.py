@@ -30,6 +30,7 @@ class Provinces:
         return self.by_key.get(_key(name))
 
 
+@cache
 def _key(name: str) -> str:
     return " ".join(regex.sub(r"[\s\-]+", " ", name).split()).casefold()
 

@@ -43,7 +43,7 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     cfg = load_yaml("localities.yaml")
     prov_units = "|".join(regex.escape(u) for u in cfg["province_unit_words"])
     prov = regex.compile(
-        rf"(?i:(?<!\p{{L}})(?:{prov_units}))\s+(?P<name>{provinces().pattern.pattern})"
+        rf"(?<!\p{{L}})(?:{prov_units})\s+(?P<name>{provinces().pattern.pattern})"
     )
     dist_units = "|".join(regex.escape(u) for u in cfg["district_units"])
     name = r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}"

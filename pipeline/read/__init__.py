@@ -75,6 +75,8 @@ def read_document(path: str | os.PathLike[str]) -> SourceText:
     shown = str(path)
     readers = _load()
     if not p.exists():
+        if p.is_symlink():
+            raise DocumentError(shown, "unreadable", "broken or circular symbolic link")
         raise DocumentError(shown, "not_found", "no such file")
     if p.is_dir():
         raise DocumentError(shown, "is_directory", "is a directory, not a document")

@@ -1,0 +1,57 @@
+"""Benchmark of `kehoach extract` on text: the development plans replicated to N documents.
+
+    .venv/bin/python benchmarks/bench_extract.py [--docs 1000] [--workers 1 2]
+
+Prints documents/s and MB/s for the whole run (discover, read, extract, resolve, export)
+with one worker process and with all cores. Not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.run import run
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def make_corpus(folder: Path, n_docs: int) -> int:
+    plans = sorted(RAW.glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in plans]
+    total = 0
+    for i in range(n_docs):
+        # each copy differs by one line so none is skipped as a duplicate
+        text = texts[i % len(texts)] + f"\nBản sao số {i}\n"
+        data = text.encode("utf-8")
+        (folder / f"{i:05d}_{plans[i % len(plans)].name}").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--workers", type=int, nargs="*", default=[1, os.cpu_count() or 1])
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        n_bytes = make_corpus(corpus, args.docs)
+        print(f"corpus: {args.docs} documents, {n_bytes / 1e6:.1f} MB "
+              f"(mean {n_bytes / args.docs / 1e3:.1f} KB), {os.cpu_count()} cores")
+        for workers in args.workers:
+            out = Path(tmp) / f"out{workers}"
+            t0 = time.perf_counter()
+            summary = run([corpus], out, workers=workers)
+            dt = time.perf_counter() - t0
+            print(f"workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
+                  f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core; "
+                  f"{summary.citations} citations, {summary.errors} errors)")
+
+
+if __name__ == "__main__":
+    main()

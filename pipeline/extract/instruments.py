@@ -1,0 +1,355 @@
+"""Numbered instruments cited in a plan: "Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ".
+
+One pass of one compiled pattern finds every number-symbol (state "61/2018/NĐ-CP",
+"76/NQ-CP", "1234/UBND-KGVX", "80/2015/QH13"; party "18-NQ/TW") with the type word before it;
+each hit is then validated against the code tables, given its canonical id, and extended
+with the date and issuer phrases that directly follow it. Lists sharing one type word, date
+or issuer ("Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017") are grouped. The result is a
+list of `Mention`s in ctx.shared["instrument_mentions"]; pipeline.resolve.instruments turns
+them into citation rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline.context import DocContext
+from pipeline.extract.codes import Codes, codes
+from pipeline.extract.issuers import IssuerMatch, issuer_at
+from pipeline.normalize import TIMEOUT
+from pipeline.tables import load_yaml
+
+OPENING_CHARS = 3000
+PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
+MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
+SEG = r"\p{L}[\p{L}\d]{0,11}"
+
+
+@dataclass
+class Mention:
+    start: int  # normalized offsets of the whole mention (type word .. issuer phrase)
+    end: int
+    sym_start: int
+    sym_end: int
+    instrument_id: str
+    year: int | None  # from the number
+    type_word: str | None  # as written (canonical spelling), None when only the code
+    type_code: str | None
+    issuer_code: str | None
+    party: bool
+    date: str | None = None  # ISO, as written in this mention
+    year_cited: int | None = None  # "01/NQ-CP năm 2023": a year written without a date
+    issuer: IssuerMatch | None = None
+    in_basis: bool = False
+    list_member: bool = False  # type word inherited from the previous item of a list
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    symbol: regex.Pattern[str]
+    prefix: regex.Pattern[str]
+    fuzzy_prefix: regex.Pattern[str]
+    fuzzy_types: tuple[str, ...]
+    date: regex.Pattern[str]
+    year_after: regex.Pattern[str]
+    type_before: regex.Pattern[str]
+    own_number: regex.Pattern[str]
+    connector: regex.Pattern[str]
+    body_start: regex.Pattern[str]
+    basis_cue: regex.Pattern[str]
+    url_context: regex.Pattern[str]
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def grammar() -> _Grammar:
+    cfg = load_yaml("instruments.yaml")
+    c = codes()
+    type_words = _alts(list(c.type_words))
+    number_words = _alts(cfg["number_words"])
+    # type word, "số", an optional stray dash ("số -1/2018/TT-VPCP"), ending where the symbol
+    # starts: searched backwards from each symbol, in a short window
+    prefix = regex.compile(
+        rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
+    )
+    state = (
+        rf"(?P<num>\d{{1,6}})\s?/\s?(?:(?P<year>\d{{4}})\s?/\s?)?"
+        rf"(?P<seg>\p{{Lu}}[\p{{L}}\d]{{0,11}})(?:\s?-\s?(?P<seg>{SEG}))*"
+    )
+    party = (
+        rf"(?P<pnum>\d{{1,6}})\s?-\s?(?P<ptype>\p{{L}}{{1,5}})\s?/\s?"
+        rf"(?P<pseg>\p{{Lu}}[\p{{L}}\d]{{0,11}})(?:\s?-\s?(?P<pseg>{SEG}))*"
+    )
+    # the number stands alone: not "2021-2025/...", not "a/12/...", not "1.000/..."
+    symbol = regex.compile(
+        rf"(?<![\d/.,:\p{{L}}]-?)(?:{party}|{state})(?![\p{{L}}\d])"
+    )
+    date = regex.compile(
+        r"\s*,?\s*(?:\(\s*)?(?:(?:được\s+)?ban hành\s+)?(?:ngày|ngay)\s*"
+        r"(?:(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
+        r"|(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4}))(?:\s*\))?"
+    )
+    type_before = regex.compile(
+        rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))(?P<name>[^.;:\n]{{0,160}}?)\s+(?:{number_words})\s*$"
+    )
+    body = "|".join(f"(?:{p})" for p in cfg["body_start"])
+    # OCR-tolerant type words: each written type word (6+ letters) with up to
+    # `fuzzy_errors` edits, only where "số" and a validated symbol follow
+    fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6}, key=len, reverse=True))
+    budget = cfg["fuzzy_errors"]
+    fuzzy_alts = "|".join(
+        f"(?P<f{i}>(?:{regex.escape(t)}){{e<={budget['long'] if len(t) >= 10 else budget['short']}}})"
+        for i, t in enumerate(fuzzy_types)
+    )
+    fuzzy_prefix = regex.compile(
+        rf"(?<!\p{{L}})(?:{fuzzy_alts})\s+(?:{_alts(cfg['fuzzy_number_words'])})\s*:?\s*\Z",
+        regex.BESTMATCH,
+    )
+    return _Grammar(
+        symbol=symbol,
+        prefix=prefix,
+        fuzzy_prefix=fuzzy_prefix,
+        fuzzy_types=fuzzy_types,
+        date=date,
+        year_after=regex.compile(r"\s*,?\s*(?:\(\s*)?(?:ban hành\s+)?năm\s+(?P<y>\d{4})(?!\s*[-/]\s*\d)(?:\s*\))?"),
+        type_before=type_before,
+        own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
+        connector=regex.compile(r"\s*(?:,|;|và|hoặc|,\s*và)\s*"),
+        body_start=regex.compile(body, regex.MULTILINE),
+        basis_cue=regex.compile(rf"\s*(?:{_alts(cfg['basis_cues'])})(?!\p{{L}})"),
+        url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
+    )
+
+
+def _number(raw: str) -> str:
+    n = raw.lstrip("0") or "0"
+    return n.zfill(2)
+
+
+def _valid_year(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    year = int(raw)
+    return year if MIN_YEAR <= year <= MAX_YEAR else None
+
+
+def _split_missing_hyphen(seg: str, c: Codes) -> list[str] | None:
+    """"NQCP" -> ["NQ", "CP"] when both halves are known codes."""
+    for i in range(1, len(seg)):
+        head, tail = seg[:i], seg[i:]
+        if c.canonical(head) in c.state_types and c.is_known(tail) and \
+                c.canonical(tail) in c.issuers:
+            return [head, tail]
+    return None
+
+
+def _state_symbol(segs: list[str], has_type_word: bool, c: Codes) -> tuple[list[str], int] | None:
+    """Canonical segments of a state symbol and how many raw segments were used."""
+    kept: list[str] = []
+    for raw in segs:
+        if kept and not (raw.isupper() or c.is_known(raw)):
+            break  # "76/NQ-CP - Chính..." : a word, not a code
+        kept.append(raw)
+    if not kept or not (kept[0].isupper() or c.is_known(kept[0])):
+        return None
+    used = len(kept)
+    if len(kept) == 1 and not c.is_known(kept[0]):
+        split = _split_missing_hyphen(kept[0], c)
+        if split:
+            kept = split
+    canon = [c.canonical(s) for s in kept]
+    first = canon[0]
+    if regex.fullmatch(r"(?:UBTV)?QH\d{1,2}", first):
+        return canon, used
+    known_first = first in c.state_types or first in c.issuers
+    if has_type_word:
+        return canon, used
+    if known_first and (len(canon) > 1 or first in c.issuers):
+        return canon, used
+    return None
+
+
+def _date(m: regex.Match[str]) -> str | None:
+    try:
+        d = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+    return d.isoformat() if MIN_YEAR <= d.year <= MAX_YEAR else None
+
+
+def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
+    """The document's own "Số: 26/KH-UBND" line near the top."""
+    if m.start() > 3000:
+        return False
+    line_start = ctx.text.rfind("\n", 0, m.start()) + 1
+    return bool(g.own_number.search(ctx.text[max(0, line_start - 1) : m.start()]))
+
+
+def _opening_end(ctx: DocContext, g: _Grammar) -> int:
+    """Where the opening (title, legal basis) ends: the first section heading; a text with
+    no heading at all is given its first OPENING_CHARS characters."""
+    m = g.body_start.search(ctx.text, timeout=TIMEOUT)
+    return m.start() if m else min(len(ctx.text), OPENING_CHARS)
+
+
+def find_mentions(ctx: DocContext) -> list[Mention]:
+    g, c, text = grammar(), codes(), ctx.text
+    opening_end = _opening_end(ctx, g)
+    own_ids: set[str] = set()
+    mentions: list[Mention] = []
+    for m in g.symbol.finditer(text, timeout=TIMEOUT):
+        window = max(0, m.start() - PREFIX_WINDOW)
+        pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
+        tw = pm.group("tw") if pm else None
+        if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
+            pm = g.fuzzy_prefix.search(text, window, m.start(), timeout=TIMEOUT)
+            if pm is not None:
+                tw = g.fuzzy_types[int(pm.lastgroup[1:])]
+        start = pm.start() if pm else m.start()
+        if not pm and m.start() > 0 and text[m.start() - 1] == "-":
+            continue  # "-1/2018/..." is only a number with a type word before it
+        if pm is None:  # "Luật Ban hành văn bản ... số 80/2015/QH13": type word before a name
+            found = _type_before_name(text, g, m.start())
+            if found:
+                tw, start = found
+        if g.url_context.search(text, max(0, m.start() - 200), m.start()):
+            continue
+        if m.group("pnum"):
+            ptype = c.canonical(m.group("ptype"))
+            if ptype not in c.party_types:
+                continue
+            psegs = [c.canonical(s) for s in m.captures("pseg") if s.isupper() or c.is_known(s)]
+            if not psegs:
+                continue
+            iid = f"{_number(m.group('pnum'))}-{ptype}/{'-'.join(psegs)}"
+            mention = Mention(start, m.end(), m.start("pnum"), m.end(), iid, None,
+                              tw, ptype, psegs[0], True)
+        else:
+            segs = m.captures("seg")
+            parsed = _state_symbol(segs, tw is not None, c)
+            if parsed is None:
+                continue
+            canon, used = parsed
+            end = m.spans("seg")[used - 1][1]
+            year_raw = m.group("year")
+            year = _valid_year(year_raw)
+            num = _number(m.group("num"))
+            first = canon[0]
+            if year_raw and year is None:
+                continue  # "12/3021/..." is not a citation we can trust
+            type_code = first if first in c.state_types else None
+            issuer_code = canon[1] if type_code and len(canon) > 1 else first
+            party_issuer = issuer_code in c.issuers and c.issuers[issuer_code].kind == "party"
+            if type_code and party_issuer and not year and first in c.party_types:
+                # party documents are written n-TYPE/ISSUER; "27/NQ-TW" means 27-NQ/TW
+                iid = f"{num}-{first}/{'-'.join(canon[1:])}"
+                mention = Mention(start, end, m.start("num"), end, iid, None, tw, first,
+                                  issuer_code, True)
+            else:
+                iid = f"{num}/{year}/{'-'.join(canon)}" if year else f"{num}/{'-'.join(canon)}"
+                mention = Mention(start, end, m.start("num"), end, iid, year, tw,
+                                  type_code, issuer_code, False)
+        if tw is None and _own_number(ctx, g, m):
+            own_ids.add(mention.instrument_id)
+            continue
+        _trailing(ctx, g, mention)
+        mention.in_basis = mention.start < opening_end and _in_basis_paragraph(ctx, g, mention)
+        mentions.append(mention)
+    mentions = [
+        mt for mt in mentions if not (mt.instrument_id in own_ids and mt.issuer is None)
+    ]
+    _group_lists(ctx, g, mentions)
+    ctx.shared["own_instrument_ids"] = own_ids
+    return mentions
+
+
+def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | None:
+    """(type word, its offset) when the symbol at `pos` follows "<type word> <name> số"."""
+    window_start = max(0, pos - 170)
+    m = g.type_before.search(text[window_start:pos], timeout=TIMEOUT)
+    if m and not regex.search(r"\d\s*/", m.group("name")):
+        return m.group("tw"), window_start + m.start()
+    return None
+
+
+def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
+    """Date and issuer phrases directly after the symbol, in either order."""
+    text, pos = ctx.text, mention.end
+    for _ in range(2):
+        if mention.date is None and mention.year_cited is None:
+            dm = g.date.match(text, pos, timeout=TIMEOUT)
+            if dm:
+                mention.date = _date(dm)
+                pos = dm.end()
+                continue
+            ym = g.year_after.match(text, pos, timeout=TIMEOUT)
+            if ym and _valid_year(ym.group("y")):
+                mention.year_cited = int(ym.group("y"))
+                pos = ym.end()
+                continue
+        if mention.issuer is None:
+            im = issuer_at(text, pos, ctx.shared.get("locality"))
+            if im:
+                mention.issuer = im
+                pos = im.end
+                continue
+        break
+    mention.end = pos
+
+
+def _in_basis_paragraph(ctx: DocContext, g: _Grammar, mention: Mention) -> bool:
+    block = ctx.sentences.block_at(mention.start)
+    if block is None:
+        return False
+    return bool(g.basis_cue.match(ctx.text, block[0], block[1]))
+
+
+def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
+    """Items of one list share the type word (when not repeated), the date (when the items
+    have no own type word) and the issuer phrase after the last item."""
+    text = ctx.text
+    i = 0
+    while i < len(mentions):
+        j = i
+        while j + 1 < len(mentions) and g.connector.fullmatch(
+            text, mentions[j].end, mentions[j + 1].start
+        ) and mentions[j].date is None and mentions[j].issuer is None:
+            j += 1
+        if j > i:
+            group = mentions[i : j + 1]
+            last = group[-1]
+            for prev, item in itertools.pairwise(group):
+                if item.type_word is None and prev.type_word is not None:
+                    item.type_word = prev.type_word
+                    item.list_member = True
+            for item in group[:-1]:
+                if item.issuer is None and _compatible(item, last.issuer):
+                    item.issuer = last.issuer
+                if item.date is None and (last.list_member or item.list_member):
+                    item.date = last.date
+        i = j + 1
+
+
+def _compatible(item: Mention, issuer: IssuerMatch | None) -> bool:
+    """May a list's trailing issuer phrase apply to `item`? Not when the item's own code
+    names another body ("Chỉ thị 23/CT-TTg, văn bản 567/BNV-CCHC của Bộ Nội vụ")."""
+    if issuer is None or item.issuer_code is None:
+        return issuer is not None
+    known = codes().issuers.get(item.issuer_code)
+    if known is None or not known.template:
+        return True  # TW, HU...: the code alone does not say which body
+    if known.level == "national":
+        return issuer.level == "national" and issuer.issuer == known.template
+    return issuer.level != "national"
+
+
+def run(ctx: DocContext) -> None:
+    ctx.shared["instrument_mentions"] = find_mentions(ctx)

@@ -1,0 +1,186 @@
+"""Issuer phrases ("của UBND tỉnh", "của Ban Thường vụ Tỉnh ủy") and issuer codes ("CP",
+"UBND", "TU"), resolved to a full name and a scope with the plan's own locality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from pipeline.extract.codes import codes
+from pipeline.extract.locality import Locality
+from pipeline.normalize import TIMEOUT
+from pipeline.places import provinces
+from pipeline.tables import load_yaml
+
+_EMPTY = Locality(None)
+
+
+@dataclass(frozen=True)
+class IssuerMatch:
+    start: int
+    end: int
+    issuer: str | None
+    scope: str | None
+    level: str  # national, province, district, commune
+    as_written: str
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: regex.Pattern[str]
+    template: str
+    level: str
+
+
+def _alts(words: list[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _entries() -> tuple[regex.Pattern[str], tuple[_Entry, ...]]:
+    cfg = load_yaml("instruments.yaml")
+    place = rf"(?:{provinces().pattern.pattern}|\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})"
+    parts = {
+        "unit": _alts(list(cfg["units"])),
+        "place": place,
+        "party_committee": _alts(list(cfg["party_committees"])),
+        "ministry": _alts([m.removeprefix("Bộ ") for m in codes().ministries]),
+        "department": _alts(cfg["departments"]),
+    }
+    entries = []
+    for e in cfg["issuers"]:
+        pat = e["pattern"]
+        for key, value in parts.items():
+            pat = pat.replace("{" + key + "}", f"(?:{value})")
+        entries.append(_Entry(regex.compile(rf"(?:{pat})(?![\p{{L}}\d])"), e["issuer"], e["level"]))
+    lead = regex.compile(r"\s*,?\s*(?:(?:của|do)\s+)?")
+    return lead, tuple(entries)
+
+
+def _unit_level(unit: str | None) -> str | None:
+    cfg = load_yaml("instruments.yaml")
+    if unit is None:
+        return None
+    return cfg["units"].get(unit) or cfg["party_committees"].get(unit)
+
+
+def _clean(name: str) -> str:
+    return " ".join(name.split())
+
+
+def _province_full(name: str | None) -> str | None:
+    if not name:
+        return None
+    prov = provinces().lookup(name)
+    return f"{prov.unit} {prov.name}" if prov else f"tỉnh {name}"
+
+
+def resolve_place(
+    unit_level: str | None, place: str | None, loc: Locality
+) -> tuple[str, str | None, str | None, str | None]:
+    """(level, province, district, place to print) for a local unit and optional name."""
+    table = provinces()
+    prov = table.lookup(place) if place else None
+    if unit_level in ("province", "city"):
+        if prov and unit_level == "city" and prov.unit == "tỉnh":
+            # "thành phố Cao Bằng" in tỉnh Cao Bằng is the provincial city, a district unit
+            return "district", prov.name, prov.name, prov.name
+        if prov:
+            return "province", prov.name, None, prov.name
+        if place and unit_level == "city":  # a city under a province
+            return "district", loc.province, place, place
+        if place:
+            return "province", place, None, place
+        loc_prov = table.lookup(loc.province) if loc.province else None
+        if (unit_level == "city" and loc_prov is not None and loc_prov.unit != "thành phố"
+                and loc.district_unit == "thành phố"):
+            return "district", loc.province, loc.district, loc.district
+        return "province", loc.province, None, loc.province
+    if unit_level == "district":
+        district = place or loc.district
+        return "district", loc.province, district, district
+    if unit_level == "commune":
+        return "commune", loc.province, loc.district, place
+    return "province", loc.province, None, place
+
+
+def _scope(level: str, province: str | None, district: str | None) -> str | None:
+    if level == "national" or not province:
+        return None
+    if level in ("district", "commune") and district:
+        return f"{province} / {district}"
+    return province
+
+
+def issuer_at(text: str, pos: int, loc: Locality | None) -> IssuerMatch | None:
+    """The issuer phrase starting at `pos` ("của Chính phủ", ", UBND tỉnh ..."), if any."""
+    lead, entries = _entries()
+    loc = loc or _EMPTY
+    lm = lead.match(text, pos, timeout=TIMEOUT)
+    at = lm.end() if lm else pos
+    if at >= len(text) or not text[at].isupper():
+        return None  # every issuer phrase starts with a capital: "về việc ..." is not one
+    for entry in entries:
+        m = entry.pattern.match(text, at, timeout=TIMEOUT)
+        if not m:
+            continue
+        groups = {k: v for k, v in m.groupdict().items() if v}
+        if entry.level == "national":
+            name = entry.template.format(
+                ministry=groups.get("ministry", ""), b=groups.get("b", "")
+            )
+            return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
+        unit = groups.get("unit")
+        if unit in ("TP.", "TP"):
+            unit = "thành phố"
+        pc = groups.get("pc")
+        if entry.level == "province":  # a provincial department (Sở)
+            level, province, district, place = "province", loc.province, None, loc.province
+            if groups.get("place") and provinces().lookup(groups["place"]):
+                province = provinces().lookup(groups["place"]).name  # type: ignore[union-attr]
+            full = _province_full(province) or ""
+            name = entry.template.format(dept=groups.get("dept", ""), unit="", place=full)
+        else:
+            level, province, district, place = resolve_place(
+                _unit_level(unit or pc), groups.get("place"), loc
+            )
+            name = entry.template.format(
+                chair=(groups.get("chair") or "").strip() + " " if groups.get("chair") else "",
+                unit=unit or "", place=place or "", pc=pc or "", b=groups.get("b", ""),
+            )
+        return IssuerMatch(at, m.end(), _clean(name), _scope(level, province, district), level,
+                           m.group())
+    return None
+
+
+def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None, str | None]:
+    """(issuer, scope) implied by an issuer code when the text names no issuer."""
+    loc = loc or _EMPTY
+    if not code:
+        return None, None
+    c = codes()
+    if regex.fullmatch(r"QH\d*", code):
+        code = "QH"
+    elif regex.fullmatch(r"UBTVQH\d*", code):
+        code = "UBTVQH"
+    ic = c.issuers.get(code)
+    if ic is None or not ic.template:
+        return None, None
+    if ic.level == "national":
+        return ic.template, None
+    if not loc.province:
+        return None, None
+    prov = provinces().lookup(loc.province)
+    province_full = _province_full(loc.province) or ""
+    committee = "Thành ủy" if prov and prov.unit == "thành phố" else "Tỉnh ủy"
+    if ic.level == "local" and loc.district:
+        local, scope = f"{loc.district_unit} {loc.district}", f"{loc.province} / {loc.district}"
+    else:
+        local, scope = province_full, loc.province
+    name = ic.template.format(
+        local=local, province=loc.province, province_full=province_full,
+        party_committee=committee,
+    )
+    return _clean(name), scope

@@ -1,0 +1,1 @@
+"""Resolve: turn raw extractions into consistent rows, inside a document and across a run."""

@@ -1,0 +1,250 @@
+"""The instrument extractor on the forms and messes real plans contain."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import by_id, citations
+
+# A Bắc Ninh provincial plan opening: gives the locality that "tỉnh" refers to.
+BACNINH = "KẾ HOẠCH\nTuyên truyền cải cách hành chính tỉnh Bắc Ninh năm 2024\n\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nghị định số 61/2018/NĐ-CP", "61/2018/NĐ-CP"),
+        ("Quyết định số 07/2018/QĐ-UBND", "07/2018/QĐ-UBND"),
+        ("Luật Tổ chức chính quyền địa phương số 80/2015/QH13", "80/2015/QH13"),
+        ("Nghị quyết số 55/2022/QH15", "55/2022/QH15"),
+        ("Nghị quyết số 1023/2020/UBTVQH14", "1023/2020/UBTVQH14"),
+        ("Thông tư liên tịch số 02/2019/TTLT-BTC-BNV", "02/2019/TTLT-BTC-BNV"),
+        ("Nghị quyết số 76/NQ-CP", "76/NQ-CP"),
+        ("Chỉ thị số 23/CT-TTg", "23/CT-TTg"),
+        ("Quyết định số 1216/QĐ-BTTTT", "1216/QĐ-BTTTT"),
+        ("Chương trình số 12823/CTr-UBND", "12823/CTr-UBND"),
+        ("Công văn số 1234/UBND-KGVX", "1234/UBND-KGVX"),
+        ("Nghị quyết số 18-NQ/TW", "18-NQ/TW"),
+        ("Kết luận số 91-KL/TU", "91-KL/TU"),
+        ("Chương trình số 30-CTr/TU", "30-CTr/TU"),
+        ("Quy chế phối hợp số 05-QC/BTCTU-BDVTU", "05-QC/BTCTU-BDVTU"),
+        # messes
+        ("Nghị quyết số 71/NQ -CP", "71/NQ-CP"),
+        ("Kết luận số 132- KL/TW", "132-KL/TW"),
+        ("Nghị quyết số 27/NQ- TW", "27-NQ/TW"),
+        ("Nghị quyết 76/NQCP", "76/NQ-CP"),
+        ("Quyết định số 468/QĐ-TTG", "468/QĐ-TTg"),
+        ("Chương trình hành động số 30-Ctr/TU", "30-CTr/TU"),
+        ("Nghi dinh so 61/2018/ND-CP", "61/2018/NĐ-CP"),
+        ("Quyết định số 0125/QD-UBND", "125/QĐ-UBND"),
+        ("Chỉ thị số 007/CT-TTg", "07/CT-TTg"),
+        ("Quyết định số 5/QĐ-UBND", "05/QĐ-UBND"),
+        ("Nghị định 45/2020/NĐ–CP", "45/2020/NĐ-CP"),
+        ("Nghị quyết 09—NQ/TW", "09-NQ/TW"),
+        ("Thông tư số -1/2018/TT-VPCP", "01/2018/TT-VPCP"),
+        ("Quyết định số 1216/QÐ-BTTTT", "1216/QĐ-BTTTT"),  # U+00D0 for Đ
+    ],
+)
+def test_canonical_id(text: str, expected: str) -> None:
+    assert list(by_id(f"Thực hiện {text} về cải cách hành chính.")) == [expected]
+
+
+def test_type_year_date_issuer_of_full_citation() -> None:
+    row = by_id("Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ về một cửa;")[
+        "61/2018/NĐ-CP"
+    ]
+    assert (row["type"], row["year"], row["date"], row["issuer"], row["scope"]) == (
+        "Nghị định", 2018, "2018-04-23", "Chính phủ", None,
+    )
+    assert row["mention"] == "Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ"
+
+
+@pytest.mark.parametrize(
+    ("date_text", "iso"),
+    [("ngày 15/7/2021", "2021-07-15"), ("ngày 30 tháng 4 năm 2025", "2025-04-30"),
+     ("ngày 15-7-2021", "2021-07-15"), (", ngày 02.10.2018", "2018-10-02")],
+)
+def test_date_forms(date_text: str, iso: str) -> None:
+    row = by_id(f"Theo Nghị quyết số 76/NQ-CP {date_text} của Chính phủ.")["76/NQ-CP"]
+    assert row["date"] == iso
+    assert row["year"] == int(iso[:4])
+
+
+def test_year_from_number_wins_and_from_date_otherwise() -> None:
+    rows = by_id("Theo Chỉ thị số 23/CT-TTg ngày 02/9/2021 và Nghị định số 45/2020/NĐ-CP.")
+    assert rows["23/CT-TTg"]["year"] == 2021
+    assert rows["45/2020/NĐ-CP"]["year"] == 2020
+    assert rows["45/2020/NĐ-CP"]["date"] is None
+
+
+def test_issuer_locality_resolved_from_plan() -> None:
+    rows = by_id(
+        BACNINH
+        + "Thực hiện Kế hoạch số 24/KH-UBND ngày 01/3/2024 của UBND tỉnh; Chỉ thị số 10-CT/TU "
+        "ngày 30/8/2021 của Ban Thường vụ Tỉnh ủy; Quyết định số 12/QĐ-UBND ngày 04/3/2021.\n"
+        "I. MỤC ĐÍCH\n"
+    )
+    assert rows["24/KH-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Bắc Ninh"
+    assert rows["24/KH-UBND"]["scope"] == "Bắc Ninh"
+    assert rows["10-CT/TU"]["issuer"] == "Ban Thường vụ Tỉnh ủy Bắc Ninh"
+    # no issuer phrase: from the code UBND and the plan's province
+    assert rows["12/QĐ-UBND"]["issuer"] == "Ủy ban nhân dân tỉnh Bắc Ninh"
+    assert all(r["basis"] for r in rows.values())
+
+
+def test_district_issuer_and_scope() -> None:
+    text = (
+        "KẾ HOẠCH\nTuyên truyền cải cách hành chính thị xã Duyên Hải năm 2022\n"
+        "Ủy ban nhân dân thị xã Duyên Hải xây dựng kế hoạch như sau. Căn cứ Quyết định số "
+        "1194/QĐ-UBND ngày 30/6/2017 của Ủy ban nhân dân tỉnh Trà Vinh.\nI. MỤC ĐÍCH\n"
+        "- Thực hiện Kế hoạch số 84/KH-UBND ngày 07/7/2021 của Ủy ban nhân dân thị xã.\n"
+    )
+    rows = by_id(text)
+    assert rows["84/KH-UBND"]["issuer"] == "Ủy ban nhân dân thị xã Duyên Hải"
+    assert rows["84/KH-UBND"]["scope"] == "Trà Vinh / Duyên Hải"
+    assert rows["84/KH-UBND"]["basis"] is False
+    assert rows["1194/QĐ-UBND"]["scope"] == "Trà Vinh"
+
+
+def test_list_shares_type_word_and_date() -> None:
+    rows = by_id("Quán triệt Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017 của Ban Chấp hành "
+                 "Trung ương Đảng khóa XII.")
+    assert set(rows) == {"18-NQ/TW", "19-NQ/TW"}
+    for row in rows.values():
+        assert (row["type"], row["date"], row["issuer"]) == (
+            "Nghị quyết", "2017-10-25", "Ban Chấp hành Trung ương"
+        )
+
+
+def test_list_shares_issuer_but_not_across_codes() -> None:
+    rows = by_id("Nghị định số 107/2020/NĐ-CP và Nghị định số 108/2020/NĐ-CP của Chính phủ; "
+                 "Nghị quyết số 39-NQ/TW và kết luận số 17-KL/TW của Bộ Chính trị; "
+                 "Chỉ thị số 23/CT-TTg, văn bản số 567/BNV-CCHC của Bộ Nội vụ.")
+    assert rows["107/2020/NĐ-CP"]["issuer"] == "Chính phủ"
+    assert rows["107/2020/NĐ-CP"]["date"] is None  # each item has its own type word
+    assert rows["39-NQ/TW"]["issuer"] == "Bộ Chính trị"
+    assert rows["17-KL/TW"]["type"] == "Kết luận"
+    assert rows["23/CT-TTg"]["issuer"] == "Thủ tướng Chính phủ"
+    assert rows["567/BNV-CCHC"]["type"] == "Công văn"
+
+
+def test_short_form_inherits_full_citation() -> None:
+    rows = citations(
+        "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ.\nI. NỘI DUNG\n"
+        "- Tuyên truyền Nghị định 61/2018/NĐ-CP về một cửa.\n"
+    )
+    assert [r["short_form"] for r in rows] == [False, True]
+    assert rows[1]["date"] == "2018-04-23"
+    assert rows[1]["issuer"] == "Chính phủ"
+    assert rows[1]["date_cited"] is None
+    assert rows[1]["in_basis"] is False and rows[1]["basis"] is True
+    assert rows[0]["instrument_key"] == rows[1]["instrument_key"] == "61/2018/NĐ-CP|2018|"
+
+
+def test_type_inferred_from_code_when_only_the_number_is_given() -> None:
+    rows = by_id("các văn bản 76/NQ-CP, 23/CT-TTg, 18-NQ/TW, 1234/UBND-KGVX đã ban hành")
+    assert {k: r["type"] for k, r in rows.items()} == {
+        "76/NQ-CP": "Nghị quyết", "23/CT-TTg": "Chỉ thị", "18-NQ/TW": "Nghị quyết",
+        "1234/UBND-KGVX": "Công văn",
+    }
+
+
+def test_named_instruments() -> None:
+    rows = [r for r in citations(
+        "Thực hiện Luật Việc làm, Hiến pháp năm 2013, Nghị quyết Hội nghị lần thứ 6 Ban Chấp "
+        "hành Trung ương Đảng khóa XII và hệ thống quản lý chất lượng theo tiêu chuẩn "
+        "TCVN ISO 9001:2008; 9001:2015. Tuyên truyền pháp luật về lao động."
+    ) if not r["instrument_id"]]
+    assert [(r["type"], r["name"]) for r in rows] == [
+        ("Luật", "Luật Việc làm"),
+        ("Hiến pháp", "Hiến pháp năm 2013"),
+        ("Nghị quyết", "Nghị quyết Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khóa XII"),
+        ("Tiêu chuẩn", "TCVN ISO 9001:2015"),
+    ]
+    assert all(r["instrument_key"].startswith("name:") for r in rows)
+
+
+def test_numbered_law_is_not_also_a_named_instrument() -> None:
+    rows = citations("Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015/QH13 ngày 19/6/2015;")
+    assert [(r["instrument_id"], r["type"]) for r in rows] == [("77/2015/QH13", "Luật")]
+
+
+def test_never_counted() -> None:
+    text = (
+        "Số: 24/KH-UBND\nBắc Ninh, ngày 15 tháng 7 năm 2021\nKẾ HOẠCH\nTuyên truyền năm 2021\n"
+        "Kế hoạch này thực hiện từ 15/7/2021 đến 31/12/2021, giai đoạn 2021-2025/2030. "
+        "Liên hệ 0222.3822.123 hoặc (0225) 3842 345; https://dichvucong.gov.vn/p/12/QD-UBND.html; "
+        "kinh phí 50.000.000 đồng, 200.000 đồng/người/ngày; tỷ lệ 95%/năm. "
+        "Kế hoạch số 24/KH-UBND được triển khai đến các xã.\n"
+    )
+    assert citations(text) == []
+
+
+def test_citation_split_over_lines() -> None:
+    text = "Thực hiện Kế hoạch số\n24/KH-UBND ngày 01/3/2022 và Nghị định số 107/2020/NĐ-\nCP của Chính phủ."
+    rows = by_id(text)
+    assert set(rows) == {"24/KH-UBND", "107/2020/NĐ-CP"}
+    row = rows["107/2020/NĐ-CP"]
+    assert text[row["start"] : row["end"]] == "Nghị định số 107/2020/NĐ-\nCP của Chính phủ"
+
+
+def test_offsets_point_into_the_source_through_markdown() -> None:
+    text = "## **KẾ HOẠCH**\n\nThực hiện **Nghị quyết số 76/NQ-CP** ngày 15/7/2021 của *Chính phủ*."
+    (row,) = citations(text)
+    assert text[row["start"] : row["end"]] == "Nghị quyết số 76/NQ-CP** ngày 15/7/2021 của *Chính phủ"
+    assert row["issuer"] == "Chính phủ"
+    assert "Thực hiện" in row["sentence"] and "**" not in row["sentence"]
+
+
+def test_sentence_is_the_one_holding_the_mention() -> None:
+    (row,) = citations(
+        "Năm 2022 tập trung tuyên truyền. Nội dung theo Nghị quyết số 76/NQ-CP của Chính phủ. "
+        "Kinh phí do ngân sách bảo đảm."
+    )
+    assert row["sentence"] == "Nội dung theo Nghị quyết số 76/NQ-CP của Chính phủ."
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "typ"),
+    [
+        ("Căn cứ Nghị đinh số 61/2018/NĐ-CP ngày 23/4/2018", "61/2018/NĐ-CP", "Nghị định"),
+        ("Căn cứ Quyêt định số 12/QĐ-UBND ngày 04/3/2021", "12/QĐ-UBND", "Quyết định"),
+        ("Thực hiện Kê hoạch sô 38/KH-UBND ngày 23/02/2022", "38/KH-UBND", "Kế hoạch"),
+        ("theo đúng Chương trinh hành đông số 30-CTr/TU", "30-CTr/TU", "Chương trình hành động"),
+    ],
+)
+def test_ocr_noise_in_type_words(text: str, iid: str, typ: str) -> None:
+    row = by_id(text)[iid]
+    assert row["type"] == typ
+    assert text.endswith(row["mention"])
+    assert row["mention"].split()[0] == text.split()[2]  # starts at the noisy type word
+
+
+def test_fuzzy_type_words_do_not_fire_on_clean_words() -> None:
+    """Words near a type word ("Nghị sĩ", "quyết tâm") are not type words."""
+    rows = by_id("Các đồng chí quyết tâm số 12/QĐ-UBND; kết quả số 15/BC-UBND; nghị sự số 03/KH-UBND.")
+    assert {k: r["type"] for k, r in rows.items()} == {
+        "12/QĐ-UBND": "Quyết định", "15/BC-UBND": "Báo cáo", "03/KH-UBND": "Kế hoạch",
+    }
+    assert all(not r["mention"][0].isalpha() for r in rows.values())
+
+
+def test_year_written_after_the_number() -> None:
+    rows = by_id("Thực hiện Nghị quyết 01/NQ-CP năm 2023 của Chính phủ và Nghị quyết 02/NQ-CP.")
+    assert rows["01/NQ-CP"]["year"] == 2023
+    assert rows["01/NQ-CP"]["instrument_key"] == "01/NQ-CP|2023|"
+    assert rows["02/NQ-CP"]["year"] is None
+
+
+def test_unknown_type_code_accepted_after_a_named_type_word() -> None:
+    rows = by_id("Căn cứ Văn bản hợp nhất số 12/VBHN-VPQH ngày 10/12/2018 của Văn phòng Quốc hội; "
+                 "Mẫu số 01/TTHC kèm theo.")
+    assert list(rows) == ["12/VBHN-VPQH"]
+    assert rows["12/VBHN-VPQH"]["type"] == "Văn bản hợp nhất"
+
+
+def test_provincial_city_is_a_district_unit() -> None:
+    rows = by_id(BACNINH + "Thực hiện Kế hoạch số 15/KH-UBND ngày 02/3/2024 của UBND thành phố Bắc Ninh "
+                 "và Kế hoạch số 16/KH-UBND ngày 01/3/2024 của UBND tỉnh Bắc Ninh.\nI. MỤC ĐÍCH\n")
+    assert rows["15/KH-UBND"]["issuer"] == "Ủy ban nhân dân thành phố Bắc Ninh"
+    assert rows["15/KH-UBND"]["scope"] == "Bắc Ninh / Bắc Ninh"
+    assert rows["16/KH-UBND"]["scope"] == "Bắc Ninh"

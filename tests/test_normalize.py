@@ -1,0 +1,72 @@
+"""Normalization keeps a correct map back to source offsets."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from pipeline.normalize import normalize
+from pipeline.read import read_document
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("Khánh Hoà, uỷ ban, khoẻ mạnh, thuỷ lợi", "Khánh Hòa, ủy ban, khỏe mạnh, thủy lợi"),
+        ("quý, quỳnh, hoàn thành, khuya", "quý, quỳnh, hoàn thành, khuya"),  # untouched
+        ("Ðảng ủy", "Đảng ủy"),
+        ("Nghị định 61/2018/NĐ–CP", "Nghị định 61/2018/NĐ-CP"),
+    ],
+)
+def test_character_rules(source: str, expected: str) -> None:
+    assert normalize(source).text == expected
+
+
+def test_decomposed_input_is_composed_and_mapped_back() -> None:
+    source = unicodedata.normalize("NFD", "Căn cứ Nghị định số 61/2018/NĐ-CP của Chính phủ")
+    norm = normalize(source)
+    assert norm.text == unicodedata.normalize("NFC", source)
+    start = norm.text.index("Chính phủ")
+    s, e = norm.span_to_source(start, start + len("Chính phủ"))
+    assert unicodedata.normalize("NFC", source[s:e]) == "Chính phủ"
+
+
+def test_markdown_removed_and_offsets_mapped() -> None:
+    source = "## **KẾ HOẠCH**\n\n| Nội dung | **Cơ quan chủ trì** |\n|---|---|\n| Tuyên \\- truyền | Sở Nội vụ |"
+    norm = normalize(source)
+    assert "*" not in norm.text and "#" not in norm.text and "|" not in norm.text
+    assert norm.text.startswith("KẾ HOẠCH\n")
+    for word in ("KẾ HOẠCH", "Cơ quan chủ trì", "Sở Nội vụ"):
+        i = norm.text.index(word)
+        s, e = norm.span_to_source(i, i + len(word))
+        assert source[s:e] == word
+
+
+def test_wrapped_lines_joined_but_headings_kept() -> None:
+    source = (
+        "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\n- Tuyên truyền theo Kế hoạch số\n24/KH-UBND của\n"
+        "Ủy ban nhân dân tỉnh, nâng cao\nnhận thức.\na) Nội dung"
+    )
+    text = normalize(source).text
+    assert len(text) == len(source)
+    assert "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\n- Tuyên" in text
+    assert "Kế hoạch số 24/KH-UBND của Ủy ban nhân dân tỉnh, nâng cao nhận thức.\na) Nội dung" in text
+
+
+def test_development_plans_round_trip() -> None:
+    """On every development plan, each normalized line maps back to a source span holding
+    the same words (markdown and tone placement aside)."""
+    from conftest import RAW
+
+    for path in sorted(RAW.glob("*.txt")):
+        source = read_document(path).text
+        norm = normalize(source)
+        pos = 0
+        for line in norm.text.split("\n"):
+            if line.strip():
+                s, e = norm.span_to_source(pos, pos + len(line))
+                words = [w.strip("*#") for w in source[s:e].split()]
+                mapped = normalize(" ".join(w for w in words if w)).text
+                assert mapped == " ".join(line.split()), path.name
+            pos += len(line) + 1
