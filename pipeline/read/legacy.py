@@ -81,7 +81,8 @@ def _counts(text: str) -> tuple[int, int, bool]:
         if word.isascii():
             continue
         if all(c.isascii() or c in letters for c in word) and is_syllable(word):
-            good += 1
+            # one-letter words ("ở", "ý") are valid but also what any stray byte decodes to
+            good += len(word) >= 2
         else:
             bad += 1
     return good, bad, wide

@@ -15,11 +15,16 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+import regex
 
 from pipeline.errors import DocumentError
+from pipeline.normalize import TIMEOUT
 from pipeline.read import ReadResult, ocr, register
 from pipeline.read.layout import PageLayout, Segment, assemble, rules
 
+_ENCRYPT = regex.compile(rb"/Encrypt\s+\d+\s+\d+\s+R")
+_NO_PAGES = regex.compile(rb"/Type\s*/Pages\b(?:(?!>>).){0,200}?/Count\s+0\b|/Count\s+0\b\s*/Kids\s*\[\s*\]",
+                          regex.S)
 OCR_DPI = 300
 MIN_RULES = 4  # path objects on a page before looking for ruled tables
 
@@ -28,12 +33,14 @@ def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        text = str(exc)
-        if "password" in text.lower():
+        # pdfium's error code is process-global and may be stale: look at the file itself
+        if _ENCRYPT.search(data, timeout=TIMEOUT):
             raise DocumentError(str(path), "encrypted",
                                 "PDF is encrypted (password protected): cannot read it") from None
+        if _NO_PAGES.search(data, timeout=TIMEOUT):
+            raise DocumentError(str(path), "no_pages", "PDF has no pages") from None
         raise DocumentError(str(path), "corrupt",
-                            f"not a readable PDF (damaged or not a PDF: {text})") from None
+                            f"not a readable PDF (damaged or not a PDF: {exc})") from None
 
 
 def _text_layer(page: pdfium.PdfPage, height: float) -> list[Segment]:
