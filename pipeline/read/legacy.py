@@ -80,9 +80,12 @@ def _counts(text: str) -> tuple[int, int, bool]:
         word = m.group()
         if word.isascii():
             continue
-        if all(c.isascii() or c in letters for c in word) and is_syllable(word):
-            # one-letter words ("ở", "ý") are valid but also what any stray byte decodes to
-            good += len(word) >= 2
+        if all(c.isascii() or c in letters for c in word):
+            if is_syllable(word):
+                # one-letter words ("ở", "ý") are valid but also what any stray byte gives
+                good += len(word) >= 2
+            elif not word.isupper():  # "QĐ", "HĐND": abbreviations are neutral
+                bad += 1
         else:
             bad += 1
     return good, bad, wide
