@@ -106,7 +106,7 @@ def grammar() -> _Grammar:
     fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6}, key=len, reverse=True))
     budget = cfg["fuzzy_errors"]
     fuzzy_alts = "|".join(
-        f"(?P<f{i}>(?:{regex.escape(t)}){{e<={budget['long'] if len(t) >= 10 else budget['short']}}})"
+        f"(?P<f{i}>(?:{regex.escape(t)}){{{budget['long'] if len(t) >= 10 else budget['short']}}})"
         for i, t in enumerate(fuzzy_types)
     )
     fuzzy_prefix = regex.compile(
