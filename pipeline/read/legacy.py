@@ -241,6 +241,8 @@ def fix_glyph_lines(text: str) -> tuple[str, set[str]]:
     used: set[str] = set()
     lines = text.split("\n")
     for i, line in enumerate(lines):
+        if line.isascii() or max(line) > "\xff":
+            continue  # no legacy glyph codes, or real Unicode Vietnamese: cheap exits first
         good, bad, wide = _counts(line)
         if bad < min_bad or wide:
             continue
