@@ -8,7 +8,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import chain
 from typing import Any
 
@@ -144,18 +144,26 @@ def word_class() -> str:
 @dataclass(frozen=True)
 class PhraseIndex:
     # one pattern per first word: the first word, then the trie of the phrases' other words;
-    # group i (1-based) of a pattern ends phrase keys[i-1] of that pattern
-    patterns: tuple[tuple[regex.Pattern[str], tuple[str, ...]], ...]
+    # group i (1-based) of a pattern ends phrase keys[i-1] of that pattern; the words of each
+    # phrase (None: a word is not a plain run of word characters, never skip the pattern)
+    patterns: tuple[tuple[regex.Pattern[str], tuple[str, ...],
+                          tuple[frozenset[str], ...] | None], ...]
 
 
 def phrase_index(keys: list[str]) -> PhraseIndex:
     """Phrases as word tries by first word: at a node the longer phrases are tried first, then
     the phrase ending there (the first key with those words)."""
     trie: dict = {}
+    needs: dict[str, list[frozenset[str]] | None] = {}
     for key in keys:
         words = tuple(WORD.findall(key.lower()))
         if not words:
             continue
+        if all(_is_word_char(c) for word in words for c in word):
+            if needs.get(words[0], []) is not None:
+                needs.setdefault(words[0], []).append(frozenset(words))  # type: ignore[union-attr]
+        else:
+            needs[words[0]] = None
         node = trie
         for w in words:
             node = node.setdefault(w, {})
@@ -174,7 +182,9 @@ def phrase_index(keys: list[str]) -> PhraseIndex:
     for first, node in trie.items():
         ends: list[str] = []
         body = alt(node, ends)
-        patterns.append((regex.compile(regex.escape(first) + body, regex.V1), tuple(ends)))
+        need = needs[first]
+        patterns.append((regex.compile(regex.escape(first) + body, regex.V1), tuple(ends),
+                         tuple(need) if need is not None else None))
     return PhraseIndex(tuple(patterns))
 
 
@@ -190,11 +200,34 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_" or (c >= "\u0300" and unicodedata.category(c)[0] == "M")
 
 
+@lru_cache(maxsize=4)
+def word_set(low: str) -> frozenset[str] | None:
+    """Every maximal run of word characters (`_is_word_char`) in `low`, from a whitespace split
+    (cheap); None if the runs cannot be told apart this way (then no phrase is skipped)."""
+    words: set[str] = set()
+    other = []
+    for token in set(low.split()):
+        if token.isalnum():
+            words.add(token)
+        else:
+            other.append(token)
+    if other:
+        for run in regex.findall(r"[\p{L}\p{N}\p{M}_]+", " ".join(other), timeout=TIMEOUT):
+            if not run.isalnum() and not all(_is_word_char(c) for c in run):
+                return None
+            words.add(run)
+    return frozenset(words)
+
+
 def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple[int, int, str]]:
     """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; with
     `overlapping`, the match at every start position."""
     hits: list[tuple[int, int, str]] = []
-    for pattern, keys in index.patterns:
+    present = word_set(low)
+    for pattern, keys, needs in index.patterns:
+        if present is not None and needs is not None and not any(
+                n <= present for n in needs):
+            continue  # some word of every phrase is missing from the text
         for m in pattern.finditer(low, overlapped=True, timeout=TIMEOUT):
             pos = m.start()
             if pos == 0 or not _is_word_char(low[pos - 1]):
