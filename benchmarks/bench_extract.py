@@ -9,11 +9,15 @@ with one worker process and with all cores. Not a test: figures depend on the ma
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import tempfile
 import time
 from pathlib import Path
 
+from pipeline.components import document_components
+from pipeline.context import DocContext
+from pipeline.read import read_document
 from pipeline.run import run
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -32,6 +36,40 @@ def make_corpus(folder: Path, n_docs: int) -> int:
     return total
 
 
+INSTRUMENT_PATH = ("locality", "instruments", "named", "resolve.instruments")
+
+
+def breakdown(files: list[Path]) -> None:
+    """Steady-state ms per document of each step, in this process (after a warm-up), and
+    the rate of the text-to-instruments path alone (read, normalize, locality, instruments,
+    named instruments, resolution)."""
+    comps = document_components()
+    for f in files[:10]:  # warm-up: compile every pattern, import every module
+        ctx = DocContext.from_source(read_document(f))
+        for _, c in comps:
+            c(ctx)
+    acc: collections.Counter[str] = collections.Counter()
+    for f in files:
+        t = time.perf_counter()
+        src = read_document(f)
+        acc["read"] += time.perf_counter() - t
+        t = time.perf_counter()
+        ctx = DocContext.from_source(src)
+        acc["normalize"] += time.perf_counter() - t
+        for ref, c in comps:
+            t = time.perf_counter()
+            c(ctx)
+            acc[ref.split(":")[0].removeprefix("pipeline.")] += time.perf_counter() - t
+    n = len(files)
+    print(f"per document, steady state, one process ({n} documents):")
+    for name, secs in acc.most_common():
+        print(f"  {name:32s} {secs / n * 1000:6.2f} ms")
+    total = sum(acc.values())
+    path = sum(v for k, v in acc.items() if k in ("read", "normalize") or k.endswith(INSTRUMENT_PATH))
+    print(f"  {'all components':32s} {total / n * 1000:6.2f} ms  -> {n / total:6.1f} docs/s")
+    print(f"  {'text-to-instruments path':32s} {path / n * 1000:6.2f} ms  -> {n / path:6.1f} docs/s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=1000)
@@ -43,6 +81,7 @@ def main() -> None:
         n_bytes = make_corpus(corpus, args.docs)
         print(f"corpus: {args.docs} documents, {n_bytes / 1e6:.1f} MB "
               f"(mean {n_bytes / args.docs / 1e3:.1f} KB), {os.cpu_count()} cores")
+        breakdown(sorted(corpus.iterdir())[: min(args.docs, 300)])
         for workers in args.workers:
             out = Path(tmp) / f"out{workers}"
             t0 = time.perf_counter()

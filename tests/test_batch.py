@@ -35,8 +35,10 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     """Files of every bad kind, with the reason each must be reported under."""
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
-    # legacy 8-bit: Windows-1258 bytes of a Vietnamese sentence
-    (folder / "legacy.txt").write_bytes(cp1258("Kế hoạch tuyên truyền cải cách hành chính"))
+    # 8-bit bytes that are no Vietnamese encoding (Latin-1 German): cannot be decoded
+    (folder / "legacy.txt").write_bytes("Größe ½ µ · ¸ ¹ Ö Ë § ¶ ¤ ¥\n".encode("latin-1") * 20)
+    # a Windows-1258 Vietnamese plan is converted and processed
+    (folder / "cp1258.txt").write_bytes(cp1258(PLAN.read_text(encoding="utf-8")))
     with open(folder / "huge.txt", "wb") as fh:  # 50 MB
         fh.write(b"a" * (50 * 1024 * 1024))
     os.symlink(folder / "loop.txt", folder / "loop.txt")  # unreadable even for root
@@ -64,16 +66,20 @@ def test_bad_input_is_reported_and_the_rest_processed(tmp_path: Path) -> None:
     good = docs[docs["source_path"].str.endswith("good.txt")].iloc[0]
     assert good["status"] == "ok"
     cit = pd.read_csv(out / "citations.csv", dtype=str, keep_default_na=False)
-    assert set(cit["doc_id"]) == {good["doc_id"]} and len(cit) > 5
-    assert "7 documents (1 ok, 6 errors)" in result.output
+    legacy = docs[docs["source_path"].str.endswith("cp1258.txt")].iloc[0]
+    assert (legacy["status"], legacy["encoding"]) == ("ok", "cp1258")
+    cit = cit.groupby("doc_id")["instrument_id"].apply(set)
+    assert cit[good["doc_id"]] == cit[legacy["doc_id"]] and len(cit[good["doc_id"]]) > 5
+    assert "8 documents (2 ok, 6 errors)" in result.output
 
 
 def test_error_messages_say_what_is_wrong(tmp_path: Path) -> None:
-    (tmp_path / "legacy.txt").write_bytes(cp1258("Quyết định số 12/QĐ-UBND"))
+    (tmp_path / "legacy.txt").write_bytes("Größe ½ µ · ¸ ¹ Ö Ë § ¶ ¤ ¥\n".encode("latin-1") * 20)
     (tmp_path / "plan.pdfx").write_text("x")
     summary = run([tmp_path / "legacy.txt", tmp_path / "plan.pdfx"], None, workers=1)
     msgs = {Path(e["source_path"]).name: e["message"] for e in summary.error_rows}
-    assert "not valid UTF-8" in msgs["legacy.txt"] and "legacy 8-bit" in msgs["legacy.txt"]
+    assert "not valid UTF-8" in msgs["legacy.txt"]
+    assert "TCVN3, VNI or Windows-1258" in msgs["legacy.txt"]
     assert "unsupported file type '.pdfx'" in msgs["plan.pdfx"]
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections import Counter
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import chain
 from typing import Any
 
 import regex
@@ -104,21 +109,83 @@ def plan_year(ctx: DocContext) -> int | None:
     return found or None
 
 
-# Phrase matching on lower-cased text (channels lexicon, recurrence cues): first words found
-# with str.find, the following words compared in place, any short gap of spaces/punctuation
-# between words. Much cheaper than one large case-insensitive alternation.
+# Phrase matching on lower-cased text (channels lexicon, recurrence cues): whole words, any
+# short gap of spaces/punctuation between words, leftmost-longest (most words). The phrases of
+# a first word are one trie-shaped pattern led by that word (a fast literal scan of the regex engine).
 WORD = regex.compile(r"\w+")
-GAP = regex.compile(r"[ \t\n,/&\-–]{1,4}")  # what may stand between two words of a phrase
-PhraseIndex = dict[str, tuple[tuple[tuple[str, ...], str], ...]]  # first word -> (words, key)
+GAP_CHARS = r"[ \t\n,/\&\-–]"  # what may stand between two words of a phrase
+GAP = regex.compile(GAP_CHARS + "{1,4}")
+
+
+@cache
+def word_class() -> str:
+    """A regex class matching exactly the characters `_is_word_char` accepts: letters, numbers,
+    marks and "_" minus the code points the regex module knows but this Python's Unicode
+    database leaves unassigned (newer Unicode versions)."""
+    code_points = array("I", chain(range(0xD800), range(0xE000, sys.maxunicode + 1)))
+    every = code_points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    extra: list[int] = []
+    for m in regex.finditer(r"[\p{L}\p{N}_]+|\p{M}+", every):
+        run = m.group()
+        if not run.replace("_", "a").isalnum():
+            extra += [ord(c) for c in run if not _is_word_char(c)]
+    ranges: list[list[int]] = []
+    for cp in extra:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    if not ranges:
+        return r"[\p{L}\p{N}\p{M}_]"
+    minus = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return rf"[[\p{{L}}\p{{N}}\p{{M}}_]--[{minus}]]"
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    # one pattern per first word: the first word, then the trie of the phrases' other words;
+    # group i (1-based) of a pattern ends phrase keys[i-1] of that pattern; the words of each
+    # phrase (None: a word is not a plain run of word characters, never skip the pattern)
+    patterns: tuple[tuple[regex.Pattern[str], tuple[str, ...],
+                          tuple[frozenset[str], ...] | None], ...]
 
 
 def phrase_index(keys: list[str]) -> PhraseIndex:
-    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    """Phrases as word tries by first word: at a node the longer phrases are tried first, then
+    the phrase ending there (the first key with those words)."""
+    trie: dict = {}
+    needs: dict[str, list[frozenset[str]] | None] = {}
     for key in keys:
         words = tuple(WORD.findall(key.lower()))
-        if words:
-            out.setdefault(words[0], []).append((words, key))
-    return {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in out.items()}
+        if not words:
+            continue
+        if all(_is_word_char(c) for word in words for c in word):
+            if needs.get(words[0], []) is not None:
+                needs.setdefault(words[0], []).append(frozenset(words))  # type: ignore[union-attr]
+        else:
+            needs[words[0]] = None
+        node = trie
+        for w in words:
+            node = node.setdefault(w, {})
+        node.setdefault("", key)  # "" never is a word: marks a phrase end
+    w = word_class()
+
+    def alt(node: dict, ends: list[str]) -> str:
+        parts = [f"{GAP_CHARS}{{1,4}}{regex.escape(word)}{alt(child, ends)}"
+                 for word, child in node.items() if word]
+        if "" in node:
+            ends.append(node[""])
+            parts.append(f"(?!{w})()")
+        return "(?:" + "|".join(parts) + ")"
+
+    patterns = []
+    for first, node in trie.items():
+        ends: list[str] = []
+        body = alt(node, ends)
+        need = needs[first]
+        patterns.append((regex.compile(regex.escape(first) + body, regex.V1), tuple(ends),
+                         tuple(need) if need is not None else None))
+    return PhraseIndex(tuple(patterns))
 
 
 def lower(text: str) -> str:
@@ -133,48 +200,38 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_" or (c >= "\u0300" and unicodedata.category(c)[0] == "M")
 
 
-def _phrase_end(low: str, pos: int, phrase: tuple[str, ...]) -> int:
-    """End of `phrase` (words) starting at `pos` in `low`, or -1."""
-    end = pos + len(phrase[0])
-    n = len(low)
-    for word in phrase[1:]:
-        if end >= n:
-            return -1
-        c = low[end]
-        if c == " ":
-            if low.startswith(word, end + 1):
-                end += 1 + len(word)
-                continue
-            if end + 1 < n and _is_word_char(low[end + 1]):
-                return -1
-        elif _is_word_char(c):
-            return -1
-        gap = GAP.match(low, end, timeout=TIMEOUT)
-        if gap is None or not low.startswith(word, gap.end()):
-            return -1
-        end = gap.end() + len(word)
-    if end < n and _is_word_char(low[end]):
-        return -1
-    return end
+@lru_cache(maxsize=4)
+def word_set(low: str) -> frozenset[str] | None:
+    """Every maximal run of word characters (`_is_word_char`) in `low`, from a whitespace split
+    (cheap); None if the runs cannot be told apart this way (then no phrase is skipped)."""
+    words: set[str] = set()
+    other = []
+    for token in set(low.split()):
+        if token.isalnum():
+            words.add(token)
+        else:
+            other.append(token)
+    if other:
+        for run in regex.findall(r"[\p{L}\p{N}\p{M}_]+", " ".join(other), timeout=TIMEOUT):
+            if not run.isalnum() and not all(_is_word_char(c) for c in run):
+                return None
+            words.add(run)
+    return frozenset(words)
 
 
 def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple[int, int, str]]:
-    """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; the
-    first words are found with str.find, the rest compared word by word."""
+    """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; with
+    `overlapping`, the match at every start position."""
     hits: list[tuple[int, int, str]] = []
-    for first, phrases in index.items():
-        pos = low.find(first)
-        while pos >= 0:
-            after = pos + len(first)
-            if (pos == 0 or not _is_word_char(low[pos - 1])) and (
-                after >= len(low) or not _is_word_char(low[after])
-            ):
-                for phrase, key in phrases:
-                    end = _phrase_end(low, pos, phrase)
-                    if end > 0:
-                        hits.append((pos, end, key))
-                        break
-            pos = low.find(first, pos + 1)
+    present = word_set(low)
+    for pattern, keys, needs in index.patterns:
+        if present is not None and needs is not None and not any(
+                n <= present for n in needs):
+            continue  # some word of every phrase is missing from the text
+        for m in pattern.finditer(low, overlapped=True, timeout=TIMEOUT):
+            pos = m.start()
+            if pos == 0 or not _is_word_char(low[pos - 1]):
+                hits.append((pos, m.end(), keys[m.lastindex - 1]))
     hits.sort(key=lambda h: (h[0], -h[1]))
     if overlapping:
         return hits
@@ -185,5 +242,3 @@ def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple
             out.append(h)
             last = h[1]
     return out
-
-

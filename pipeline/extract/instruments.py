@@ -28,6 +28,7 @@ OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 SEG = r"\p{L}[\p{L}\d]{0,11}"
+_SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
 
 
 @dataclass
@@ -106,7 +107,7 @@ def grammar() -> _Grammar:
     fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6}, key=len, reverse=True))
     budget = cfg["fuzzy_errors"]
     fuzzy_alts = "|".join(
-        f"(?P<f{i}>(?:{regex.escape(t)}){{e<={budget['long'] if len(t) >= 10 else budget['short']}}})"
+        f"(?P<f{i}>(?:{regex.escape(t)}){{{budget['long'] if len(t) >= 10 else budget['short']}}})"
         for i, t in enumerate(fuzzy_types)
     )
     fuzzy_prefix = regex.compile(
@@ -275,7 +276,7 @@ def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | Non
     """(type word, its offset) when the symbol at `pos` follows "<type word> <name> số"."""
     window_start = max(0, pos - 170)
     m = g.type_before.search(text[window_start:pos], timeout=TIMEOUT)
-    if m and not regex.search(r"\d\s*/", m.group("name")):
+    if m and not _SYMBOL_IN_NAME.search(m.group("name")):
         return m.group("tw"), window_start + m.start()
     return None
 

@@ -18,7 +18,13 @@ from typing import Any
 from pipeline.document import SourceText
 from pipeline.errors import DocumentError
 
-READER_MODULES = ["pipeline.read.text"]
+READER_MODULES = [
+    "pipeline.read.text",
+    "pipeline.read.pdf",
+    "pipeline.read.image",
+    "pipeline.read.docx",
+    "pipeline.read.doc",
+]
 
 
 @dataclass
@@ -52,10 +58,16 @@ def register(*suffixes: str, name: str, max_mb: float) -> Callable[[ReaderFn], R
     return deco
 
 
+_LOADED: list[bool] = []
+
+
 def _load() -> dict[str, ReaderSpec]:
-    if not _READERS:
+    # a flag, not `if not _READERS`: importing one reader module directly registers it
+    # before the registry is loaded
+    if not _LOADED:
         for module in READER_MODULES:
             importlib.import_module(module)
+        _LOADED.append(True)
     return _READERS
 
 
