@@ -77,13 +77,13 @@ def evaluate(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold JSON files.")] = Path(
         "tests/gold"
     ),
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Scores only, without the list of misses.")] = False,
 ) -> None:
     """Score an output folder against gold annotations (GUIDELINE format)."""
     from pipeline.evaluate import evaluate_dir
 
     report = evaluate_dir(gold, out)
-    sys.stdout.write(report.render(verbose=verbose))
+    sys.stdout.write(report.render(verbose=not quiet))
     if report.n_documents == 0:
         err.print(f"no document in {out} matches a gold file in {gold}")
         raise typer.Exit(2)
