@@ -1,5 +1,12 @@
-"""Instrument type words and codes, issuer codes: models/instrument_types.csv,
-models/issuer_codes.csv, models/instruments.yaml. Loaded and indexed once."""
+"""Instrument type words and codes, issuer codes. Loaded and indexed once from:
+
+- models/instrument_types.csv: type words, state and party type codes;
+- models/issuers_national.csv, models/issuers_departments.csv: national bodies and
+  provincial departments with their codes and aliases (shared with the metadata extractor);
+- models/issuer_codes.csv: codes whose body depends on the plan's locality (UBND, HĐND, TU,
+  party boards...) and codes that name no single body (TW);
+- models/instruments.yaml: mixed-case codes, generic type words.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +39,8 @@ class Codes:
     party_types: dict[str, str]  # canonical party type code -> type word
     issuers: dict[str, IssuerCode]  # canonical issuer code -> issuer
     canon: dict[str, str]  # fold(code) -> canonical spelling, for every known code
-    ministries: tuple[str, ...]  # "Bộ Nội vụ", ...
+    ministries: tuple[str, ...]  # "Bộ Nội vụ", ... (names and aliases)
+    departments: tuple[str, ...]  # "Nội vụ", "Xây dựng", ... (names of Sở without "Sở")
     generic_type_words: frozenset[str]  # casefolded: "văn bản" says nothing of the type
 
     def canonical(self, segment: str) -> str:
@@ -65,16 +73,28 @@ def codes() -> Codes:
             state_types.setdefault(code, word)
         for code in filter(None, row["party_codes"].split(";")):
             party_types.setdefault(code, word)
-    issuers = {
-        row["code"]: IssuerCode(row["code"], row["issuer"], row["level"], row["kind"])
-        for row in load_csv("issuer_codes.csv")
-    }
+    issuers: dict[str, IssuerCode] = {}
+    for row in load_csv("issuers_national.csv"):
+        for code in filter(None, row["codes"].split(";")):
+            issuers.setdefault(code, IssuerCode(code, row["name"], "national", "state"))
+    for row in load_csv("issuers_departments.csv"):
+        template = f"{row['name']} {{province_full}}" if row["locality"] == "full" else ""
+        for code in filter(None, row["codes"].split(";")):
+            issuers.setdefault(code, IssuerCode(code, template, "province", "state"))
+    for row in load_csv("issuer_codes.csv"):  # locality-dependent codes; override the above
+        issuers[row["code"]] = IssuerCode(row["code"], row["issuer"], row["level"], row["kind"])
     canon: dict[str, str] = {}
     for code in [*load_yaml("instruments.yaml")["mixed_case_codes"], *state_types,
                  *party_types, *issuers]:
         canon.setdefault(fold(code), code)
-    ministries = tuple(
-        ic.template for ic in issuers.values() if ic.template.startswith("Bộ ")
-    )
+    ministries = tuple(sorted({
+        n for row in load_csv("issuers_national.csv")
+        for n in [row["name"], *filter(None, row["aliases"].split(";"))] if n.startswith("Bộ ")
+    }))
+    departments = tuple(sorted({
+        n.removeprefix("Sở ") for row in load_csv("issuers_departments.csv")
+        for n in [row["name"], *filter(None, row["aliases"].split(";"))] if n.startswith("Sở ")
+    }))
     generic = frozenset(w.casefold() for w in load_yaml("instruments.yaml")["generic_type_words"])
-    return Codes(type_words, state_types, party_types, issuers, canon, ministries, generic)
+    return Codes(type_words, state_types, party_types, issuers, canon, ministries, departments,
+                 generic)

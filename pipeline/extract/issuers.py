@@ -47,7 +47,7 @@ def _entries() -> tuple[regex.Pattern[str], tuple[_Entry, ...]]:
         "place": place,
         "party_committee": _alts(list(cfg["party_committees"])),
         "ministry": _alts([m.removeprefix("Bộ ") for m in codes().ministries]),
-        "department": _alts(cfg["departments"]),
+        "department": _alts(list(codes().departments)),
     }
     entries = []
     for e in cfg["issuers"]:
