@@ -17,12 +17,18 @@ import regex
 from pipeline.context import DocContext
 from pipeline.normalize import TIMEOUT
 from pipeline.segment import sections
+from pipeline.tables import load_yaml
 
 TASK_MAX = 400  # a bullet longer than this is cut to its sentence (underthesea split)
 OPENING_CHARS = 1500
 _YEAR = regex.compile(r"(?<!\d)(20\d\d)(?!\d)")
 # first line of the legal basis: the title and date line come before it
-_BASIS = regex.compile(r"(?m)^[ \t]*(?:Căn cứ|Thực hiện|Triển khai|Tiếp tục thực hiện|Theo)\b")
+@cache
+def basis_line() -> regex.Pattern[str]:
+    """A line opening the legal basis: the cues of models/instruments.yaml."""
+    cues = "|".join(regex.escape(c) for c in sorted(load_yaml("instruments.yaml")["basis_cues"], key=len,
+                                                     reverse=True))
+    return regex.compile(rf"(?m)^[ \t]*(?:{cues})(?!\p{{L}})")
 
 
 def tree(ctx: DocContext) -> sections.SectionTree:
@@ -99,7 +105,7 @@ def plan_year(ctx: DocContext) -> int | None:
                 ctx.shared["plan_year"] = int(m.group(1))
                 return int(m.group(1))
     first = tree(ctx).first_section_start() or OPENING_CHARS
-    head = _BASIS.search(ctx.text, 0, first, timeout=TIMEOUT)
+    head = basis_line().search(ctx.text, 0, first, timeout=TIMEOUT)
     opening = ctx.text[: head.start() if head else first]
     counts = Counter(int(m.group(1)) for m in _YEAR.finditer(opening, timeout=TIMEOUT))
     if not counts:

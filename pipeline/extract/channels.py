@@ -92,7 +92,7 @@ def title_text(ctx: DocContext, r: ChannelRules) -> str:
         return str(title)
     first = common.tree(ctx).first_section_start() or r.title_chars
     end = min(first, r.title_chars)
-    basis = common._BASIS.search(ctx.text, 0, end, timeout=TIMEOUT)
+    basis = common.basis_line().search(ctx.text, 0, end, timeout=TIMEOUT)
     return ctx.text[: basis.start() if basis else end]
 
 
