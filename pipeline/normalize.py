@@ -119,10 +119,8 @@ def _rules() -> _Rules:
         char_class=regex.compile("[" + regex.escape("".join(cfg["char_map"])) + "]"),
         nfc_cluster=regex.compile(r"\P{M}\p{M}+"),
         tone=tone,
-        md_delete=regex.compile(
-            r"__|(?<=^|\n)[ \t]*#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])"
-            r"|(?<![\p{L}\d*])\*+(?=\S)|(?<=\S)\*+(?![\p{L}\d*])|\*\*"
-        ),
+        # literal-first alternatives (fast scan); _markdown() decides from the context
+        md_delete=regex.compile(r"__|#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])|\*+"),
         md_table_rule=regex.compile(r"(?m)^[ \t|:\-]*-{3,}[ \t|:\-]*$"),
         hyphen_join=regex.compile(r"(?<=\d/(?:\d{4}/)?\p{L}{1,8})-\K[ \t]*\n\s*(?=\p{Lu})"),
         soft_wrap=regex.compile(
@@ -147,6 +145,23 @@ def _move_tone(m: regex.Match[str]) -> str:
     if not tone or len(tone) != len(marks):
         return m.group()
     return unicodedata.normalize("NFC", a + tone) + base
+
+
+def _markdown(m: regex.Match[str]) -> str:
+    """"" when the match is markdown markup: emphasis stars at a word edge ("**Kế hoạch**",
+    "*b)*"), a heading "#" at a line start, "__", a backslash escape; else the match itself
+    (a star between words, a "#" inside a line)."""
+    s, text, a, b = m.group(), m.string, m.start(), m.end()
+    if s[0] == "#":
+        line_start = text.rfind("\n", 0, a) + 1
+        return "" if not text[line_start:a].strip(" \t") else s
+    if s[0] != "*" or len(s) >= 2:
+        return ""
+    before = text[a - 1] if a else "\n"
+    after = text[b] if b < len(text) else "\n"
+    opens = not before.isalnum() and not after.isspace()
+    closes = not before.isspace() and not after.isalnum()
+    return "" if opens or closes else s
 
 
 def _same_length(text: str, pattern: regex.Pattern[str], repl: Callable[[str], str]) -> str:
@@ -174,7 +189,7 @@ def normalize(source: str) -> NormText:
         text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
     text = text.replace("|", "\t")
     if any(c in text for c in "*_#\\"):
-        apply(rules.md_delete, lambda m: "")
+        apply(rules.md_delete, _markdown)
     apply(rules.hyphen_join, lambda m: "")
     text = _same_length(text, rules.soft_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.word_wrap, lambda s: " " * len(s))
