@@ -25,5 +25,22 @@ def document_components() -> tuple[tuple[str, DocComponent], ...]:
 
 
 @cache
+def warm_up() -> None:
+    """Run every document component once on a small sample plan (models/warmup.txt) so that
+    lazily compiled patterns are built before worker processes are forked from this one."""
+    import hashlib
+
+    from pipeline.document import SourceText
+    from pipeline.tables import model_path
+
+    text = model_path("warmup.txt").read_text(encoding="utf-8")
+    ctx = DocContext.from_source(
+        SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)
+    )
+    for _, component in document_components():
+        component(ctx)
+
+
+@cache
 def run_components() -> tuple[tuple[str, RunComponent], ...]:
     return tuple((ref, _resolve(ref)) for ref in load_yaml("pipeline.yaml").get("run") or [])

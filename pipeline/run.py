@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.components import document_components, run_components
+from pipeline.components import run_components, warm_up
 from pipeline.export.writer import write_tables
 from pipeline.process import DocResult, process_path
 from pipeline.read import supported_suffixes
@@ -41,7 +41,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
 
 def _init_worker() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    document_components()  # import components and compile their patterns once per worker
+    warm_up()  # import components and compile their patterns (inherited when forked)
 
 
 def iter_results(files: list[str], workers: int) -> Iterator[DocResult]:
@@ -51,6 +51,7 @@ def iter_results(files: list[str], workers: int) -> Iterator[DocResult]:
             yield process_path(f)
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    _init_worker()  # compile once here: forked workers inherit the compiled patterns
     chunksize = max(1, min(16, len(files) // (workers * 8)))
     with ctx.Pool(workers, initializer=_init_worker) as pool:
         yield from pool.imap_unordered(process_path, files, chunksize=chunksize)
