@@ -248,3 +248,26 @@ def test_provincial_city_is_a_district_unit() -> None:
     assert rows["15/KH-UBND"]["issuer"] == "Ủy ban nhân dân thành phố Bắc Ninh"
     assert rows["15/KH-UBND"]["scope"] == "Bắc Ninh / Bắc Ninh"
     assert rows["16/KH-UBND"]["scope"] == "Bắc Ninh"
+
+
+def test_joint_documents_name_every_issuer() -> None:
+    rows = by_id(BACNINH + "Thực hiện Thông tư liên tịch số 09/2014/TTLT-BTP-BTC và Quy chế số "
+                 "05-QC/BTCTU-BDVTU; Công văn số 125/STP-PBGDPL.\nI. MỤC ĐÍCH\n")
+    assert rows["09/2014/TTLT-BTP-BTC"]["issuer"] == "Bộ Tư pháp - Bộ Tài chính"
+    assert rows["05-QC/BTCTU-BDVTU"]["issuer"] == (
+        "Ban Tổ chức Tỉnh ủy Bắc Ninh - Ban Dân vận Tỉnh ủy Bắc Ninh"
+    )
+    assert rows["05-QC/BTCTU-BDVTU"]["scope"] == "Bắc Ninh"
+    # an official letter's second code is the drafting unit, not a second issuer
+    assert rows["125/STP-PBGDPL"]["issuer"] == "Sở Tư pháp tỉnh Bắc Ninh"
+
+
+def test_named_law_inside_a_numbered_citation_is_not_listed_twice() -> None:
+    rows = citations(
+        "Căn cứ Luật Phổ biến, giáo dục pháp luật số 14/2012/QH13 ngày 20/6/2012; Nghị định số "
+        "28/2013/NĐ-CP quy định chi tiết Luật Phổ biến, giáo dục pháp luật; tuyên truyền Luật "
+        "Hôn nhân và gia đình năm 2014."
+    )
+    assert [(r["instrument_id"] or r["name"]) for r in rows] == [
+        "14/2012/QH13", "28/2013/NĐ-CP", "Luật Hôn nhân và gia đình năm 2014",
+    ]

@@ -43,6 +43,7 @@ class Mention:
     type_code: str | None
     issuer_code: str | None
     party: bool
+    issuer_codes: tuple[str, ...] = ()  # every issuer code of the symbol (joint documents)
     date: str | None = None  # ISO, as written in this mention
     year_cited: int | None = None  # "01/NQ-CP năm 2023": a year written without a date
     issuer: IssuerMatch | None = None
@@ -54,6 +55,7 @@ class Mention:
 class _Grammar:
     symbol: regex.Pattern[str]
     prefix: regex.Pattern[str]
+    compound: regex.Pattern[str]
     fuzzy_prefix: regex.Pattern[str]
     fuzzy_types: tuple[str, ...]
     date: regex.Pattern[str]
@@ -117,6 +119,7 @@ def grammar() -> _Grammar:
     return _Grammar(
         symbol=symbol,
         prefix=prefix,
+        compound=regex.compile(rf"(?i)(?<!\p{{L}})(?:{_alts(cfg['not_type_words'])})\Z"),
         fuzzy_prefix=fuzzy_prefix,
         fuzzy_types=fuzzy_types,
         date=date,
@@ -209,6 +212,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     for m in g.symbol.finditer(text, timeout=TIMEOUT):
         window = max(0, m.start() - PREFIX_WINDOW)
         pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
+        if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw")):
+            pm = None  # "pháp luật số 14/...": part of a name, not the type word
         tw = pm.group("tw") if pm else None
         if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
             pm = g.fuzzy_prefix.search(text, window, m.start(), timeout=TIMEOUT)
@@ -232,7 +237,7 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
                 continue
             iid = f"{_number(m.group('pnum'))}-{ptype}/{'-'.join(psegs)}"
             mention = Mention(start, m.end(), m.start("pnum"), m.end(), iid, None,
-                              tw, ptype, psegs[0], True)
+                              tw, ptype, psegs[0], True, tuple(psegs))
         else:
             segs = m.captures("seg")
             parsed = _state_symbol(segs, tw is not None, c)
@@ -253,11 +258,12 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
                 # party documents are written n-TYPE/ISSUER; "27/NQ-TW" means 27-NQ/TW
                 iid = f"{num}-{first}/{'-'.join(canon[1:])}"
                 mention = Mention(start, end, m.start("num"), end, iid, None, tw, first,
-                                  issuer_code, True)
+                                  issuer_code, True, tuple(canon[1:]))
             else:
                 iid = f"{num}/{year}/{'-'.join(canon)}" if year else f"{num}/{'-'.join(canon)}"
                 mention = Mention(start, end, m.start("num"), end, iid, year, tw,
-                                  type_code, issuer_code, False)
+                                  type_code, issuer_code, False,
+                                  tuple(canon[1:] if type_code else canon[:1]))
         if tw is None and _own_number(ctx, g, m):
             own_ids.add(mention.instrument_id)
             continue

@@ -27,8 +27,10 @@ _AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
 def _rules() -> tuple[_Rule, ...]:
     cfg = load_yaml("named_instruments.yaml")
     stop = "|".join(regex.escape(w) for w in sorted(cfg["stop_words"], key=len, reverse=True))
-    # a name runs over words up to a stop word, a punctuation mark or a number; at most 12 words
-    name = rf"[\p{{L}}]*(?:[ \t]+(?!(?:{stop})(?!\p{{L}}))[\p{{L}}][\p{{L}}\-]*){{0,11}}"
+    # a name runs over words up to a stop word, a punctuation mark or a number (at most 12
+    # words), and may end with its year: "Luật Hôn nhân và gia đình năm 2014"
+    name = (rf"[\p{{L}}]*(?:[ \t]+(?!(?:{stop})(?!\p{{L}}))[\p{{L}}][\p{{L}}\-]*){{0,11}}"
+            rf"(?:[ \t]+năm[ \t]+\d{{4}}(?!\d))?")
     return tuple(
         _Rule(r["type"], regex.compile(r"(?<!\p{L})" + r["pattern"].replace("{name}", name)),
               r.get("name") == "standard")
@@ -47,7 +49,11 @@ def _standard_name(mention: str) -> str:
 
 def run(ctx: DocContext) -> None:
     text = ctx.text
-    taken: list[tuple[int, int]] = []
+    # a name that is part of a numbered citation ("Luật Phổ biến, giáo dục pháp luật số
+    # 14/2012/QH13"), or that starts the text of one, is listed under instruments only
+    numbered = ctx.shared.get("instrument_mentions", [])
+    taken: list[tuple[int, int]] = [(m.start, m.end) for m in numbered]
+    numbered_texts = [" ".join(text[m.start : m.sym_start].split()).casefold() for m in numbered]
     rows = []
     for rule in _rules():
         for m in rule.pattern.finditer(text, timeout=TIMEOUT):
@@ -55,6 +61,8 @@ def run(ctx: DocContext) -> None:
                 continue
             mention = " ".join(m.group().split()).rstrip(" -,")
             name = _standard_name(mention) if rule.standard else mention
+            if any(t.startswith(name.casefold()) for t in numbered_texts):
+                continue
             ev = ctx.evidence(m.start(), m.start() + len(m.group().rstrip(" -,")))
             taken.append((m.start(), m.end()))
             rows.append({

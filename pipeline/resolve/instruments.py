@@ -29,6 +29,19 @@ def _type_of(m: Mention) -> str | None:
     return None
 
 
+def _issuer_from_codes(m: Mention, typ: str | None, loc: Any) -> tuple[str | None, str | None]:
+    """The issuer the code implies. A joint document ("02/2019/TTLT-BTC-BNV", a party
+    "05-QC/BTCTU-BDVTU") names every issuer in its symbol: all of them, joined by " - "."""
+    joint = len(m.issuer_codes) > 1 and (m.party or (typ or "").endswith("liên tịch"))
+    if not joint:
+        return issuer_from_code(m.issuer_code, loc)
+    found = [issuer_from_code(code, loc) for code in m.issuer_codes]
+    if any(name is None for name, _ in found):
+        return None, None
+    scope = next((sc for _, sc in found if sc), None)
+    return " - ".join(name for name, _ in found if name), scope
+
+
 def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
     loc = ctx.shared.get("locality")
     groups: dict[str, list[Mention]] = defaultdict(list)
@@ -46,7 +59,7 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
         if explicit is not None:
             issuer, scope = explicit.issuer, explicit.scope
         else:
-            issuer, scope = issuer_from_code(ms[0].issuer_code, loc)
+            issuer, scope = _issuer_from_codes(ms[0], typ, loc)
         resolved[iid] = {
             "instrument_id": iid,
             "instrument_key": instrument_key(iid, year, scope),
