@@ -271,3 +271,17 @@ def test_named_law_inside_a_numbered_citation_is_not_listed_twice() -> None:
     assert [(r["instrument_id"] or r["name"]) for r in rows] == [
         "14/2012/QH13", "28/2013/NĐ-CP", "Luật Hôn nhân và gia đình năm 2014",
     ]
+
+
+def test_party_plan_basis_bullets_and_semicolon_lists() -> None:
+    rows = by_id(
+        "KẾ HOẠCH\nthực hiện Chỉ thị năm 2019\n"
+        "- Căn cứ Chỉ thị số 05-CT/TW, ngày 15/5/2016 của Bộ Chính trị;\n"
+        "- Căn cứ Kế hoạch số 12-KH/TU ngày 20/3/2019 của Thành ủy Hà Nội;\n"
+        "I. MỤC ĐÍCH\n1. Quán triệt Quy định số 101-QĐ/TW ngày 07/6/2012 của Ban Bí thư và Quy định "
+        "số 47-QĐ/TW; Hướng dẫn số 03-HD/BTGTW của Ban Tuyên giáo Trung ương.\n"
+    )
+    assert rows["05-CT/TW"]["basis"] and rows["12-KH/TU"]["basis"]
+    assert rows["12-KH/TU"]["issuer"] == "Thành ủy Hà Nội"
+    assert rows["47-QĐ/TW"]["issuer"] is None  # TW alone does not say which organ
+    assert rows["03-HD/BTGTW"]["issuer"] == "Ban Tuyên giáo Trung ương"

@@ -126,9 +126,11 @@ def grammar() -> _Grammar:
         year_after=regex.compile(r"\s*,?\s*(?:\(\s*)?(?:ban hành\s+)?năm\s+(?P<y>\d{4})(?!\s*[-/]\s*\d)(?:\s*\))?"),
         type_before=type_before,
         own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
-        connector=regex.compile(r"\s*(?:,|;|và|hoặc|,\s*và)\s*"),
+        # items of one list: "18-NQ/TW, 19-NQ/TW", "... và Nghị định số 108/..." (a ";" ends
+        # a citation: what follows it is another one)
+        connector=regex.compile(r"\s*(?:,|và|hoặc|,\s*và)\s*"),
         body_start=regex.compile(body, regex.MULTILINE),
-        basis_cue=regex.compile(rf"\s*(?:{_alts(cfg['basis_cues'])})(?!\p{{L}})"),
+        basis_cue=regex.compile(rf"[\s\-+•*]*(?:{_alts(cfg['basis_cues'])})(?!\p{{L}})"),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
     )
 
