@@ -285,3 +285,23 @@ def test_party_plan_basis_bullets_and_semicolon_lists() -> None:
     assert rows["12-KH/TU"]["issuer"] == "Thành ủy Hà Nội"
     assert rows["47-QĐ/TW"]["issuer"] is None  # TW alone does not say which organ
     assert rows["03-HD/BTGTW"]["issuer"] == "Ban Tuyên giáo Trung ương"
+
+
+def test_decision_issuing_the_attached_plan_is_not_a_citation() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM\nSố: 1234/QĐ-UBND\nQuảng Nam, ngày 05 tháng 4 năm 2023\n"
+        "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch tuyên truyền năm 2023\n"
+        "Căn cứ Quyết định số 2345/QĐ-UBND ngày 30/12/2022 của UBND tỉnh;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch tuyên truyền năm 2023.\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn D\n\nKẾ HOẠCH\nTuyên truyền năm 2023\n"
+        "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ngày 05/4/2023 của UBND tỉnh Quảng Nam)\n"
+        "I. MỤC ĐÍCH\n- Tuyên truyền Nghị quyết số 76/NQ-CP; Quyết định số 1234/QĐ-UBND ngày "
+        "01/3/2023 của Ủy ban nhân dân huyện Núi Thành.\n"
+    )
+    rows = citations(text)
+    assert [(r["instrument_id"], r["issuer"]) for r in rows] == [
+        ("2345/QĐ-UBND", "Ủy ban nhân dân tỉnh Quảng Nam"),
+        ("76/NQ-CP", "Chính phủ"),
+        # the same number from another issuer is a citation
+        ("1234/QĐ-UBND", "Ủy ban nhân dân huyện Núi Thành"),
+    ]

@@ -272,8 +272,16 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
         _trailing(ctx, g, mention)
         mention.in_basis = mention.start < opening_end and _in_basis_paragraph(ctx, g, mention)
         mentions.append(mention)
+    # the document's own number cited again ("Kế hoạch số 24/KH-UBND được triển khai", the
+    # attached plan's "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ... của UBND tỉnh)") is
+    # not a citation, unless another issuer is named with it
+    if ctx.document.get("doc_number"):
+        own_ids.add(str(ctx.document["doc_number"]))
+    own_issuer = ctx.document.get("issuer")
     mentions = [
-        mt for mt in mentions if not (mt.instrument_id in own_ids and mt.issuer is None)
+        mt for mt in mentions
+        if not (mt.instrument_id in own_ids
+                and (mt.issuer is None or mt.issuer.issuer == own_issuer))
     ]
     _group_lists(ctx, g, mentions)
     ctx.shared["own_instrument_ids"] = own_ids
