@@ -182,7 +182,7 @@ def normalize(source: str) -> NormText:
 
     if not unicodedata.is_normalized("NFC", text):
         apply(rules.nfc_cluster, lambda m: unicodedata.normalize("NFC", m.group()))
-    if rules.char_class.search(text):
+    if rules.char_class.search(text, timeout=TIMEOUT):
         text = text.translate(rules.char_table)
     text = rules.tone.sub(_move_tone, text, timeout=TIMEOUT)
     if "---" in text:

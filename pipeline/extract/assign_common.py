@@ -100,7 +100,7 @@ def plan_year(ctx: DocContext) -> int | None:
     for key in ("period_start", "issue_date", "period_end"):
         val = doc.get(key)
         if val:
-            m = _YEAR.search(str(val))
+            m = _YEAR.search(str(val), timeout=TIMEOUT)
             if m:
                 ctx.shared["plan_year"] = int(m.group(1))
                 return int(m.group(1))
@@ -131,7 +131,7 @@ def word_class() -> str:
     code_points = array("I", chain(range(0xD800), range(0xE000, sys.maxunicode + 1)))
     every = code_points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
     extra: list[int] = []
-    for m in regex.finditer(r"[\p{L}\p{N}_]+|\p{M}+", every):
+    for m in regex.finditer(r"[\p{L}\p{N}_]+|\p{M}+", every, timeout=TIMEOUT):
         run = m.group()
         if not run.replace("_", "a").isalnum():
             extra += [ord(c) for c in run if not _is_word_char(c)]

@@ -176,7 +176,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
         kind = r.group_heads.get(group, "")
         mtext = " ".join(m.group().split())
         head = r.bare_heads.get(group)
-        bare = kind == "optional" and head is not None and head.fullmatch(mtext) is not None
+        bare = kind == "optional" and head is not None and head.fullmatch(mtext, timeout=TIMEOUT) is not None
         out.append(Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare))
     return out
 
@@ -196,13 +196,13 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     loc = ctx.shared.get("locality")
     names = [n for n in (getattr(loc, "province", None), getattr(loc, "district", None)) if n]
     for n in names:
-        out = regex.sub(rf"(?<=(?:{r.units.pattern})\s+){regex.escape(n)}(?![\p{{L}}])", "", out)
+        out = regex.sub(rf"(?<=(?:{r.units.pattern})\s+){regex.escape(n)}(?![\p{{L}}])", "", out, timeout=TIMEOUT)
     return " ".join(out.split())
 
 
 def body_type(m: Mention, r: BodyRules) -> str:
     if m.type == "ubnd":
-        levels = {r.unit_levels.get(u.group().lower(), "") for u in r.units.finditer(m.text)}
+        levels = {r.unit_levels.get(u.group().lower(), "") for u in r.units.finditer(m.text, timeout=TIMEOUT)}
         levels.discard("")
         if len(levels) == 1:
             return f"ubnd cấp {levels.pop()}"
@@ -214,7 +214,7 @@ def _chains(text: str, mentions: list[Mention], r: BodyRules) -> Iterator[list[M
     """Enumerations: mentions separated only by commas, "và", "các"."""
     chain: list[Mention] = []
     for m in mentions:
-        if chain and r.roles["glue"].match(text[chain[-1].end : m.start]) \
+        if chain and r.roles["glue"].match(text[chain[-1].end : m.start], timeout=TIMEOUT) \
                 and "\n" not in text[chain[-1].end : m.start]:
             chain.append(m)
             continue
@@ -259,8 +259,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     mentions = [
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
-        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start)
-        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start)
+        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
+        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
     ]
     # addressed headings, keyed by section start
@@ -279,24 +279,27 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         sec = _organisation_section(t, first.start, r)
         if cell_role in ("lead", "support"):
             roles.append(cell_role)
-        elif sec is not None and r.heading_prefix.sub("", text[sec.body_start : first.start]
-                                                       ).strip(" :-") in ("", "các", "Các"):
+        elif sec is not None and r.heading_prefix.sub(
+            "", text[sec.body_start : first.start], timeout=TIMEOUT
+        ).strip(" :-") in ("", "các", "Các"):
             roles.append("lead")
-            if r.requested_heading.match(text[sec.body_start : first.start]):
+            if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
-        elif r.roles["lead_after"].match(after) or (
-            r.roles["assign_before"].search(before) and r.roles["assign_after"].match(after)
+        elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or (
+            r.roles["assign_before"].search(before, timeout=TIMEOUT)
+            and r.roles["assign_after"].match(after, timeout=TIMEOUT)
         ):
             roles.append("lead")
-        elif r.roles["requested_before"].search(before):
+        elif r.roles["requested_before"].search(before, timeout=TIMEOUT):
             roles.append("requested")
-        elif r.roles["support_before"].search(before) or r.roles["support_after"].match(after):
+        elif (r.roles["support_before"].search(before, timeout=TIMEOUT)
+              or r.roles["support_after"].match(after, timeout=TIMEOUT)):
             roles.append("support")
-        elif r.roles["approve_before"].search(before):
+        elif r.roles["approve_before"].search(before, timeout=TIMEOUT):
             roles.append("approve")
-        elif r.roles["report_before"].search(before):
+        elif r.roles["report_before"].search(before, timeout=TIMEOUT):
             clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
-            if r.roles["report_context"].search(clause):
+            if r.roles["report_context"].search(clause, timeout=TIMEOUT):
                 roles.append("report_to")
         for role in roles:
             for m in chain:

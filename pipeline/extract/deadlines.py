@@ -147,7 +147,7 @@ def find_dates(text: str, start: int, end: int, year: int | None, r: DeadlineRul
         if not (in_table or cued(m.start())):
             continue
         items = list(_ITEM_RE.finditer(text, m.start("items"), m.end("items"), timeout=TIMEOUT))
-        tail = regex.search(r"(?:năm\s+|/)(\d{4})\s*$", m.group("items"))
+        tail = regex.search(r"(?:năm\s+|/)(\d{4})\s*$", m.group("items"), timeout=TIMEOUT)
         list_year = int(tail.group(1)) if tail else None
         for it in items:
             y = int(it.group("y")) if it.group("y") else (list_year or year)
@@ -204,7 +204,7 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules,
         if any(a <= s and e <= b for a, b in excluded):
             return False
         lo, hi = block(s) if block else (start, end)
-        return not r.exclude_clause.search(_clause(text, s, lo, hi))
+        return not r.exclude_clause.search(_clause(text, s, lo, hi), timeout=TIMEOUT)
 
     low = common.lower(text[start:end])
     for s, e, key in common.match_phrases(low, r.strong, False):

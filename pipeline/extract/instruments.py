@@ -173,7 +173,7 @@ def _state_symbol(segs: list[str], has_type_word: bool, c: Codes) -> tuple[list[
             kept = split
     canon = [c.canonical(s) for s in kept]
     first = canon[0]
-    if regex.fullmatch(r"(?:UBTV)?QH\d{1,2}", first):
+    if regex.fullmatch(r"(?:UBTV)?QH\d{1,2}", first, timeout=TIMEOUT):
         return canon, used
     known_first = first in c.state_types or first in c.issuers
     if has_type_word:
@@ -196,7 +196,7 @@ def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
     if m.start() > 3000:
         return False
     line_start = ctx.text.rfind("\n", 0, m.start()) + 1
-    return bool(g.own_number.search(ctx.text[max(0, line_start - 1) : m.start()]))
+    return bool(g.own_number.search(ctx.text[max(0, line_start - 1) : m.start()], timeout=TIMEOUT))
 
 
 def _opening_end(ctx: DocContext, g: _Grammar) -> int:
@@ -214,7 +214,7 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     for m in g.symbol.finditer(text, timeout=TIMEOUT):
         window = max(0, m.start() - PREFIX_WINDOW)
         pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
-        if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw")):
+        if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):
             pm = None  # "pháp luật số 14/...": part of a name, not the type word
         tw = pm.group("tw") if pm else None
         if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
@@ -228,7 +228,7 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             found = _type_before_name(text, g, m.start())
             if found:
                 tw, start = found
-        if g.url_context.search(text, max(0, m.start() - 200), m.start()):
+        if g.url_context.search(text, max(0, m.start() - 200), m.start(), timeout=TIMEOUT):
             continue
         if m.group("pnum"):
             ptype = c.canonical(m.group("ptype"))
@@ -292,7 +292,7 @@ def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | Non
     """(type word, its offset) when the symbol at `pos` follows "<type word> <name> số"."""
     window_start = max(0, pos - 170)
     m = g.type_before.search(text[window_start:pos], timeout=TIMEOUT)
-    if m and not _SYMBOL_IN_NAME.search(m.group("name")):
+    if m and not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
         return m.group("tw"), window_start + m.start()
     return None
 
@@ -326,7 +326,7 @@ def _in_basis_paragraph(ctx: DocContext, g: _Grammar, mention: Mention) -> bool:
     block = ctx.sentences.block_at(mention.start)
     if block is None:
         return False
-    return bool(g.basis_cue.match(ctx.text, block[0], block[1]))
+    return bool(g.basis_cue.match(ctx.text, block[0], block[1], timeout=TIMEOUT))
 
 
 def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
@@ -337,7 +337,7 @@ def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
     while i < len(mentions):
         j = i
         while j + 1 < len(mentions) and g.connector.fullmatch(
-            text, mentions[j].end, mentions[j + 1].start
+            text, mentions[j].end, mentions[j + 1].start, timeout=TIMEOUT
         ) and mentions[j].date is None and mentions[j].issuer is None:
             j += 1
         if j > i:

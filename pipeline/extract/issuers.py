@@ -161,9 +161,9 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
     if not code:
         return None, None
     c = codes()
-    if regex.fullmatch(r"QH\d*", code):
+    if regex.fullmatch(r"QH\d*", code, timeout=TIMEOUT):
         code = "QH"
-    elif regex.fullmatch(r"UBTVQH\d*", code):
+    elif regex.fullmatch(r"UBTVQH\d*", code, timeout=TIMEOUT):
         code = "UBTVQH"
     ic = c.issuers.get(code)
     if ic is None or not ic.template:

@@ -39,7 +39,7 @@ def _rules() -> tuple[_Rule, ...]:
 
 
 def _standard_name(mention: str) -> str:
-    versions = regex.findall(r"(\d{4,5}):(\d{4})", mention)
+    versions = regex.findall(r"(\d{4,5}):(\d{4})", mention, timeout=TIMEOUT)
     prefix = "TCVN ISO" if mention.startswith("TCVN") else "ISO"
     if versions:
         code, year = max(versions, key=lambda v: v[1])
@@ -57,7 +57,9 @@ def run(ctx: DocContext) -> None:
     rows = []
     for rule in _rules():
         for m in rule.pattern.finditer(text, timeout=TIMEOUT):
-            if _AFTER_SYMBOL.match(text, m.end()) or any(s < m.end() and m.start() < e for s, e in taken):
+            if _AFTER_SYMBOL.match(text, m.end(), timeout=TIMEOUT) or any(
+                s < m.end() and m.start() < e for s, e in taken
+            ):
                 continue
             mention = " ".join(m.group().split()).rstrip(" -,")
             name = _standard_name(mention) if rule.standard else mention

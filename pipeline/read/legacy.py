@@ -192,7 +192,7 @@ def _cp1252(data: bytes) -> str:
     # Windows-1252 with the five undefined bytes kept as Latin-1
     return "".join(
         chunk.decode("cp1252") if i % 2 == 0 else chunk.decode("latin-1")
-        for i, chunk in enumerate(regex.split(rb"([\x81\x8d\x8f\x90\x9d]+)", data))
+        for i, chunk in enumerate(regex.split(rb"([\x81\x8d\x8f\x90\x9d]+)", data, timeout=TIMEOUT))
     )
 
 

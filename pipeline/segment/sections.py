@@ -288,7 +288,7 @@ def build(text: str, r: _Rules | None = None) -> SectionTree:
             n_tables += 1
             continue
         line = text[s:e]
-        if r.closing.match(line):
+        if r.closing.match(line, timeout=TIMEOUT):
             open_section("closing", 0, "closing", s, s, "Nơi nhận")
         else:
             mk = _marker(text, s, e, r)
@@ -323,12 +323,12 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
         while i < len(lines):
             s, e = lines[i]
             line = text[s:e]
-            if r.closing.match(line) or _table_header(text, lines, i, r) is not None:
+            if r.closing.match(line, timeout=TIMEOUT) or _table_header(text, lines, i, r) is not None:
                 break
             mk = _marker(text, s, e, r)
             if mk is not None and mk[0] in ("roman", "part", "article"):
                 break
-            if has_stt and r.row_label.fullmatch(line.strip()):
+            if has_stt and r.row_label.fullmatch(line.strip(), timeout=TIMEOUT):
                 if current:
                     groups.append(current)
                 current = [(s, e)]
