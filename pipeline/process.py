@@ -10,6 +10,7 @@ from typing import Any
 from pipeline.components import document_components
 from pipeline.context import DocContext
 from pipeline.errors import DocumentError
+from pipeline.normalize import TIMEOUT
 from pipeline.read import read_document
 
 
@@ -43,6 +44,10 @@ def process_path(path: str) -> DocResult:
         return DocResult(path, document, ctx.tables)
     except DocumentError as exc:
         reason, message = exc.reason, exc.message
+    except TimeoutError:
+        reason = "pattern_timeout"
+        message = (f"a pattern ran longer than {TIMEOUT:g} s in {stage}: the text is pathological "
+                   "(e.g. one enormous line); the document was skipped")
     except Exception as exc:  # a bug or a pathological input: report it, keep the batch going
         reason = "internal_error"
         message = f"{type(exc).__name__} in {stage}: {exc}"

@@ -166,3 +166,24 @@ def test_interrupted_write_leaves_previous_tables_intact(
         writer.write_tables(tmp_path, run([RAW], None, workers=1).tables)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before  # nothing half-written, no temp folder left behind
+
+
+def test_pattern_timeout_is_reported_not_fatal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A regex timeout inside a component becomes a clear error row for that document only."""
+    import pipeline.extract.instruments as instruments
+
+    real = instruments.find_mentions
+
+    def slow(ctx):  # type: ignore[no-untyped-def]
+        if "timeout-me" in ctx.text:
+            raise TimeoutError("regex timed out")
+        return real(ctx)
+
+    monkeypatch.setattr(instruments, "find_mentions", slow)
+    (tmp_path / "a.txt").write_text("Căn cứ Nghị quyết số 76/NQ-CP. timeout-me", encoding="utf-8")
+    shutil.copy(PLAN, tmp_path / "b.txt")
+    summary = run([tmp_path], None, workers=1)
+    assert (summary.ok, summary.errors) == (1, 1)
+    (err,) = summary.error_rows
+    assert err["reason"] == "pattern_timeout"
+    assert "pipeline.extract.instruments:run" in err["message"]
