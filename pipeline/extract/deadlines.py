@@ -26,6 +26,7 @@ from pipeline.context import DocContext
 from pipeline.extract import assign_common as common
 from pipeline.extract import bodies
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
 
 _DM = r"\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{4})?"
@@ -57,11 +58,6 @@ class DeadlineRules:
     exclude_phrases: regex.Pattern[str]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True)
-    )
-
 
 def _fold(s: str) -> str:
     return " ".join(s.split()).casefold()
@@ -69,12 +65,12 @@ def _fold(s: str) -> str:
 
 def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     b = r"(?<![\p{L}\p{M}\d])"
-    cue = f"{b}(?i:{_alt(cfg['cues'])})"
-    ycue = f"{b}(?i:{_alt(cfg['year_cues'])})"
+    cue = f"{b}(?i:{alternation(cfg['cues'])})"
+    ycue = f"{b}(?i:{alternation(cfg['year_cues'])})"
     rec = cfg["recurrence"]
     strong_map = {_fold(p): code for code, ps in rec["strong"].items() for p in ps}
     unit_map = {_fold(p): code for code, ps in rec["list_units"].items() for p in ps}
-    units = _alt(list(unit_map))
+    units = alternation(list(unit_map))
     return DeadlineRules(
         day_list=regex.compile(
             rf"(?<![\d/])(?P<items>(?:{_DWORDS}|{_DM})(?![\d/])"
@@ -96,14 +92,14 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         list_leads=common.phrase_index([_fold(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
         unit_list=regex.compile(
-            rf"{b}(?i:{_alt(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?\s+"
+            rf"{b}(?i:{alternation(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?\s+"
             rf"(?P<list>(?i:{units})(?![\p{{L}}\p{{M}}])"
             rf"(?:\s*(?:,|và|;)\s*(?i:{units})(?![\p{{L}}\p{{M}}]))*)"
         ),
         unit_item=regex.compile(rf"(?i:{units})(?![\p{{L}}\p{{M}}])"),
         unit_map=unit_map,
-        exclude_clause=regex.compile(rf"(?i:{_alt(rec['exclude_clause'])})"),
-        exclude_phrases=regex.compile(rf"(?i:{_alt(rec['exclude_phrases'])})"),
+        exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
+        exclude_phrases=regex.compile(rf"(?i:{alternation(rec['exclude_phrases'])})"),
     )
 
 

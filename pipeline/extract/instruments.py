@@ -22,6 +22,7 @@ from pipeline.context import DocContext
 from pipeline.extract.codes import Codes, codes
 from pipeline.extract.issuers import IssuerMatch, issuer_at
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
 
 OPENING_CHARS = 3000
@@ -68,16 +69,13 @@ class _Grammar:
     url_context: regex.Pattern[str]
 
 
-def _alts(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
 
 @cache
 def grammar() -> _Grammar:
     cfg = load_yaml("instruments.yaml")
     c = codes()
-    type_words = _alts(list(c.type_words))
-    number_words = _alts(cfg["number_words"])
+    type_words = alternation(list(c.type_words))
+    number_words = alternation(cfg["number_words"])
     # type word, "số", an optional stray dash ("số -1/2018/TT-VPCP"), ending where the symbol
     # starts: searched backwards from each symbol, in a short window
     prefix = regex.compile(
@@ -113,13 +111,13 @@ def grammar() -> _Grammar:
         for i, t in enumerate(fuzzy_types)
     )
     fuzzy_prefix = regex.compile(
-        rf"(?<!\p{{L}})(?:{fuzzy_alts})\s+(?:{_alts(cfg['fuzzy_number_words'])})\s*:?\s*\Z",
+        rf"(?<!\p{{L}})(?:{fuzzy_alts})\s+(?:{alternation(cfg['fuzzy_number_words'])})\s*:?\s*\Z",
         regex.BESTMATCH,
     )
     return _Grammar(
         symbol=symbol,
         prefix=prefix,
-        compound=regex.compile(rf"(?i)(?<!\p{{L}})(?:{_alts(cfg['not_type_words'])})\Z"),
+        compound=regex.compile(rf"(?i)(?<!\p{{L}})(?:{alternation(cfg['not_type_words'])})\Z"),
         fuzzy_prefix=fuzzy_prefix,
         fuzzy_types=fuzzy_types,
         date=date,
@@ -130,7 +128,7 @@ def grammar() -> _Grammar:
         # a citation: what follows it is another one)
         connector=regex.compile(r"\s*(?:,|và|hoặc|,\s*và)\s*"),
         body_start=regex.compile(body, regex.MULTILINE),
-        basis_cue=regex.compile(rf"[\s\-+•*]*(?:{_alts(cfg['basis_cues'])})(?!\p{{L}})"),
+        basis_cue=regex.compile(rf"[\s\-+•*]*(?:{alternation(cfg['basis_cues'])})(?!\p{{L}})"),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
     )
 

@@ -18,6 +18,7 @@ import regex
 
 from pipeline.extract.locality import Locality
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.places import Province, provinces
 from pipeline.tables import load_csv, load_yaml
 
@@ -63,12 +64,6 @@ class Resolved:
     district: str | None
     parent: str | None
 
-
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+")
-        for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 @dataclass(frozen=True)
@@ -131,7 +126,7 @@ def tables() -> _Tables:
 
     place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
     prov_ci = provinces().pattern.pattern
-    unit_alt = _alts([f for forms in cfg["unit_forms"].values() for f in forms])
+    unit_alt = alternation([f for forms in cfg["unit_forms"].values() for f in forms])
     # a place: a province name (any case), else up to four capitalised words
     word = r"\p{Lu}[\p{L}]*"
     place = rf"(?:(?i:{prov_ci})|{word}(?:[ \t]+{word}){{0,3}})"
@@ -140,25 +135,25 @@ def tables() -> _Tables:
         rf"(?:[ \t]+(?P<unit>{unit})(?:[ \t]+(?P<place>{place}))?"
         rf"|[ \t]+(?P<pplace>(?i:{prov_ci})))"
     )
-    council = _alts(list(councils))
+    council = alternation(list(councils))
     sep = r"[ \t]+"
     dept_names = [n for n, a in agencies.items() if a.kind == "department"]
     so_names = [n.removeprefix("sở ") for n in dept_names if n.startswith("sở ")]
     other_names = [n for n in dept_names if not n.startswith("sở ")]
     national = [n for n, a in agencies.items() if a.kind == "national"]
-    committee = _alts(list(party))
-    organ = _alts(list(organs))
+    committee = alternation(list(party))
+    organ = alternation(list(organs))
     # every alternative starts with a capital letter at a word start: positions that do
     # not are rejected before the large alternations are tried
     body = (
         rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?P<chair>(?i:chủ{sep}tịch|phó{sep}chủ{sep}tịch){sep})?"
         rf"(?:(?P<council>(?i:{council}))(?!\p{{L}})(?:{loc})?"
-        rf"|(?P<so>(?i:sở){sep}(?i:{_alts(so_names)}))(?!\p{{L}})(?:{loc})?"
-        rf"|(?=\p{{Lu}})(?P<agency>(?i:{_alts(other_names)}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?P<so>(?i:sở){sep}(?i:{alternation(so_names)}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?=\p{{Lu}})(?P<agency>(?i:{alternation(other_names)}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<organ>(?=\p{{Lu}})(?i:{organ}){sep})?(?=\p{{Lu}})(?P<party>(?i:{committee}))"
         rf"(?!\p{{L}})(?:[ \t]+(?P<partyplace>{place}))?"
-        rf"|(?=\p{{Lu}})(?P<branch>(?i:{_alts(cfg['party_branch_words'])}))(?!\p{{L}})(?:{loc})"
-        rf"|(?=\p{{Lu}})(?P<national>(?i:{_alts(national)}))(?!\p{{L}}))"
+        rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(cfg['party_branch_words'])}))(?!\p{{L}})(?:{loc})"
+        rf"|(?=\p{{Lu}})(?P<national>(?i:{alternation(national)}))(?!\p{{L}}))"
     )
     return _Tables(
         pattern=regex.compile(body),

@@ -11,6 +11,7 @@ import regex
 from pipeline.extract.codes import codes
 from pipeline.extract.locality import Locality
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.places import provinces
 from pipeline.tables import load_yaml
 
@@ -34,20 +35,17 @@ class _Entry:
     level: str
 
 
-def _alts(words: list[str]) -> str:
-    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
 
 @cache
 def _entries() -> tuple[regex.Pattern[str], tuple[_Entry, ...]]:
     cfg = load_yaml("instruments.yaml")
     place = rf"(?:{provinces().pattern.pattern}|\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})"
     parts = {
-        "unit": _alts(list(cfg["units"])),
+        "unit": alternation(list(cfg["units"])),
         "place": place,
-        "party_committee": _alts(list(cfg["party_committees"])),
-        "ministry": _alts([m.removeprefix("Bộ ") for m in codes().ministries]),
-        "department": _alts(list(codes().departments)),
+        "party_committee": alternation(list(cfg["party_committees"])),
+        "ministry": alternation([m.removeprefix("Bộ ") for m in codes().ministries]),
+        "department": alternation(list(codes().departments)),
     }
     entries = []
     for e in cfg["issuers"]:

@@ -15,6 +15,7 @@ import regex
 
 from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
 
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
@@ -42,11 +43,6 @@ class Header:
     issuer_lines: list[Cell] = field(default_factory=list)
 
 
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
-
 
 @dataclass(frozen=True)
 class _Rules:
@@ -64,14 +60,14 @@ class _Rules:
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     types = {t.casefold(): t for t in cfg["doc_types"]}
-    upper = _alts([t.upper() for t in cfg["doc_types"]])
+    upper = alternation([t.upper() for t in cfg["doc_types"]])
     type_line = regex.compile(rf"(?P<type>{upper})(?![\p{{L}}:])[ \t]*(?P<rest>[^\n]*)")
     blank = r"[ \t._…\-]*"
     number = regex.compile(
         rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?{blank}(?P<num>\d+(?:[ \t]+\d+)*)?{blank}"
         r"(?P<sep>[/\-])[ \t]*(?P<sym>[\p{L}\d&.]+(?:[ \t]*[-/][ \t]*[\p{L}\d&.]+)*)"
     )
-    prefixes = _alts(cfg["place_prefixes"])
+    prefixes = alternation(cfg["place_prefixes"])
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
     sep = r"(?:[ \t]+|[ \t]*-[ \t]*)"
     place = (

@@ -11,6 +11,7 @@ import regex
 from pipeline.extract.meta_header import Header, find_type_line
 from pipeline.extract.meta_layout import collapse
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
 
 
@@ -20,11 +21,6 @@ class Title:
     start: int  # normalized offsets
     end: int
 
-
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 @dataclass(frozen=True)
@@ -47,12 +43,12 @@ class _Rules:
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     stops = "|".join(f"(?:{p})" for p in cfg["title_stops"])
-    titles = _alts([t.upper() for t in cfg["signer_titles"]])
-    councils = _alts([f.upper() for c in load_yaml("issuers.yaml")["councils"] for f in c["forms"]])
-    ignore = _alts(cfg["period_ignore"])
+    titles = alternation([t.upper() for t in cfg["signer_titles"]])
+    councils = alternation([f.upper() for c in load_yaml("issuers.yaml")["councils"] for f in c["forms"]])
+    ignore = alternation(cfg["period_ignore"])
     return _Rules(
         stop=regex.compile(rf"(?:{stops})|\("),
-        opener=regex.compile(rf"(?:{_alts(cfg['body_openers'])})(?!\p{{L}})"),
+        opener=regex.compile(rf"(?:{alternation(cfg['body_openers'])})(?!\p{{L}})"),
         # "GIÁM ĐỐC SỞ ...", "CHỦ TỊCH ỦY BAN NHÂN DÂN ...", "ỦY BAN NHÂN DÂN TỈNH ..."
         authority=regex.compile(rf"(?:(?:PHÓ\s+)?(?:{titles})|{councils})(?!\p{{L}})[^\p{{Ll}}\n]*$"),
         periods=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_patterns"]),
@@ -62,15 +58,15 @@ def rules() -> _Rules:
             r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d|\d+/(?:19|20)\d\d/[\p{L}\-]+"
             r"|(?i:ngày)\s*\d{1,2}\s*(?i:tháng)\s*\d{1,2}\s*(?i:năm)\s*(?:19|20)\d\d"
         ),
-        period_line=regex.compile(rf"(?m)^[\s\-+•*\d.)]*(?:{_alts(cfg['period_lines'])})\s*:?[^\n]*"),
+        period_line=regex.compile(rf"(?m)^[\s\-+•*\d.)]*(?:{alternation(cfg['period_lines'])})\s*:?[^\n]*"),
         attach=regex.compile(
-            rf"(?i:{_alts(cfg['attach_cues'])})\s+(?P<doc>(?i:{_alts(cfg['doc_types'])})(?!\p{{L}})[^\n]*)"
+            rf"(?i:{alternation(cfg['attach_cues'])})\s+(?P<doc>(?i:{alternation(cfg['doc_types'])})(?!\p{{L}})[^\n]*)"
         ),
         max_lines=cfg["title_max_lines"],
         max_chars=cfg["title_max_chars"],
         line_max_chars=cfg["title_line_max_chars"],
         self_ref=regex.compile(
-            rf"(?:{_alts(cfg['self_reference_cues'])})\s+(?i:{_alts(cfg['doc_types'])})[^\n]*"
+            rf"(?:{alternation(cfg['self_reference_cues'])})\s+(?i:{alternation(cfg['doc_types'])})[^\n]*"
         ),
     )
 

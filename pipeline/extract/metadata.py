@@ -25,6 +25,7 @@ from pipeline.extract.issuer import Body, Resolved
 from pipeline.extract.locality import Locality, detect
 from pipeline.extract.meta_layout import Cell, collapse
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.places import provinces
 from pipeline.tables import load_yaml
 
@@ -48,11 +49,6 @@ class Issuer:
     end: int
 
 
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
-
 
 @dataclass(frozen=True)
 class _Rules:
@@ -70,9 +66,9 @@ class _Rules:
 @cache
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
-    verbs = _alts(cfg["issuing_verbs"])
-    fillers = _alts(cfg["opening_fillers"])
-    types = _alts(cfg["doc_types"])
+    verbs = alternation(cfg["issuing_verbs"])
+    fillers = alternation(cfg["opening_fillers"])
+    types = alternation(cfg["doc_types"])
     return _Rules(
         weights=dict(cfg["issuer_sources"]),
         inferred_cap=cfg["inferred_cap"],
@@ -83,10 +79,10 @@ def rules() -> _Rules:
             r"(?![ \t]+(?:số|Số)?[ \t]*\d)"
         ),
         clause_start=regex.compile(r"(?:^|[\n,;:.][ \t]*|\t)$"),
-        title_object=regex.compile(rf"(?i:(?<!\p{{L}})(?:{_alts(cfg['title_object_words'])}))\s+(?:các\s+)?$"),
+        title_object=regex.compile(rf"(?i:(?<!\p{{L}})(?:{alternation(cfg['title_object_words'])}))\s+(?:các\s+)?$"),
         cited_number=regex.compile(r"\d+\s*[/\-]\s*(?:(?:19|20)\d\d/)?\p{Lu}"),
         heads=regex.compile(
-            rf"(?i:{_alts(load_yaml('issuers.yaml')['body_heads'])})(?!\p{{L}})"
+            rf"(?i:{alternation(load_yaml('issuers.yaml')['body_heads'])})(?!\p{{L}})"
         ),
         title_prefixes={t: tuple(p) for t, p in cfg["signer_titles"].items()},
         opening_chars=cfg["opening_chars"],

@@ -15,13 +15,8 @@ from pipeline.context import DocContext
 from pipeline.extract import signature
 from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
-
-
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 def _case_forms(words: list[str]) -> list[str]:
@@ -42,16 +37,16 @@ class _Rules:
 def rules() -> _Rules:
     cfg = load_yaml("recipients.yaml")
     return _Rules(
-        label=regex.compile(rf"(?i:{_alts(cfg['labels'])})\s*:?\s*"),
+        label=regex.compile(rf"(?i:{alternation(cfg['labels'])})\s*:?\s*"),
         # case-sensitive forms: a case-insensitive scan of every line is slower
         label_at_cell=regex.compile(
-            rf"(?:{_alts(_case_forms(cfg['labels']))})(?!\p{{L}})"
+            rf"(?:{alternation(_case_forms(cfg['labels']))})(?!\p{{L}})"
         ),
         purpose=regex.compile(
-            rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{_alts(cfg['purposes'])})))[ \t]*\)"
-            rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{_alts(cfg['purposes'])}))))[ \t]*[;.,]*$"
+            rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{alternation(cfg['purposes'])})))[ \t]*\)"
+            rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{alternation(cfg['purposes'])}))))[ \t]*[;.,]*$"
         ),
-        archive=regex.compile(rf"(?i:{_alts(cfg['archive'])})(?!\p{{L}})"),
+        archive=regex.compile(rf"(?i:{alternation(cfg['archive'])})(?!\p{{L}})"),
         bullet=regex.compile(r"[-+•*–][ \t]*"),
         max_lines=cfg["max_lines"],
     )

@@ -15,6 +15,7 @@ import regex
 
 from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
 
 
@@ -31,11 +32,6 @@ class Signature:
     name_start: int = -1
     name_end: int = -1
 
-
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 @dataclass(frozen=True)
@@ -64,8 +60,8 @@ def rules() -> _Rules:
         regex.escape(m) + (r"\." if m == "Q" else r"\.?")
         for m in sorted(modes, key=len, reverse=True)
     )
-    title_up = _alts([t.upper() for t in titles])
-    title_any = _alts(list(titles.values()))
+    title_up = alternation([t.upper() for t in titles], r"[ \t]+")
+    title_any = alternation(list(titles.values()), r"[ \t]+")
     dep_up, dep_any = regex.escape(deputy.upper()), regex.escape(deputy)
     mode = rf"(?P<mode>(?:{mode_alt}))(?=[ \t]|\p{{Lu}})[ \t]*"
     line = regex.compile(
@@ -80,12 +76,12 @@ def rules() -> _Rules:
         rf"|(?:{dep_any}[ \t]+)?(?:{title_any})[ \t]*$)"
     )
     skip = regex.compile("|".join(f"(?:{p})" for p in cfg["signature_skip"]))
-    prefixes = _alts(cfg["name_prefixes"])
+    prefixes = alternation(cfg["name_prefixes"], r"[ \t]+")
     name = regex.compile(
         rf"(?:(?:{prefixes})[ \t]+)?(?P<n>\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}}"
         rf"|\p{{Lu}}+(?:[ \t]+\p{{Lu}}+){{1,5}})[ \t.]*"
     )
-    heads = _alts(bcfg["body_heads"] + [t.upper() for t in titles] + list(titles))
+    heads = alternation(bcfg["body_heads"] + [t.upper() for t in titles] + list(titles), r"[ \t]+")
     not_name = regex.compile(rf"(?i:{heads})(?!\p{{L}})|(?i:nơi nhận|kính gửi)")
     return _Rules(
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,

@@ -16,13 +16,8 @@ import regex
 
 from pipeline.export.schema import columns
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.tables import load_yaml
-
-
-def _alts(words: list[str]) -> str:
-    return "|".join(
-        regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True)
-    )
 
 
 @cache
@@ -32,8 +27,8 @@ def _cues() -> tuple[regex.Pattern[str], dict[str, str], list[str], str, frozens
     for relation, words in cfg["relations"].items():
         for w in words:
             by_word.setdefault(" ".join(w.split()).casefold(), relation)
-    after = _alts(cfg["cue_after"])
-    words = _alts([w for ws in cfg["relations"].values() for w in ws])
+    after = alternation(cfg["cue_after"])
+    words = alternation([w for ws in cfg["relations"].values() for w in ws])
     pattern = regex.compile(
         rf"(?:^|(?<=[;:.]\s*)|(?<=Điều\s+\d+\.?\s*)|(?<=(?<!\p{{L}})(?:{after})\s+))"
         rf"(?P<cue>(?i:{words}))(?!\p{{L}})"
