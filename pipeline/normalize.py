@@ -182,8 +182,9 @@ def normalize(source: str) -> NormText:
 
     if not unicodedata.is_normalized("NFC", text):
         apply(rules.nfc_cluster, lambda m: unicodedata.normalize("NFC", m.group()))
-    if rules.char_class.search(text, timeout=TIMEOUT):
-        text = text.translate(rules.char_table)
+    # one-for-one character variants: only the few characters found are replaced
+    # (str.translate walks every character of the text through a dict: much slower here)
+    text = rules.char_class.sub(lambda m: rules.char_table[ord(m.group())], text, timeout=TIMEOUT)
     text = rules.tone.sub(_move_tone, text, timeout=TIMEOUT)
     if "---" in text:
         text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
