@@ -29,6 +29,7 @@ OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 SEG = r"\p{L}[\p{L}\d]{0,11}"
+_ASSEMBLY = regex.compile(r"(?:UBTV)?QH\d{1,2}")  # "80/2015/QH13": no type code
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
 
 
@@ -171,7 +172,7 @@ def _state_symbol(segs: list[str], has_type_word: bool, c: Codes) -> tuple[list[
             kept = split
     canon = [c.canonical(s) for s in kept]
     first = canon[0]
-    if regex.fullmatch(r"(?:UBTV)?QH\d{1,2}", first, timeout=TIMEOUT):
+    if _ASSEMBLY.fullmatch(first, timeout=TIMEOUT):
         return canon, used
     known_first = first in c.state_types or first in c.issuers
     if has_type_word:

@@ -30,14 +30,15 @@ class IssuerMatch:
 
 @dataclass(frozen=True)
 class _Entry:
-    pattern: regex.Pattern[str]
     template: str
     level: str
 
 
 
 @cache
-def _entries() -> tuple[regex.Pattern[str], tuple[_Entry, ...]]:
+def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]:
+    """The lead ("của", "do"), one pattern holding every issuer phrase of the table as a
+    named alternative entry_0, entry_1, ... (first in the table wins), and the entries."""
     cfg = load_yaml("instruments.yaml")
     place = rf"(?:{provinces().pattern.pattern}|\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})"
     parts = {
@@ -47,14 +48,16 @@ def _entries() -> tuple[regex.Pattern[str], tuple[_Entry, ...]]:
         "ministry": alternation([m.removeprefix("Bộ ") for m in codes().ministries]),
         "department": alternation(list(codes().departments)),
     }
-    entries = []
-    for e in cfg["issuers"]:
+    entries, alts = [], []
+    for i, e in enumerate(cfg["issuers"]):
         pat = e["pattern"]
         for key, value in parts.items():
             pat = pat.replace("{" + key + "}", f"(?:{value})")
-        entries.append(_Entry(regex.compile(rf"(?:{pat})(?![\p{{L}}\d])"), e["issuer"], e["level"]))
+        alts.append(f"(?P<entry_{i}>{pat})")
+        entries.append(_Entry(e["issuer"], e["level"]))
+    phrase = regex.compile(rf"(?:{'|'.join(alts)})(?![\p{{L}}\d])")
     lead = regex.compile(r"\s*,?\s*(?:(?:của|do)\s+)?")
-    return lead, tuple(entries)
+    return lead, phrase, tuple(entries)
 
 
 def _unit_level(unit: str | None) -> str | None:
@@ -114,17 +117,19 @@ def _scope(level: str, province: str | None, district: str | None) -> str | None
 
 def issuer_at(text: str, pos: int, loc: Locality | None) -> IssuerMatch | None:
     """The issuer phrase starting at `pos` ("của Chính phủ", ", UBND tỉnh ..."), if any."""
-    lead, entries = _entries()
+    lead, phrase, entries = _entries()
     loc = loc or _EMPTY
     lm = lead.match(text, pos, timeout=TIMEOUT)
     at = lm.end() if lm else pos
     if at >= len(text) or not text[at].isupper():
         return None  # every issuer phrase starts with a capital: "về việc ..." is not one
-    for entry in entries:
-        m = entry.pattern.match(text, at, timeout=TIMEOUT)
-        if not m:
+    m = phrase.match(text, at, timeout=TIMEOUT)
+    if m is None:
+        return None
+    for i, entry in enumerate(entries):
+        if m.group(f"entry_{i}") is None:
             continue
-        groups = {k: v for k, v in m.groupdict().items() if v}
+        groups = {k: v for k, v in m.groupdict().items() if v and not k.startswith("entry_")}
         if entry.level == "national":
             name = entry.template.format(
                 ministry=groups.get("ministry", ""), b=groups.get("b", "")
