@@ -41,7 +41,12 @@ def extract(
     from pipeline.run import discover, run
 
     inputs = paths or [Path("data/raw")]
-    n_files = len(discover(inputs))
+    skipped: list[str] = []
+    n_files = len(discover(inputs, skipped))
+    if skipped:
+        kinds = sorted({Path(f).suffix.lower() or "(no suffix)" for f in skipped})
+        err.print(f"note: {len(skipped)} file(s) in the folders are not documents kehoach reads "
+                  f"({', '.join(kinds)}) and were left out", highlight=False)
     workers = workers or os.cpu_count() or 1
     show_bar = err.is_terminal
 

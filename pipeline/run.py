@@ -18,21 +18,24 @@ from pipeline.process import DocResult, process_path
 from pipeline.read import supported_suffixes
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+def discover(paths: Iterable[str | os.PathLike[str]], skipped: list[str] | None = None) -> list[str]:
     """Files to process: given files as they are (so a bad one is reported), folders
-    searched recursively for supported formats. Sorted, each once."""
+    searched recursively for supported formats (hidden files and folders left out; other
+    files are appended to `skipped`). Sorted, each once."""
     suffixes = set(supported_suffixes())
     found: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found += sorted(
-                str(f) for f in p.rglob("*")
-                if f.suffix.lower() in suffixes and not any(
-                    part.startswith(".") for part in f.relative_to(p).parts
-                )
-                and (f.is_file() or f.is_symlink())
-            )
+            for f in sorted(p.rglob("*")):
+                if any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if not (f.is_file() or f.is_symlink()):
+                    continue
+                if f.suffix.lower() in suffixes:
+                    found.append(str(f))
+                elif skipped is not None:
+                    skipped.append(str(f))
         else:
             found.append(str(p))
     seen: set[str] = set()

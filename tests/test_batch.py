@@ -187,3 +187,14 @@ def test_pattern_timeout_is_reported_not_fatal(tmp_path: Path, monkeypatch: pyte
     (err,) = summary.error_rows
     assert err["reason"] == "pattern_timeout"
     assert "pipeline.extract.instruments:run" in err["message"]
+
+
+def test_folder_files_of_other_types_are_named_not_read(tmp_path: Path) -> None:
+    shutil.copy(PLAN, tmp_path / "plan.txt")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
+    (tmp_path / ".hidden").mkdir()
+    shutil.copy(PLAN, tmp_path / ".hidden" / "copy.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "out"), "-w", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) in the folders are not documents kehoach reads (.json)" in result.output
+    assert "1 documents (1 ok, 0 errors)" in result.output
