@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.components import document_components
+from pipeline.components import PIPELINE_ENV, document_components
 from pipeline.context import DocContext
 from pipeline.read import read_document
 from pipeline.run import run
@@ -82,6 +82,7 @@ def main() -> None:
         print(f"corpus: {args.docs} documents, {n_bytes / 1e6:.1f} MB "
               f"(mean {n_bytes / args.docs / 1e3:.1f} KB), {os.cpu_count()} cores")
         breakdown(sorted(corpus.iterdir())[: min(args.docs, 300)])
+        print("every extractor (models/pipeline.yaml):")
         for workers in args.workers:
             out = Path(tmp) / f"out{workers}"
             t0 = time.perf_counter()
@@ -90,6 +91,17 @@ def main() -> None:
             print(f"workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
                   f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core; "
                   f"{summary.citations} citations, {summary.errors} errors)")
+        print("text-to-instruments path only (models/pipeline-instruments.yaml):")
+        os.environ[PIPELINE_ENV] = "pipeline-instruments.yaml"
+        for workers in args.workers:
+            out = Path(tmp) / f"inst{workers}"
+            t0 = time.perf_counter()
+            summary = run([corpus], out, workers=workers)
+            dt = time.perf_counter() - t0
+            print(f"workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
+                  f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core; "
+                  f"{summary.citations} citations, {summary.errors} errors)")
+        del os.environ[PIPELINE_ENV]
 
 
 if __name__ == "__main__":

@@ -36,9 +36,23 @@ def extract(
     excel: Annotated[
         bool, typer.Option("--excel", help="Write CSV with a UTF-8 BOM so Excel shows Vietnamese.")
     ] = False,
+    pipeline_config: Annotated[
+        str | None,
+        typer.Option("--pipeline", help="Pipeline configuration under models/ or a path "
+                     "(default pipeline.yaml; pipeline-instruments.yaml: cited instruments only)."),
+    ] = None,
 ) -> None:
     """Extract cited instruments (and everything else the pipeline knows) into OUT."""
+    from pipeline.components import PIPELINE_ENV
     from pipeline.run import discover, run
+    from pipeline.tables import model_path
+
+    if pipeline_config:
+        if not model_path(pipeline_config).is_file():
+            err.print(f"[red]error[/red] --pipeline {pipeline_config}: no such configuration "
+                      "(a file under models/ or a path)")
+            raise typer.Exit(2)
+        os.environ[PIPELINE_ENV] = pipeline_config  # worker processes inherit it
 
     inputs = paths or [Path("data/raw")]
     skipped: list[str] = []

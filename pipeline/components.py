@@ -1,8 +1,14 @@
-"""Loads the component lists of models/pipeline.yaml once."""
+"""Loads the component lists of a pipeline configuration once.
+
+The configuration is models/pipeline.yaml (every component), or the file named by the
+environment variable KEHOACH_PIPELINE (a name under models/ or a path), e.g.
+`pipeline-instruments.yaml`: only the text-to-instruments components.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -19,13 +25,28 @@ def _resolve(ref: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
-@cache
+PIPELINE_ENV = "KEHOACH_PIPELINE"
+
+
+def config_name() -> str:
+    return os.environ.get(PIPELINE_ENV) or "pipeline.yaml"
+
+
 def document_components() -> tuple[tuple[str, DocComponent], ...]:
-    return tuple((ref, _resolve(ref)) for ref in load_yaml("pipeline.yaml")["document"])
+    return _document_components(config_name())
 
 
 @cache
+def _document_components(config: str) -> tuple[tuple[str, DocComponent], ...]:
+    return tuple((ref, _resolve(ref)) for ref in load_yaml(config)["document"])
+
+
 def warm_up() -> None:
+    _warm_up(config_name())
+
+
+@cache
+def _warm_up(config: str) -> None:
     """Run every document component once on a small sample plan (models/warmup.txt) so that
     lazily compiled patterns are built before worker processes are forked from this one."""
     import hashlib
@@ -41,6 +62,10 @@ def warm_up() -> None:
         component(ctx)
 
 
-@cache
 def run_components() -> tuple[tuple[str, RunComponent], ...]:
-    return tuple((ref, _resolve(ref)) for ref in load_yaml("pipeline.yaml").get("run") or [])
+    return _run_components(config_name())
+
+
+@cache
+def _run_components(config: str) -> tuple[tuple[str, RunComponent], ...]:
+    return tuple((ref, _resolve(ref)) for ref in load_yaml(config).get("run") or [])

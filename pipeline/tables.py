@@ -14,6 +14,10 @@ MODELS_DIR = Path(os.environ.get("KEHOACH_MODELS", Path(__file__).resolve().pare
 
 
 def model_path(name: str) -> Path:
+    """A table under models/, or `name` itself when it is a path to an existing file."""
+    p = Path(name)
+    if (p.is_absolute() or p.parent != Path(".")) and p.exists():
+        return p
     return MODELS_DIR / name
 
 

@@ -198,3 +198,15 @@ def test_folder_files_of_other_types_are_named_not_read(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "1 file(s) in the folders are not documents kehoach reads (.json)" in result.output
     assert "1 documents (1 ok, 0 errors)" in result.output
+
+
+def test_instruments_only_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the CLI sets the variable for its worker processes; monkeypatch unsets it afterwards
+    monkeypatch.setenv("KEHOACH_PIPELINE", "pipeline.yaml")
+    result = CliRunner().invoke(app, ["extract", str(PLAN), "-o", str(tmp_path), "-w", "1",
+                                      "--pipeline", "pipeline-instruments.yaml"])
+    assert result.exit_code == 0, result.output
+    cit = pd.read_csv(tmp_path / "citations.csv", dtype=str, keep_default_na=False)
+    assert len(cit) > 5
+    channels = pd.read_csv(tmp_path / "channels.csv")
+    assert channels.empty and "channel" in channels.columns  # written, with its header
