@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -32,6 +32,9 @@ WINDOW = 120  # characters of context read before/after an enumeration
 class BodyRules:
     pattern: regex.Pattern[str]
     anchors: tuple[str, ...]  # first words of bodies: where the full pattern is tried
+    # the first part of every alternative followed by anything: text on which it has no
+    # (partial) match cannot start a body
+    starts: regex.Pattern[str]
     group_types: dict[str, str]  # named group -> body type ("c3", "h5")
     group_heads: dict[str, str]  # named group -> head kind ("collective", "name", ...)
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
@@ -43,6 +46,9 @@ class BodyRules:
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
+
+
+ANY = r"[\s\S]*"
 
 
 def _alt(items: list[str]) -> str:
@@ -72,6 +78,7 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     )
     owner = f"(?:{cfg['owners']})(?:{loc})?"
     alts: list[str] = []
+    starts: list[str] = []  # each alternative with its parts after the head left free
     group_types: dict[str, str] = {}
     group_heads: dict[str, str] = {}
     bare_heads: dict[str, regex.Pattern[str]] = {}
@@ -79,6 +86,8 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         pat = (c["pattern"].replace("{LOC}", f"(?:{loc})?").replace("{UNITS}", unit_list)
                .replace("{OWNER}", owner))
         alts.append(f"(?P<c{i}>(?i:{pat}))")
+        free = c["pattern"].replace("{LOC}", ANY).replace("{UNITS}", ANY).replace("{OWNER}", ANY)
+        starts.append(f"(?i:{free})")
         group_types[f"c{i}"] = c["type"]
         group_heads[f"c{i}"] = "collective"
     for i, h in enumerate(cfg["heads"]):
@@ -93,6 +102,7 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         else:
             body = head
         alts.append(f"(?P<h{i}>{body})")
+        starts.append(head)
         group_types[f"h{i}"] = h["type"]
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
@@ -108,6 +118,7 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     return BodyRules(
         pattern=pattern,
         anchors=anchors,
+        starts=regex.compile(f"(?:{'|'.join(starts)}){ANY}", regex.V1),
         group_types=group_types,
         group_heads=group_heads,
         bare_heads=bare_heads,
@@ -146,17 +157,43 @@ class Assignment:
 def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
     """Offsets where an anchor word starts (whole word), found with str.find."""
     out = []
+    is_word = common._is_word_char
+    n = len(text)
     for a in anchors:
         pos = text.find(a, start, end)
+        size = len(a)
         while pos >= 0:
-            after = pos + len(a)
-            if (pos == 0 or not common._is_word_char(text[pos - 1])) and (
-                after >= len(text) or not common._is_word_char(text[after])
-            ):
+            after = pos + size
+            if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
                 out.append(pos)
             pos = text.find(a, pos + 1, end)
     out.sort()
     return out
+
+
+def _lead(text: str, pos: int, end: int) -> str:
+    """The text from `pos` to the end of the second word (at most PROBE_CHARS, never past
+    `end`): what decides whether a body may start at `pos`."""
+    limit = min(end, pos + PROBE_CHARS)
+    i = pos
+    is_word = common._is_word_char
+    for _ in range(2):
+        while i < limit and not is_word(text[i]):
+            i += 1
+        while i < limit and is_word(text[i]):
+            i += 1
+    return text[pos:i]
+
+
+PROBE_CHARS = 40
+
+
+@lru_cache(maxsize=8192)
+def _may_start(lead: str, starts: regex.Pattern[str]) -> bool:
+    """Whether a body may start with `lead`: some alternative's first part matches it, or
+    it is the beginning of such a match (partial match). False means the full pattern cannot
+    match where `lead` starts, so it is not tried."""
+    return starts.match(lead, partial=True, timeout=TIMEOUT) is not None
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None,
@@ -166,7 +203,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     out = []
     last = start
     for pos in _candidates(text, start, end, r.anchors):
-        if pos < last:
+        if pos < last or not _may_start(_lead(text, pos, end), r.starts):
             continue
         m = r.pattern.match(text, pos, end, timeout=TIMEOUT)
         if m is None:
