@@ -76,6 +76,7 @@ class SectionTree:
     rows: list[TableRow] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
+    _row_index: tuple[int, list[int] | None] = (-1, None)  # (rows seen, their starts)
 
     def index_at(self, pos: int) -> int | None:
         """Index of the innermost section containing normalized offset `pos`."""
@@ -112,10 +113,27 @@ class SectionTree:
         return self.lines[i]
 
     def row_at(self, pos: int) -> TableRow | None:
+        starts = self._row_starts()
+        if starts is not None:
+            # rows in text order, none overlapping: only the last one starting at or
+            # before `pos` may contain it
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < self.rows[i].end:
+                return self.rows[i]
+            return None
         for row in self.rows:
             if row.start <= pos < row.end:
                 return row
         return None
+
+    def _row_starts(self) -> list[int] | None:
+        """Row starts when the rows are in text order and do not overlap, else None."""
+        key = len(self.rows)
+        if self._row_index[0] != key:
+            ordered = all(a.end <= b.start for a, b in zip(self.rows, self.rows[1:], strict=False)) \
+                and all(r.start <= r.end for r in self.rows)
+            self._row_index = (key, [r.start for r in self.rows] if ordered else None)
+        return self._row_index[1]
 
     def block(self, pos: int) -> tuple[int, int]:
         """The unit an assignment belongs to: the table row, else the line (bullet, paragraph)."""
