@@ -11,8 +11,8 @@ sits in, or from the heading of the numbered section under TỔ CHỨC THỰC HI
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache, lru_cache
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import regex
@@ -30,11 +30,13 @@ WINDOW = 120  # characters of context read before/after an enumeration
 
 @dataclass(frozen=True)
 class BodyRules:
-    pattern: regex.Pattern[str]
-    anchors: tuple[str, ...]  # first words of bodies: where the full pattern is tried
-    # the first part of every alternative followed by anything: text on which it has no
-    # (partial) match cannot start a body
-    starts: regex.Pattern[str]
+    # the body pattern's branches, in order: "(?P<c0>...)", "(?P<h3>...)"; the pattern is
+    # their alternation between BOUND_BEFORE and BOUND_AFTER
+    alternatives: tuple[str, ...]
+    anchors: tuple[str, ...]  # first words of bodies: where the pattern is tried
+    # each branch's first part followed by anything: text on which it has no (partial)
+    # match cannot start that branch
+    starts: tuple[regex.Pattern[str], ...]
     group_types: dict[str, str]  # named group -> body type ("c3", "h5")
     group_heads: dict[str, str]  # named group -> head kind ("collective", "name", ...)
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
@@ -46,9 +48,42 @@ class BodyRules:
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
+    _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
+    _leads: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def pattern_for(self, alts: tuple[int, ...]) -> regex.Pattern[str]:
+        """The body pattern with only the branches `alts` (same order, same group names),
+        compiled once."""
+        pat = self._patterns.get(alts)
+        if pat is None:
+            body = "|".join(self.alternatives[i] for i in alts)
+            pat = self._patterns[alts] = regex.compile(
+                f"{BOUND_BEFORE}(?:{body}){BOUND_AFTER}", regex.V1)
+        return pat
+
+    @property
+    def pattern(self) -> regex.Pattern[str]:
+        """The whole body pattern (every branch)."""
+        return self.pattern_for(tuple(range(len(self.alternatives))))
+
+    def branches_at(self, lead: str) -> tuple[int, ...]:
+        """The branches that may match text starting with `lead`: those whose first part
+        matches it or is cut short by its end (partial match). A branch left out cannot
+        match there, so the pattern of the others finds the same first match."""
+        found = self._leads.get(lead)
+        if found is None:
+            if len(self._leads) >= LEAD_CACHE:
+                self._leads.clear()
+            found = self._leads[lead] = tuple(
+                i for i, st in enumerate(self.starts)
+                if st.match(lead, partial=True, timeout=TIMEOUT) is not None)
+        return found
 
 
+BOUND_BEFORE = r"(?<![\p{L}\p{M}])"
+BOUND_AFTER = r"(?![\p{L}\p{M}])"
 ANY = r"[\s\S]*"
+LEAD_CACHE = 20000  # distinct leads ("Sở Nội", "các cơ") remembered
 
 
 def _alt(items: list[str]) -> str:
@@ -107,18 +142,15 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
     anchors = tuple(sorted(set(cfg["anchors"])))
-    pattern = regex.compile(
-        f"(?<![\\p{{L}}\\p{{M}}])(?:{'|'.join(alts)})(?![\\p{{L}}\\p{{M}}])", regex.V1
-    )
     abbrev = cfg["abbreviations"]
     abbrev_re = regex.compile(
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
     )
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
     return BodyRules(
-        pattern=pattern,
+        alternatives=tuple(alts),
         anchors=anchors,
-        starts=regex.compile(f"(?:{'|'.join(starts)}){ANY}", regex.V1),
+        starts=tuple(regex.compile(f"(?:{st}){ANY}", regex.V1) for st in starts),
         group_types=group_types,
         group_heads=group_heads,
         bare_heads=bare_heads,
@@ -172,28 +204,16 @@ def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> li
 
 
 def _lead(text: str, pos: int, end: int) -> str:
-    """The text from `pos` to the end of the second word (at most PROBE_CHARS, never past
-    `end`): what decides whether a body may start at `pos`."""
-    limit = min(end, pos + PROBE_CHARS)
-    i = pos
-    is_word = common._is_word_char
-    for _ in range(2):
-        while i < limit and not is_word(text[i]):
-            i += 1
-        while i < limit and is_word(text[i]):
-            i += 1
-    return text[pos:i]
+    """The text from `pos` to the end of its second whitespace-separated token (at most
+    PROBE_CHARS, never past `end`): what decides whether a body may start at `pos`."""
+    chunk = text[pos : min(end, pos + PROBE_CHARS)]
+    parts = chunk.split(None, 2)
+    if len(parts) < 3:
+        return chunk
+    return chunk[: chunk.find(parts[1], len(parts[0])) + len(parts[1])]
 
 
 PROBE_CHARS = 40
-
-
-@lru_cache(maxsize=8192)
-def _may_start(lead: str, starts: regex.Pattern[str]) -> bool:
-    """Whether a body may start with `lead`: some alternative's first part matches it, or
-    it is the beginning of such a match (partial match). False means the full pattern cannot
-    match where `lead` starts, so it is not tried."""
-    return starts.match(lead, partial=True, timeout=TIMEOUT) is not None
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None,
@@ -203,9 +223,12 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     out = []
     last = start
     for pos in _candidates(text, start, end, r.anchors):
-        if pos < last or not _may_start(_lead(text, pos, end), r.starts):
+        if pos < last:
             continue
-        m = r.pattern.match(text, pos, end, timeout=TIMEOUT)
+        alts = r.branches_at(_lead(text, pos, end))
+        if not alts:
+            continue
+        m = r.pattern_for(alts).match(text, pos, end, timeout=TIMEOUT)
         if m is None:
             continue
         last = m.end()
