@@ -248,3 +248,44 @@ def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple
             out.append(h)
             last = h[1]
     return out
+
+
+# An alternation of literal phrases ("(?i:trước\s+năm|hoàn\s+thành\s+trong\s+năm|...)") makes
+# the regex module try every branch at every position; a pattern led by one phrase is found by
+# a fast literal scan instead. `Branches` runs PRE(?:A1|...|An)POST as one pattern per branch.
+@dataclass(frozen=True)
+class Branches:
+    patterns: tuple[regex.Pattern[str], ...]  # PRE A_k POST, in the alternation's order
+    whole: str  # PRE(?:A1|...|An)POST, compiled only if a branch can match empty text
+
+    def finditer(self, text: str, start: int, end: int) -> list[regex.Match[str]]:
+        """The matches `regex.compile(whole).finditer(text, start, end)` gives: at each
+        position from the end of the last match, the first branch matching there. Every
+        branch's match at every position (overlapped) is collected, then the leftmost
+        non-overlapping ones are kept, the earlier branch winning at a position."""
+        found: list[tuple[int, int, regex.Match[str]]] = []
+        for k, pat in enumerate(self.patterns):
+            for m in pat.finditer(text, start, end, overlapped=True, timeout=TIMEOUT):
+                if m.end() == m.start():
+                    return list(_compiled(self.whole).finditer(text, start, end, timeout=TIMEOUT))
+                found.append((m.start(), k, m))
+        found.sort(key=lambda f: (f[0], f[1]))
+        out: list[regex.Match[str]] = []
+        last = start
+        for s, _k, m in found:
+            if s >= last:
+                out.append(m)
+                last = m.end()
+        return out
+
+
+@cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+def branches(pre: str, alternatives: list[str], post: str) -> Branches:
+    """`Branches` of PRE(?:A1|...|An)POST; each alternative is a regex, `pre` and `post` are
+    the same for all (group names in them are kept in every branch)."""
+    return Branches(tuple(regex.compile(f"{pre}(?:{a}){post}") for a in alternatives),
+                    f"{pre}(?:{'|'.join(alternatives)}){post}")
