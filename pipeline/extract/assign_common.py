@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import sys
 import unicodedata
 from array import array
@@ -206,6 +207,9 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_" or (c >= "\u0300" and unicodedata.category(c)[0] == "M")
 
 
+PUNCTUATION = "".join(c for c in string.punctuation if c != "_")  # ASCII, never word characters
+
+
 @lru_cache(maxsize=4)
 def word_set(low: str) -> frozenset[str] | None:
     """Every maximal run of word characters (`_is_word_char`) in `low`, from a whitespace split
@@ -215,6 +219,10 @@ def word_set(low: str) -> frozenset[str] | None:
     for token in set(low.split()):
         if token.isalnum():
             words.add(token)
+            continue
+        core = token.strip(PUNCTUATION)  # "(abc)," -> "abc": one run of word characters
+        if core.isalnum():
+            words.add(core)
         else:
             other.append(token)
     if other:
