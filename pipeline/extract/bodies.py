@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -256,8 +256,14 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     loc = ctx.shared.get("locality")
     names = [n for n in (getattr(loc, "province", None), getattr(loc, "district", None)) if n]
     for n in names:
-        out = regex.sub(rf"(?<=(?:{r.units.pattern})\s+){regex.escape(n)}(?![\p{{L}}])", "", out, timeout=TIMEOUT)
+        out = _own_place(r.units.pattern, n).sub("", out, timeout=TIMEOUT)
     return " ".join(out.split())
+
+
+@lru_cache(maxsize=256)
+def _own_place(units: str, name: str) -> regex.Pattern[str]:
+    """The plan's own place name after a unit word ("tỉnh Khánh Hòa")."""
+    return regex.compile(rf"(?<=(?:{units})\s+){regex.escape(name)}(?![\p{{L}}])")
 
 
 def body_type(m: Mention, r: BodyRules) -> str:
