@@ -280,8 +280,8 @@ def _chains(text: str, mentions: list[Mention], r: BodyRules) -> Iterator[list[M
     """Enumerations: mentions separated only by commas, "và", "các"."""
     chain: list[Mention] = []
     for m in mentions:
-        if chain and r.roles["glue"].match(text[chain[-1].end : m.start], timeout=TIMEOUT) \
-                and "\n" not in text[chain[-1].end : m.start]:
+        if chain and "\n" not in text[chain[-1].end : m.start] \
+                and r.roles["glue"].match(text[chain[-1].end : m.start], timeout=TIMEOUT):
             chain.append(m)
             continue
         if chain:
@@ -322,12 +322,12 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     begin = t.first_section_start()
     all_mentions = find_mentions(text, 0, None, r)
     ctx.shared["body_mentions"] = all_mentions
-    mentions = [
+    mentions = [  # (cheap tests first)
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
-        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
-        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
+        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
+        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
     ]
     # addressed headings, keyed by section start
     for chain in _chains(text, mentions, r):
@@ -352,8 +352,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
             if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
         elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or (
-            r.roles["assign_before"].search(before, timeout=TIMEOUT)
-            and r.roles["assign_after"].match(after, timeout=TIMEOUT)
+            r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
+            and r.roles["assign_before"].search(before, timeout=TIMEOUT)
         ):
             roles.append("lead")
         elif r.roles["requested_before"].search(before, timeout=TIMEOUT):
