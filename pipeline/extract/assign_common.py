@@ -44,8 +44,14 @@ def task_text(ctx: DocContext, pos: int) -> str:
         cell = row.cell("task")
         if cell is not None:
             return cell.text[:TASK_MAX]
-    start, end = t.block(pos)
-    text = " ".join(ctx.text[start:end].split())
+        start, end = row.start, row.end
+    else:  # t.block(pos) without looking for the row again
+        line = t.line_at(pos)
+        start, end = (line.start, line.end) if line else (pos, pos)
+    blocks = ctx.shared.setdefault("task_blocks", {})  # (start, end) -> text, once per block
+    text = blocks.get((start, end))
+    if text is None:
+        text = blocks[start, end] = " ".join(ctx.text[start:end].split())
     if len(text) <= TASK_MAX:
         return text
     return ctx.sentence_text(pos)[:TASK_MAX]
