@@ -17,6 +17,7 @@ import regex
 
 from pipeline.context import DocContext
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.segment import sections
 from pipeline.tables import load_yaml
 
@@ -303,3 +304,35 @@ def branches(pre: str, alternatives: list[str], post: str) -> Branches:
     the same for all (group names in them are kept in every branch)."""
     return Branches(tuple(regex.compile(f"{pre}(?:{a}){post}") for a in alternatives),
                     f"{pre}(?:{'|'.join(alternatives)}){post}")
+
+
+def phrase_branches(pre: str, phrases: list[str], post: str) -> Branches:
+    """`Branches` of PRE(?i:alternation(phrases))POST (longest phrase first, any whitespace
+    between words). Phrases with the same first word share one pattern led by that word
+    ("hoàn thành trong năm", "hoàn thành năm": `(?i:hoàn)(?:...)`), in the same order, when no
+    other first word can match at the same place (else one pattern per phrase)."""
+    ordered = sorted(set(phrases), key=len, reverse=True)  # the order of `alternation`
+    whole = [f"(?i:{alternation([p])})" for p in ordered]
+    firsts = {p.split(" ", 1)[0] for p in ordered}
+    if not _exclusive(firsts):
+        return branches(pre, whole, post)
+    groups: dict[str, list[str]] = {}
+    for p in ordered:
+        first, _, rest = p.partition(" ")
+        groups.setdefault(first, []).append(rf"(?i:\s+{alternation([rest])})" if rest else "")
+    patterns = tuple(
+        regex.compile(f"{pre}(?i:{alternation([first])})(?:{'|'.join(rests)}){post}")
+        for first, rests in sorted(groups.items(), key=lambda g: len(g[0]))
+    )
+    return Branches(patterns, f"{pre}(?:{'|'.join(whole)}){post}")
+
+
+def _exclusive(words: set[str]) -> bool:
+    """No word matches (case-insensitively) the beginning of another: two of them never
+    both match at one position."""
+    for a in words:
+        pat = regex.compile(f"(?i:{alternation([a])})")
+        for b in words:
+            if a != b and len(a) <= len(b) and pat.fullmatch(b[: len(a)]):
+                return False
+    return True

@@ -66,11 +66,6 @@ def _fold(s: str) -> str:
     return " ".join(s.split()).casefold()
 
 
-def _phrases(words: list[str]) -> list[str]:
-    """The branches of `alternation(words)`, in its order (longest first)."""
-    return [alternation([w]) for w in sorted(set(words), key=len, reverse=True)]
-
-
 def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     b = r"(?<![\p{L}\p{M}\d])"
     cue = f"{b}(?i:{alternation(cfg['cues'])})"
@@ -108,10 +103,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         unit_map=unit_map,
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
         exclude_phrases=regex.compile(rf"(?i:{alternation(rec['exclude_phrases'])})"),
-        year_branches=common.branches(
-            b, [f"(?i:{p})" for p in _phrases(cfg["year_cues"])], r"\s+(?P<y>\d{4})(?!\d)"),
-        exclude_branches=common.branches(
-            "", [f"(?i:{p})" for p in _phrases(rec["exclude_phrases"])], ""),
+        year_branches=common.phrase_branches(b, cfg["year_cues"], r"\s+(?P<y>\d{4})(?!\d)"),
+        exclude_branches=common.phrase_branches("", rec["exclude_phrases"], ""),
     )
 
 
