@@ -225,20 +225,44 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     for pos in _candidates(text, start, end, r.anchors):
         if pos < last:
             continue
-        alts = r.branches_at(_lead(text, pos, end))
-        if not alts:
-            continue
-        m = r.pattern_for(alts).match(text, pos, end, timeout=TIMEOUT)
-        if m is None:
-            continue
-        last = m.end()
-        group = m.lastgroup or ""
-        kind = r.group_heads.get(group, "")
-        mtext = " ".join(m.group().split())
-        head = r.bare_heads.get(group)
-        bare = kind == "optional" and head is not None and head.fullmatch(mtext, timeout=TIMEOUT) is not None
-        out.append(Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare))
+        found = _mention_at(text, pos, end, r)
+        if found is not None:
+            last = found.end
+            out.append(found)
     return out
+
+
+def _mention_at(text: str, pos: int, end: int, r: BodyRules) -> Mention | None:
+    """The body starting at `pos` (where an anchor word starts), if any."""
+    alts = r.branches_at(_lead(text, pos, end))
+    if not alts:
+        return None
+    m = r.pattern_for(alts).match(text, pos, end, timeout=TIMEOUT)
+    if m is None:
+        return None
+    group = m.lastgroup or ""
+    kind = r.group_heads.get(group, "")
+    mtext = " ".join(m.group().split())
+    head = r.bare_heads.get(group)
+    bare = kind == "optional" and head is not None and head.fullmatch(mtext, timeout=TIMEOUT) is not None
+    return Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare)
+
+
+def mention_starting(text: str, start: int, end: int, skip: str,
+                     r: BodyRules | None = None) -> Mention | None:
+    """`find_mentions(text, start, end)[0]` if only characters of `skip` come before it,
+    else None, without searching the rest: that first mention can only start at the first
+    character not in `skip` (anchors are words), so only that position is tried."""
+    r = r or rules()
+    pos = start
+    while pos < end and text[pos] in skip:
+        pos += 1
+    if pos >= end:
+        return None
+    longest = max(map(len, r.anchors), default=0)
+    if pos not in _candidates(text, pos, min(end, pos + longest), r.anchors):
+        return None
+    return _mention_at(text, pos, end, r)
 
 
 def expand(text: str, r: BodyRules | None = None) -> str:
@@ -439,7 +463,5 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
         if s[2] == "support":
             return s[3]
     # the subject of the bullet: a body right at its start ("- Các phòng ... hoàn thành")
-    found = find_mentions(ctx.text, bs, min(be, bs + 200))
-    if found and not ctx.text[bs : found[0].start].strip(" -+•*\t"):
-        return expand(found[0].text)
-    return None
+    found = mention_starting(ctx.text, bs, min(be, bs + 200), " -+•*\t")
+    return expand(found.text) if found is not None else None
