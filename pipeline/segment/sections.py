@@ -104,7 +104,12 @@ class SectionTree:
         return out
 
     def in_closing(self, pos: int) -> bool:
-        return any(s.kind == "closing" for s in self.ancestors(self.index_at(pos)))
+        i = self.index_at(pos)
+        while i is not None:
+            if self.sections[i].kind == "closing":
+                return True
+            i = self.sections[i].parent
+        return False
 
     def line_at(self, pos: int) -> Line | None:
         i = bisect_right(self._line_starts, pos) - 1
