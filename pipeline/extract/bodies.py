@@ -49,7 +49,7 @@ class BodyRules:
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
-    _leads: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
     def pattern_for(self, alts: tuple[int, ...]) -> regex.Pattern[str]:
         """The body pattern with only the branches `alts` (same order, same group names),
@@ -69,17 +69,31 @@ class BodyRules:
     def branches_at(self, lead: str) -> tuple[int, ...]:
         """The branches that may match text starting with `lead`: those whose first part
         matches it or is cut short by its end (partial match). A branch left out cannot
-        match there, so the pattern of the others finds the same first match."""
+        match there."""
+        return tuple(i for i, st in enumerate(self.starts)
+                     if st.match(lead, partial=True, timeout=TIMEOUT) is not None)
+
+    def patterns_at(self, lead: str) -> tuple[regex.Pattern[str], ...]:
+        """Patterns to try in turn on text starting with `lead`: its branches in order, runs
+        of short ones as one pattern, each long one (a head with its NAME, slow to compile)
+        alone, so that each is compiled once whatever the lead. Trying `(?:a|b)X`, then
+        `(?:c)X` finds the first match `(?:a|b|c)X` finds."""
         found = self._leads.get(lead)
         if found is None:
             if len(self._leads) >= LEAD_CACHE:
                 self._leads.clear()
-            found = self._leads[lead] = tuple(
-                i for i, st in enumerate(self.starts)
-                if st.match(lead, partial=True, timeout=TIMEOUT) is not None)
+            runs: list[list[int]] = []
+            for i in self.branches_at(lead):
+                short = len(self.alternatives[i]) < SHORT_BRANCH
+                if short and runs and len(self.alternatives[runs[-1][-1]]) < SHORT_BRANCH:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            found = self._leads[lead] = tuple(self.pattern_for(tuple(run)) for run in runs)
         return found
 
 
+SHORT_BRANCH = 2000  # characters: shorter branches are compiled together
 BOUND_BEFORE = r"(?<![\p{L}\p{M}])"
 BOUND_AFTER = r"(?![\p{L}\p{M}])"
 ANY = r"[\s\S]*"
@@ -234,11 +248,11 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
 
 def _mention_at(text: str, pos: int, end: int, r: BodyRules) -> Mention | None:
     """The body starting at `pos` (where an anchor word starts), if any."""
-    alts = r.branches_at(_lead(text, pos, end))
-    if not alts:
-        return None
-    m = r.pattern_for(alts).match(text, pos, end, timeout=TIMEOUT)
-    if m is None:
+    for pat in r.patterns_at(_lead(text, pos, end)):
+        m = pat.match(text, pos, end, timeout=TIMEOUT)
+        if m is not None:
+            break
+    else:
         return None
     group = m.lastgroup or ""
     kind = r.group_heads.get(group, "")
