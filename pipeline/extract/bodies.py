@@ -1,11 +1,13 @@
 """Responsible bodies and their roles: lead, support, requested, report_to, approve.
 
-Body mentions are found with one pattern compiled from models/bodies.yaml (collective
+Body mentions are found with one pattern built from models/bodies.yaml (collective
 phrases such as "các sở, ban, ngành", then HEAD NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa
-và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"). Mentions joined by commas or "và"
-form one enumeration, which takes its role from the words around it ("chủ trì", "giao ...
-tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"), from the task-table column it
-sits in, or from the heading of the numbered section under TỔ CHỨC THỰC HIỆN it is addressed to.
+và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"), tried where an anchor word starts;
+only its branches that can start with the first two words there are run (same matches).
+Mentions joined by commas or "và" form one enumeration, which takes its role from the words
+around it ("chủ trì", "giao ... tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"),
+from the task-table column it sits in, or from the heading of the numbered section under
+TỔ CHỨC THỰC HIỆN it is addressed to.
 """
 
 from __future__ import annotations
