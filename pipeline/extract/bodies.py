@@ -202,19 +202,52 @@ class Assignment:
     role: str
 
 
+@lru_cache(maxsize=8)
+def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Anchors starting with the same capital letter, searched as one ("T": "Thành", "Thị",
+    "Tỉnh", ...); the others alone."""
+    groups: dict[str, list[str]] = {}
+    for a in anchors:
+        groups.setdefault(a[0] if a[0].isupper() else a, []).append(a)
+    return tuple((key, tuple(v)) for key, v in groups.items())
+
+
+GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
+
+
 def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word), found with str.find."""
-    out = []
+    """Offsets where an anchor word starts (whole word), found with str.find: one search
+    for the anchors sharing a capital letter, unless that letter is frequent (text in
+    capitals), then one search per anchor."""
+    out: list[int] = []
     is_word = common._is_word_char
     n = len(text)
-    for a in anchors:
-        pos = text.find(a, start, end)
-        size = len(a)
-        while pos >= 0:
-            after = pos + size
-            if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
-                out.append(pos)
-            pos = text.find(a, pos + 1, end)
+    for key, group in _anchor_groups(anchors):
+        if len(group) > 1:
+            found = []
+            budget = GROUP_HITS * len(group)
+            pos = text.find(key, start, end)
+            while pos >= 0 and budget:
+                budget -= 1
+                if pos == 0 or not is_word(text[pos - 1]):
+                    for a in group:
+                        after = pos + len(a)
+                        if after <= end and text.startswith(a, pos) and (
+                                after >= n or not is_word(text[after])):
+                            found.append(pos)
+                            break
+                pos = text.find(key, pos + 1, end)
+            if pos < 0:
+                out += found
+                continue
+        for a in group:
+            size = len(a)
+            pos = text.find(a, start, end)
+            while pos >= 0:
+                after = pos + size
+                if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
+                    out.append(pos)
+                pos = text.find(a, pos + 1, end)
     out.sort()
     return out
 
