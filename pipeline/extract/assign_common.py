@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 import sys
 import unicodedata
 from array import array
@@ -16,6 +17,7 @@ import regex
 
 from pipeline.context import DocContext
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import alternation
 from pipeline.segment import sections
 from pipeline.tables import load_yaml
 
@@ -43,8 +45,14 @@ def task_text(ctx: DocContext, pos: int) -> str:
         cell = row.cell("task")
         if cell is not None:
             return cell.text[:TASK_MAX]
-    start, end = t.block(pos)
-    text = " ".join(ctx.text[start:end].split())
+        start, end = row.start, row.end
+    else:  # t.block(pos) without looking for the row again
+        line = t.line_at(pos)
+        start, end = (line.start, line.end) if line else (pos, pos)
+    blocks = ctx.shared.setdefault("task_blocks", {})  # (start, end) -> text, once per block
+    text = blocks.get((start, end))
+    if text is None:
+        text = blocks[start, end] = " ".join(ctx.text[start:end].split())
     if len(text) <= TASK_MAX:
         return text
     return ctx.sentence_text(pos)[:TASK_MAX]
@@ -206,6 +214,9 @@ def _is_word_char(c: str) -> bool:
     return c.isalnum() or c == "_" or (c >= "\u0300" and unicodedata.category(c)[0] == "M")
 
 
+PUNCTUATION = "".join(c for c in string.punctuation if c != "_")  # ASCII, never word characters
+
+
 @lru_cache(maxsize=4)
 def word_set(low: str) -> frozenset[str] | None:
     """Every maximal run of word characters (`_is_word_char`) in `low`, from a whitespace split
@@ -215,6 +226,10 @@ def word_set(low: str) -> frozenset[str] | None:
     for token in set(low.split()):
         if token.isalnum():
             words.add(token)
+            continue
+        core = token.strip(PUNCTUATION)  # "(abc)," -> "abc": one run of word characters
+        if core.isalnum():
+            words.add(core)
         else:
             other.append(token)
     if other:
@@ -248,3 +263,76 @@ def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple
             out.append(h)
             last = h[1]
     return out
+
+
+# An alternation of literal phrases ("(?i:trước\s+năm|hoàn\s+thành\s+trong\s+năm|...)") makes
+# the regex module try every branch at every position; a pattern led by one phrase is found by
+# a fast literal scan instead. `Branches` runs PRE(?:A1|...|An)POST as one pattern per branch.
+@dataclass(frozen=True)
+class Branches:
+    patterns: tuple[regex.Pattern[str], ...]  # PRE A_k POST, in the alternation's order
+    whole: str  # PRE(?:A1|...|An)POST, compiled only if a branch can match empty text
+
+    def finditer(self, text: str, start: int, end: int) -> list[regex.Match[str]]:
+        """The matches `regex.compile(whole).finditer(text, start, end)` gives: at each
+        position from the end of the last match, the first branch matching there. Every
+        branch's match at every position (overlapped) is collected, then the leftmost
+        non-overlapping ones are kept, the earlier branch winning at a position."""
+        found: list[tuple[int, int, regex.Match[str]]] = []
+        for k, pat in enumerate(self.patterns):
+            for m in pat.finditer(text, start, end, overlapped=True, timeout=TIMEOUT):
+                if m.end() == m.start():
+                    return list(_compiled(self.whole).finditer(text, start, end, timeout=TIMEOUT))
+                found.append((m.start(), k, m))
+        found.sort(key=lambda f: (f[0], f[1]))
+        out: list[regex.Match[str]] = []
+        last = start
+        for s, _k, m in found:
+            if s >= last:
+                out.append(m)
+                last = m.end()
+        return out
+
+
+@cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+def branches(pre: str, alternatives: list[str], post: str) -> Branches:
+    """`Branches` of PRE(?:A1|...|An)POST; each alternative is a regex, `pre` and `post` are
+    the same for all (group names in them are kept in every branch)."""
+    return Branches(tuple(regex.compile(f"{pre}(?:{a}){post}") for a in alternatives),
+                    f"{pre}(?:{'|'.join(alternatives)}){post}")
+
+
+def phrase_branches(pre: str, phrases: list[str], post: str) -> Branches:
+    """`Branches` of PRE(?i:alternation(phrases))POST (longest phrase first, any whitespace
+    between words). Phrases with the same first word share one pattern led by that word
+    ("hoàn thành trong năm", "hoàn thành năm": `(?i:hoàn)(?:...)`), in the same order, when no
+    other first word can match at the same place (else one pattern per phrase)."""
+    ordered = sorted(set(phrases), key=len, reverse=True)  # the order of `alternation`
+    whole = [f"(?i:{alternation([p])})" for p in ordered]
+    firsts = {p.split(" ", 1)[0] for p in ordered}
+    if not _exclusive(firsts):
+        return branches(pre, whole, post)
+    groups: dict[str, list[str]] = {}
+    for p in ordered:
+        first, _, rest = p.partition(" ")
+        groups.setdefault(first, []).append(rf"(?i:\s+{alternation([rest])})" if rest else "")
+    patterns = tuple(
+        regex.compile(f"{pre}(?i:{alternation([first])})(?:{'|'.join(rests)}){post}")
+        for first, rests in sorted(groups.items(), key=lambda g: len(g[0]))
+    )
+    return Branches(patterns, f"{pre}(?:{'|'.join(whole)}){post}")
+
+
+def _exclusive(words: set[str]) -> bool:
+    """No word matches (case-insensitively) the beginning of another: two of them never
+    both match at one position."""
+    for a in words:
+        pat = regex.compile(f"(?i:{alternation([a])})")
+        for b in words:
+            if a != b and len(a) <= len(b) and pat.fullmatch(b[: len(a)]):
+                return False
+    return True

@@ -1,18 +1,20 @@
 """Responsible bodies and their roles: lead, support, requested, report_to, approve.
 
-Body mentions are found with one pattern compiled from models/bodies.yaml (collective
+Body mentions are found with one pattern built from models/bodies.yaml (collective
 phrases such as "các sở, ban, ngành", then HEAD NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa
-và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"). Mentions joined by commas or "và"
-form one enumeration, which takes its role from the words around it ("chủ trì", "giao ...
-tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"), from the task-table column it
-sits in, or from the heading of the numbered section under TỔ CHỨC THỰC HIỆN it is addressed to.
+và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"), tried where an anchor word starts;
+only its branches that can start with the first two words there are run (same matches).
+Mentions joined by commas or "và" form one enumeration, which takes its role from the words
+around it ("chủ trì", "giao ... tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"),
+from the task-table column it sits in, or from the heading of the numbered section under
+TỔ CHỨC THỰC HIỆN it is addressed to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -30,8 +32,13 @@ WINDOW = 120  # characters of context read before/after an enumeration
 
 @dataclass(frozen=True)
 class BodyRules:
-    pattern: regex.Pattern[str]
-    anchors: tuple[str, ...]  # first words of bodies: where the full pattern is tried
+    # the body pattern's branches, in order: "(?P<c0>...)", "(?P<h3>...)"; the pattern is
+    # their alternation between BOUND_BEFORE and BOUND_AFTER
+    alternatives: tuple[str, ...]
+    anchors: tuple[str, ...]  # first words of bodies: where the pattern is tried
+    # each branch's first part followed by anything: text on which it has no (partial)
+    # match cannot start that branch
+    starts: tuple[regex.Pattern[str], ...]
     group_types: dict[str, str]  # named group -> body type ("c3", "h5")
     group_heads: dict[str, str]  # named group -> head kind ("collective", "name", ...)
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
@@ -43,6 +50,56 @@ class BodyRules:
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
+    _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
+    _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
+
+    def pattern_for(self, alts: tuple[int, ...]) -> regex.Pattern[str]:
+        """The body pattern with only the branches `alts` (same order, same group names),
+        compiled once."""
+        pat = self._patterns.get(alts)
+        if pat is None:
+            body = "|".join(self.alternatives[i] for i in alts)
+            pat = self._patterns[alts] = regex.compile(
+                f"{BOUND_BEFORE}(?:{body}){BOUND_AFTER}", regex.V1)
+        return pat
+
+    @property
+    def pattern(self) -> regex.Pattern[str]:
+        """The whole body pattern (every branch)."""
+        return self.pattern_for(tuple(range(len(self.alternatives))))
+
+    def branches_at(self, lead: str) -> tuple[int, ...]:
+        """The branches that may match text starting with `lead`: those whose first part
+        matches it or is cut short by its end (partial match). A branch left out cannot
+        match there."""
+        return tuple(i for i, st in enumerate(self.starts)
+                     if st.match(lead, partial=True, timeout=TIMEOUT) is not None)
+
+    def patterns_at(self, lead: str) -> tuple[regex.Pattern[str], ...]:
+        """Patterns to try in turn on text starting with `lead`: its branches in order, runs
+        of short ones as one pattern, each long one (a head with its NAME, slow to compile)
+        alone, so that each is compiled once whatever the lead. Trying `(?:a|b)X`, then
+        `(?:c)X` finds the first match `(?:a|b|c)X` finds."""
+        found = self._leads.get(lead)
+        if found is None:
+            if len(self._leads) >= LEAD_CACHE:
+                self._leads.clear()
+            runs: list[list[int]] = []
+            for i in self.branches_at(lead):
+                short = len(self.alternatives[i]) < SHORT_BRANCH
+                if short and runs and len(self.alternatives[runs[-1][-1]]) < SHORT_BRANCH:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i])
+            found = self._leads[lead] = tuple(self.pattern_for(tuple(run)) for run in runs)
+        return found
+
+
+SHORT_BRANCH = 2000  # characters: shorter branches are compiled together
+BOUND_BEFORE = r"(?<![\p{L}\p{M}])"
+BOUND_AFTER = r"(?![\p{L}\p{M}])"
+ANY = r"[\s\S]*"
+LEAD_CACHE = 20000  # distinct leads ("Sở Nội", "các cơ") remembered
 
 
 def _alt(items: list[str]) -> str:
@@ -72,6 +129,7 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     )
     owner = f"(?:{cfg['owners']})(?:{loc})?"
     alts: list[str] = []
+    starts: list[str] = []  # each alternative with its parts after the head left free
     group_types: dict[str, str] = {}
     group_heads: dict[str, str] = {}
     bare_heads: dict[str, regex.Pattern[str]] = {}
@@ -79,6 +137,8 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         pat = (c["pattern"].replace("{LOC}", f"(?:{loc})?").replace("{UNITS}", unit_list)
                .replace("{OWNER}", owner))
         alts.append(f"(?P<c{i}>(?i:{pat}))")
+        free = c["pattern"].replace("{LOC}", ANY).replace("{UNITS}", ANY).replace("{OWNER}", ANY)
+        starts.append(f"(?i:{free})")
         group_types[f"c{i}"] = c["type"]
         group_heads[f"c{i}"] = "collective"
     for i, h in enumerate(cfg["heads"]):
@@ -93,21 +153,20 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         else:
             body = head
         alts.append(f"(?P<h{i}>{body})")
+        starts.append(head)
         group_types[f"h{i}"] = h["type"]
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
     anchors = tuple(sorted(set(cfg["anchors"])))
-    pattern = regex.compile(
-        f"(?<![\\p{{L}}\\p{{M}}])(?:{'|'.join(alts)})(?![\\p{{L}}\\p{{M}}])", regex.V1
-    )
     abbrev = cfg["abbreviations"]
     abbrev_re = regex.compile(
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
     )
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
     return BodyRules(
-        pattern=pattern,
+        alternatives=tuple(alts),
         anchors=anchors,
+        starts=tuple(regex.compile(f"(?:{st}){ANY}", regex.V1) for st in starts),
         group_types=group_types,
         group_heads=group_heads,
         bare_heads=bare_heads,
@@ -143,20 +202,67 @@ class Assignment:
     role: str
 
 
-def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word), found with str.find."""
-    out = []
+@lru_cache(maxsize=8)
+def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Anchors starting with the same capital letter, searched as one ("T": "Thành", "Thị",
+    "Tỉnh", ...); the others alone."""
+    groups: dict[str, list[str]] = {}
     for a in anchors:
-        pos = text.find(a, start, end)
-        while pos >= 0:
-            after = pos + len(a)
-            if (pos == 0 or not common._is_word_char(text[pos - 1])) and (
-                after >= len(text) or not common._is_word_char(text[after])
-            ):
-                out.append(pos)
-            pos = text.find(a, pos + 1, end)
+        groups.setdefault(a[0] if a[0].isupper() else a, []).append(a)
+    return tuple((key, tuple(v)) for key, v in groups.items())
+
+
+GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
+
+
+def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Offsets where an anchor word starts (whole word), found with str.find: one search
+    for the anchors sharing a capital letter, unless that letter is frequent (text in
+    capitals), then one search per anchor."""
+    out: list[int] = []
+    is_word = common._is_word_char
+    n = len(text)
+    for key, group in _anchor_groups(anchors):
+        if len(group) > 1:
+            found = []
+            budget = GROUP_HITS * len(group)
+            pos = text.find(key, start, end)
+            while pos >= 0 and budget:
+                budget -= 1
+                if pos == 0 or not is_word(text[pos - 1]):
+                    for a in group:
+                        after = pos + len(a)
+                        if after <= end and text.startswith(a, pos) and (
+                                after >= n or not is_word(text[after])):
+                            found.append(pos)
+                            break
+                pos = text.find(key, pos + 1, end)
+            if pos < 0:
+                out += found
+                continue
+        for a in group:
+            size = len(a)
+            pos = text.find(a, start, end)
+            while pos >= 0:
+                after = pos + size
+                if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
+                    out.append(pos)
+                pos = text.find(a, pos + 1, end)
     out.sort()
     return out
+
+
+def _lead(text: str, pos: int, end: int) -> str:
+    """The text from `pos` to the end of its second whitespace-separated token (at most
+    PROBE_CHARS, never past `end`): what decides whether a body may start at `pos`."""
+    chunk = text[pos : min(end, pos + PROBE_CHARS)]
+    parts = chunk.split(None, 2)
+    if len(parts) < 3:
+        return chunk
+    return chunk[: chunk.find(parts[1], len(parts[0])) + len(parts[1])]
+
+
+PROBE_CHARS = 40
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None,
@@ -168,17 +274,44 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     for pos in _candidates(text, start, end, r.anchors):
         if pos < last:
             continue
-        m = r.pattern.match(text, pos, end, timeout=TIMEOUT)
-        if m is None:
-            continue
-        last = m.end()
-        group = m.lastgroup or ""
-        kind = r.group_heads.get(group, "")
-        mtext = " ".join(m.group().split())
-        head = r.bare_heads.get(group)
-        bare = kind == "optional" and head is not None and head.fullmatch(mtext, timeout=TIMEOUT) is not None
-        out.append(Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare))
+        found = _mention_at(text, pos, end, r)
+        if found is not None:
+            last = found.end
+            out.append(found)
     return out
+
+
+def _mention_at(text: str, pos: int, end: int, r: BodyRules) -> Mention | None:
+    """The body starting at `pos` (where an anchor word starts), if any."""
+    for pat in r.patterns_at(_lead(text, pos, end)):
+        m = pat.match(text, pos, end, timeout=TIMEOUT)
+        if m is not None:
+            break
+    else:
+        return None
+    group = m.lastgroup or ""
+    kind = r.group_heads.get(group, "")
+    mtext = " ".join(m.group().split())
+    head = r.bare_heads.get(group)
+    bare = kind == "optional" and head is not None and head.fullmatch(mtext, timeout=TIMEOUT) is not None
+    return Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare)
+
+
+def mention_starting(text: str, start: int, end: int, skip: str,
+                     r: BodyRules | None = None) -> Mention | None:
+    """`find_mentions(text, start, end)[0]` if only characters of `skip` come before it,
+    else None, without searching the rest: that first mention can only start at the first
+    character not in `skip` (anchors are words), so only that position is tried."""
+    r = r or rules()
+    pos = start
+    while pos < end and text[pos] in skip:
+        pos += 1
+    if pos >= end:
+        return None
+    longest = max(map(len, r.anchors), default=0)
+    if pos not in _candidates(text, pos, min(end, pos + longest), r.anchors):
+        return None
+    return _mention_at(text, pos, end, r)
 
 
 def expand(text: str, r: BodyRules | None = None) -> str:
@@ -196,8 +329,14 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     loc = ctx.shared.get("locality")
     names = [n for n in (getattr(loc, "province", None), getattr(loc, "district", None)) if n]
     for n in names:
-        out = regex.sub(rf"(?<=(?:{r.units.pattern})\s+){regex.escape(n)}(?![\p{{L}}])", "", out, timeout=TIMEOUT)
+        out = _own_place(r.units.pattern, n).sub("", out, timeout=TIMEOUT)
     return " ".join(out.split())
+
+
+@lru_cache(maxsize=256)
+def _own_place(units: str, name: str) -> regex.Pattern[str]:
+    """The plan's own place name after a unit word ("tỉnh Khánh Hòa")."""
+    return regex.compile(rf"(?<=(?:{units})\s+){regex.escape(name)}(?![\p{{L}}])")
 
 
 def body_type(m: Mention, r: BodyRules) -> str:
@@ -214,8 +353,8 @@ def _chains(text: str, mentions: list[Mention], r: BodyRules) -> Iterator[list[M
     """Enumerations: mentions separated only by commas, "và", "các"."""
     chain: list[Mention] = []
     for m in mentions:
-        if chain and r.roles["glue"].match(text[chain[-1].end : m.start], timeout=TIMEOUT) \
-                and "\n" not in text[chain[-1].end : m.start]:
+        if chain and "\n" not in text[chain[-1].end : m.start] \
+                and r.roles["glue"].match(text[chain[-1].end : m.start], timeout=TIMEOUT):
             chain.append(m)
             continue
         if chain:
@@ -256,12 +395,12 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     begin = t.first_section_start()
     all_mentions = find_mentions(text, 0, None, r)
     ctx.shared["body_mentions"] = all_mentions
-    mentions = [
+    mentions = [  # (cheap tests first)
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
-        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
-        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
+        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
+        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
     ]
     # addressed headings, keyed by section start
     for chain in _chains(text, mentions, r):
@@ -286,8 +425,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
             if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
         elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or (
-            r.roles["assign_before"].search(before, timeout=TIMEOUT)
-            and r.roles["assign_after"].match(after, timeout=TIMEOUT)
+            r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
+            and r.roles["assign_before"].search(before, timeout=TIMEOUT)
         ):
             roles.append("lead")
         elif r.roles["requested_before"].search(before, timeout=TIMEOUT):
@@ -373,7 +512,5 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
         if s[2] == "support":
             return s[3]
     # the subject of the bullet: a body right at its start ("- Các phòng ... hoàn thành")
-    found = find_mentions(ctx.text, bs, min(be, bs + 200))
-    if found and not ctx.text[bs : found[0].start].strip(" -+•*\t"):
-        return expand(found[0].text)
-    return None
+    found = mention_starting(ctx.text, bs, min(be, bs + 200), " -+•*\t")
+    return expand(found.text) if found is not None else None

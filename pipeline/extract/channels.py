@@ -3,7 +3,10 @@
 The lexicon is models/channels.jsonl, one spaCy-EntityRuler-style pattern a line:
 `{"label": "radio", "pattern": "truyền thanh"}` (a phrase, matched case-insensitively as whole
 words, any whitespace between words), `{"label": ..., "regex": ...}` (a regular expression,
-for URLs and names) and `"platform"` for named social networks. Label "-" marks phrases that
+for URLs and names) and `"platform"` for named social networks. A regex may name literals one
+of which every match contains (`"requires"`, `"requires_any"`: it is not tried on text without
+them) and say that no match includes or looks at a line break (`"one_line": true`: only the
+lines holding such a literal are searched). Label "-" marks phrases that
 are not channels ("ứng dụng công nghệ thông tin"): a channel phrase inside one is ignored.
 
 Only plans whose subject is communication get channels (models/channel_rules.yaml), and only
@@ -37,8 +40,9 @@ class ChannelRules:
     phrases: PhraseIndex  # channel phrases by first word, longest first
     negatives: PhraseIndex  # phrases that are not channels
     by_phrase: dict[str, tuple[tuple[str, str | None], ...]]  # folded -> (label, platform)
-    # (label, platform, pattern, literals one of which the text must contain to try it)
-    regexes: tuple[tuple[str, str | None, regex.Pattern[str], tuple[str, ...]], ...]
+    # (label, platform, pattern, literals one of which every match contains, whether a
+    # match stays within one line)
+    regexes: tuple[tuple[str, str | None, regex.Pattern[str], tuple[str, ...], bool], ...]
     subject: regex.Pattern[str]
     title_chars: int
     patterns: tuple[dict[str, Any], ...]  # the lexicon as loaded (saved with the spaCy model)
@@ -59,7 +63,8 @@ def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> Channe
                 labels.append(entry)
         elif "regex" in p:
             needs = tuple(p.get("requires_any") or ([p["requires"]] if "requires" in p else []))
-            regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"]), needs))
+            regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"]), needs,
+                            bool(p.get("one_line"))))
     index = common.phrase_index
 
     negative = [k for k, v in by_phrase.items() if any(lab == NEGATIVE for lab, _ in v)]
@@ -119,10 +124,11 @@ def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMentio
             if label != NEGATIVE:
                 out.append(ChannelMention(start + s, start + e, label, platform, None))
     taken: list[tuple[int, int]] = []
-    for label, platform, pat, needs in r.regexes:
+    for label, platform, pat, needs, one_line in r.regexes:
         if needs and not any(n in text for n in needs):
             continue
-        for m in pat.finditer(text, start, end, timeout=TIMEOUT):
+        ranges = _lines_with(text, start, end, needs) if one_line and needs else [(start, end)]
+        for m in (m for a, b in ranges for m in pat.finditer(text, a, b, timeout=TIMEOUT)):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append(m.span())
@@ -140,6 +146,20 @@ def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMentio
         )]
     out.sort(key=lambda c: (c.start, c.channel))
     return out
+
+
+def _lines_with(text: str, start: int, end: int, literals: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The lines (without their line break, cut to start..end) holding one of `literals`,
+    in text order."""
+    found = set()
+    for lit in literals:
+        pos = text.find(lit, start, end)
+        while pos >= 0:
+            a = text.rfind("\n", start, pos) + 1 or start
+            b = text.find("\n", pos, end)
+            found.add((max(a, start), end if b < 0 else b))
+            pos = text.find(lit, pos + 1, end)
+    return sorted(found)
 
 
 def run(ctx: DocContext, r: ChannelRules | None = None) -> None:

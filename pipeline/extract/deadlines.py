@@ -56,6 +56,9 @@ class DeadlineRules:
     unit_map: dict[str, str]
     exclude_clause: regex.Pattern[str]
     exclude_phrases: regex.Pattern[str]
+    # `year` and `exclude_phrases` as one pattern per phrase (same matches, much faster scan)
+    year_branches: common.Branches
+    exclude_branches: common.Branches
 
 
 
@@ -100,6 +103,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         unit_map=unit_map,
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
         exclude_phrases=regex.compile(rf"(?i:{alternation(rec['exclude_phrases'])})"),
+        year_branches=common.phrase_branches(b, cfg["year_cues"], r"\s+(?P<y>\d{4})(?!\d)"),
+        exclude_branches=common.phrase_branches("", rec["exclude_phrases"], ""),
     )
 
 
@@ -169,8 +174,9 @@ def find_dates(text: str, start: int, end: int, year: int | None, r: DeadlineRul
         if y and 1 <= mo <= 12:
             out.append(DateMention(m.start(), m.end(), _last_day(y, mo), "month"))
             taken.append(m.span())
-    year_re = r.table_year if in_table else r.year
-    for m in year_re.finditer(text, start, end, timeout=TIMEOUT):
+    years = (r.table_year.finditer(text, start, end, timeout=TIMEOUT) if in_table
+             else r.year_branches.finditer(text, start, end))
+    for m in years:
         if free(*m.span()):
             out.append(DateMention(m.start("y"), m.end("y"), date(int(m.group("y")), 12, 31),
                                    "year"))
@@ -194,7 +200,7 @@ def _clause(text: str, pos: int, lo: int, hi: int) -> str:
 def find_recurrences(text: str, start: int, end: int, r: DeadlineRules,
                      block=None) -> list[RecurrenceMention]:
     out: list[RecurrenceMention] = []
-    excluded = [m.span() for m in r.exclude_phrases.finditer(text, start, end, timeout=TIMEOUT)]
+    excluded = [m.span() for m in r.exclude_branches.finditer(text, start, end)]
 
     def keep(s: int, e: int) -> bool:
         if any(a <= s and e <= b for a, b in excluded):

@@ -76,6 +76,7 @@ class SectionTree:
     rows: list[TableRow] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
     _line_starts: list[int] = field(default_factory=list)
+    _row_index: tuple[int, list[int] | None] = (-1, None)  # (rows seen, their starts)
 
     def index_at(self, pos: int) -> int | None:
         """Index of the innermost section containing normalized offset `pos`."""
@@ -103,7 +104,12 @@ class SectionTree:
         return out
 
     def in_closing(self, pos: int) -> bool:
-        return any(s.kind == "closing" for s in self.ancestors(self.index_at(pos)))
+        i = self.index_at(pos)
+        while i is not None:
+            if self.sections[i].kind == "closing":
+                return True
+            i = self.sections[i].parent
+        return False
 
     def line_at(self, pos: int) -> Line | None:
         i = bisect_right(self._line_starts, pos) - 1
@@ -112,10 +118,27 @@ class SectionTree:
         return self.lines[i]
 
     def row_at(self, pos: int) -> TableRow | None:
+        starts = self._row_starts()
+        if starts is not None:
+            # rows in text order, none overlapping: only the last one starting at or
+            # before `pos` may contain it
+            i = bisect_right(starts, pos) - 1
+            if i >= 0 and pos < self.rows[i].end:
+                return self.rows[i]
+            return None
         for row in self.rows:
             if row.start <= pos < row.end:
                 return row
         return None
+
+    def _row_starts(self) -> list[int] | None:
+        """Row starts when the rows are in text order and do not overlap, else None."""
+        key = len(self.rows)
+        if self._row_index[0] != key:
+            ordered = all(a.end <= b.start for a, b in zip(self.rows, self.rows[1:], strict=False)) \
+                and all(r.start <= r.end for r in self.rows)
+            self._row_index = (key, [r.start for r in self.rows] if ordered else None)
+        return self._row_index[1]
 
     def block(self, pos: int) -> tuple[int, int]:
         """The unit an assignment belongs to: the table row, else the line (bullet, paragraph)."""
@@ -141,10 +164,28 @@ class _Rules:
     columns: dict[str, str]  # folded column name -> role
     row_label: regex.Pattern[str]
     max_column_name: int
+    # first character of a line -> (whether the closing pattern may match, the markers that
+    # may match), from partial matches on that character
+    _by_first: dict[str, tuple[bool, tuple[tuple[str, int, regex.Pattern[str]], ...]]] = field(
+        default_factory=dict)
+
+    def at_first(self, c: str) -> tuple[bool, tuple[tuple[str, int, regex.Pattern[str]], ...]]:
+        """Which line patterns may match a line starting with character `c`: a pattern with no
+        (partial) match on `c` cannot match a line starting with it."""
+        found = self._by_first.get(c)
+        if found is None:
+            closing = self.closing.match(c, partial=True, timeout=TIMEOUT) is not None
+            markers = tuple(mk for mk in self.markers
+                            if mk[2].match(c, partial=True, timeout=TIMEOUT) is not None)
+            found = self._by_first[c] = (closing, markers)
+        return found
+
+
+_NOT_NAME = regex.compile(r"[^\p{L}\d/ ]+")
 
 
 def _fold(s: str) -> str:
-    return " ".join(regex.sub(r"[^\p{L}\d/ ]+", " ", s).split()).casefold()
+    return " ".join(_NOT_NAME.sub(" ", s, timeout=TIMEOUT).split()).casefold()
 
 
 def compile_rules(cfg: dict) -> _Rules:
@@ -238,7 +279,7 @@ def _split_tabbed(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 def _marker(text: str, s: int, e: int, r: _Rules) -> tuple[str, int, str, int] | None:
-    for kind, level, pat in r.markers:
+    for kind, level, pat in r.at_first(text[s])[1]:
         m = pat.match(text, s, e, timeout=TIMEOUT)
         if m:
             return kind, level, m.group("label"), m.end()
@@ -288,7 +329,7 @@ def build(text: str, r: _Rules | None = None) -> SectionTree:
             n_tables += 1
             continue
         line = text[s:e]
-        if r.closing.match(line, timeout=TIMEOUT):
+        if r.at_first(line[0])[0] and r.closing.match(line, timeout=TIMEOUT):
             open_section("closing", 0, "closing", s, s, "Nơi nhận")
         else:
             mk = _marker(text, s, e, r)
@@ -323,7 +364,8 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
         while i < len(lines):
             s, e = lines[i]
             line = text[s:e]
-            if r.closing.match(line, timeout=TIMEOUT) or _table_header(text, lines, i, r) is not None:
+            if (r.at_first(line[0])[0] and r.closing.match(line, timeout=TIMEOUT)) \
+                    or _table_header(text, lines, i, r) is not None:
                 break
             mk = _marker(text, s, e, r)
             if mk is not None and mk[0] in ("roman", "part", "article"):
