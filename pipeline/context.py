@@ -10,6 +10,8 @@ from pipeline.document import SourceText
 from pipeline.normalize import NormText, normalize
 from pipeline.segment.sentences import Sentences
 
+SENTENCE_LIMIT = 1000  # characters of context kept for one sentence
+
 
 @dataclass
 class Evidence:
@@ -54,11 +56,19 @@ class DocContext:
         s, e = self.norm.span_to_source(start, end)
         return Evidence(s, e, self.source.text[s:e], self.source.page_of(s))
 
-    def sentence_text(self, pos: int) -> str:
+    def sentence_text(self, pos: int, limit: int = SENTENCE_LIMIT) -> str:
+        """The sentence holding normalized offset `pos`, whitespace collapsed; a sentence
+        longer than `limit` characters (a text without punctuation or line breaks) is cut to
+        the `limit` characters around `pos`, marked with "…"."""
         span = self.sentences.sentence_at(pos)
         if span is None:
             return ""
-        return " ".join(self.norm.text[span[0] : span[1]].split())
+        start, end = span
+        if end - start > limit:
+            start = max(start, pos - limit // 2)
+            end = min(end, start + limit)
+            return "… " + " ".join(self.norm.text[start:end].split()) + " …"
+        return " ".join(self.norm.text[start:end].split())
 
     def add(self, table: str, row: dict[str, Any]) -> None:
         self.tables.setdefault(table, []).append({"doc_id": self.doc_id, **row})

@@ -63,7 +63,7 @@ def _rewrite(
     step = _Step()
     last = 0
     new_len = 0
-    for m in pattern.finditer(text, timeout=TIMEOUT):
+    for m in list(pattern.finditer(text, timeout=TIMEOUT)):  # the timeout is the pattern's only
         new = repl(m)
         if new == m.group():
             continue

@@ -305,3 +305,55 @@ def test_decision_issuing_the_attached_plan_is_not_a_citation() -> None:
         # the same number from another issuer is a citation
         ("1234/QĐ-UBND", "Ủy ban nhân dân huyện Núi Thành"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "issuer"),
+    [
+        # the subject of the next clause is not the issuer
+        ("Thực hiện Nghị quyết số 76/NQ-CP, Ủy ban nhân dân tỉnh Bắc Ninh ban hành Kế hoạch.",
+         "76/NQ-CP", "Chính phủ"),
+        ("Thực hiện Thông tư số 01/2021/TT-BNV\nSở Nội vụ hướng dẫn các cơ quan.", "01/2021/TT-BNV",
+         "Bộ Nội vụ"),
+        ("Thực hiện Chỉ thị số 23/CT-TTg, Chính phủ yêu cầu các bộ.", "23/CT-TTg", "Thủ tướng Chính phủ"),
+        ("| Tuyên truyền Nghị định 61/2018/NĐ-CP | Sở Nội vụ | Quý II |", "61/2018/NĐ-CP", "Chính phủ"),
+        # a local body named for a national code is not taken
+        ("Thực hiện Thông tư số 01/2021/TT-BNV của Sở Nội vụ.", "01/2021/TT-BNV", "Bộ Nội vụ"),
+    ],
+)
+def test_issuer_phrase_needs_its_lead_word(text: str, iid: str, issuer: str) -> None:
+    row = by_id(text)[iid]
+    assert row["issuer"] == issuer
+    assert row["scope"] is None
+
+
+def test_last_years_plan_with_the_same_number_is_cited() -> None:
+    rows = by_id(
+        "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 24/KH-UBND\nBắc Ninh, ngày 10 tháng 02 năm 2023\n"
+        "KẾ HOẠCH\nTuyên truyền năm 2023\nCăn cứ Kế hoạch số 24/KH-UBND ngày 15/01/2022 của UBND "
+        "tỉnh về tuyên truyền năm 2022;\nI. MỤC ĐÍCH\n- Kế hoạch số 24/KH-UBND này được phổ biến.\n"
+    )
+    assert rows["24/KH-UBND"]["date"] == "2022-01-15"
+    assert rows["24/KH-UBND"]["instrument_key"] == "24/KH-UBND|2022|Bắc Ninh"
+
+
+def test_list_date_not_shared_across_years() -> None:
+    rows = by_id("Theo Quyết định số 05/2019/QĐ-TTg, 06/2020/QĐ-TTg ngày 02/3/2020 của Thủ tướng Chính phủ.")
+    assert rows["06/2020/QĐ-TTg"]["date"] == "2020-03-02"
+    assert rows["05/2019/QĐ-TTg"]["date"] is None
+    assert rows["05/2019/QĐ-TTg"]["year"] == 2019
+    assert rows["05/2019/QĐ-TTg"]["short_form"] is False  # nothing fuller to inherit from
+
+
+def test_unknown_locality_is_not_the_national_scope() -> None:
+    rows = by_id("Căn cứ Quyết định số 100/QĐ-UBND ngày 01/3/2023 của UBND tỉnh; Kế hoạch số 7/KH-UBND.")
+    assert rows["100/QĐ-UBND"]["scope"] == "?"
+    assert rows["100/QĐ-UBND"]["instrument_key"] == "100/QĐ-UBND|2023|?"
+    assert rows["07/KH-UBND"]["scope"] == "?"
+
+
+def test_sentence_of_a_text_without_punctuation_is_cut_around_the_mention() -> None:
+    filler = " ".join(["tuyên truyền cải cách hành chính"] * 400)
+    (row,) = citations(f"{filler} theo Nghị quyết số 76/NQ-CP của Chính phủ {filler}")
+    assert "76/NQ-CP" in row["sentence"]
+    assert len(row["sentence"]) <= 1010

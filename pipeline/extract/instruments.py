@@ -210,7 +210,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     opening_end = _opening_end(ctx, g)
     own_ids: set[str] = set()
     mentions: list[Mention] = []
-    for m in g.symbol.finditer(text, timeout=TIMEOUT):
+    # matches are collected first: a finditer timeout would also count the work in the loop
+    for m in list(g.symbol.finditer(text, timeout=TIMEOUT)):
         window = max(0, m.start() - PREFIX_WINDOW)
         pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
         if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):
@@ -277,11 +278,17 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     if ctx.document.get("doc_number"):
         own_ids.add(str(ctx.document["doc_number"]))
     own_issuer = ctx.document.get("issuer")
-    mentions = [
-        mt for mt in mentions
-        if not (mt.instrument_id in own_ids
-                and (mt.issuer is None or mt.issuer.issuer == own_issuer))
-    ]
+    own_year = str(ctx.document.get("issue_date") or "")[:4]
+
+    def is_own(mt: Mention) -> bool:
+        if mt.instrument_id not in own_ids:
+            return False
+        if mt.issuer is not None and mt.issuer.issuer != own_issuer:
+            return False  # the same number from another body
+        cited_year = mt.date[:4] if mt.date else str(mt.year_cited or mt.year or "")
+        return not (own_year and cited_year and cited_year != own_year)  # last year's plan
+
+    mentions = [mt for mt in mentions if not is_own(mt)]
     _group_lists(ctx, g, mentions)
     ctx.shared["own_instrument_ids"] = own_ids
     return mentions
@@ -299,21 +306,22 @@ def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | Non
 def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
     """Date and issuer phrases directly after the symbol, in either order."""
     text, pos = ctx.text, mention.end
+    after_date = False
     for _ in range(2):
         if mention.date is None and mention.year_cited is None:
             dm = g.date.match(text, pos, timeout=TIMEOUT)
             if dm:
                 mention.date = _date(dm)
-                pos = dm.end()
+                pos, after_date = dm.end(), True
                 continue
             ym = g.year_after.match(text, pos, timeout=TIMEOUT)
             if ym and _valid_year(ym.group("y")):
                 mention.year_cited = int(ym.group("y"))
-                pos = ym.end()
+                pos, after_date = ym.end(), True
                 continue
         if mention.issuer is None:
-            im = issuer_at(text, pos, ctx.shared.get("locality"))
-            if im:
+            im = issuer_at(text, pos, ctx.shared.get("locality"), bare=after_date)
+            if im and _compatible(mention, im, same_body=False):
                 mention.issuer = im
                 pos = im.end
                 continue
@@ -349,21 +357,26 @@ def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
             for item in group[:-1]:
                 if item.issuer is None and _compatible(item, last.issuer):
                     item.issuer = last.issuer
-                if item.date is None and (last.list_member or item.list_member):
+                if item.date is None and (last.list_member or item.list_member) and (
+                    item.year is None or (last.date or "")[:4] == str(item.year)
+                ):
                     item.date = last.date
         i = j + 1
 
 
-def _compatible(item: Mention, issuer: IssuerMatch | None) -> bool:
-    """May a list's trailing issuer phrase apply to `item`? Not when the item's own code
-    names another body ("Chỉ thị 23/CT-TTg, văn bản 567/BNV-CCHC của Bộ Nội vụ")."""
+def _compatible(item: Mention, issuer: IssuerMatch | None, same_body: bool = True) -> bool:
+    """May an issuer phrase apply to `item`? Never a local body for a national code or the
+    reverse ("Thông tư 01/2021/TT-BNV, Sở Nội vụ ..."). A list's trailing phrase
+    (`same_body`) must moreover name the very body a national code stands for ("Chỉ thị
+    23/CT-TTg, văn bản 567/BNV-CCHC của Bộ Nội vụ"); a mention's own phrase may name it
+    otherwise ("của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ" for TT-VPCP)."""
     if issuer is None or item.issuer_code is None:
         return issuer is not None
     known = codes().issuers.get(item.issuer_code)
     if known is None or not known.template:
         return True  # TW, HU...: the code alone does not say which body
     if known.level == "national":
-        return issuer.level == "national" and issuer.issuer == known.template
+        return issuer.level == "national" and (not same_body or issuer.issuer == known.template)
     return issuer.level != "national"
 
 

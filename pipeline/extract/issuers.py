@@ -56,7 +56,8 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
         alts.append(f"(?P<entry_{i}>{pat})")
         entries.append(_Entry(e["issuer"], e["level"]))
     phrase = regex.compile(rf"(?:{'|'.join(alts)})(?![\p{{L}}\d])")
-    lead = regex.compile(r"\s*,?\s*(?:(?:của|do)\s+)?")
+    # "của", "do" before the phrase; never across a line break or a table cell
+    lead = regex.compile(rf"[ ]*,?[ ]*(?P<word>(?:{alternation(cfg['issuer_lead_words'])})[ ]+)?")
     return lead, phrase, tuple(entries)
 
 
@@ -107,20 +108,30 @@ def resolve_place(
     return "province", loc.province, None, place
 
 
+UNKNOWN_SCOPE = "?"  # a local body whose province the text does not tell
+
+
 def _scope(level: str, province: str | None, district: str | None) -> str | None:
-    if level == "national" or not province:
+    if level == "national":
         return None
+    if not province:
+        return UNKNOWN_SCOPE
     if level in ("district", "commune") and district:
         return f"{province} / {district}"
     return province
 
 
-def issuer_at(text: str, pos: int, loc: Locality | None) -> IssuerMatch | None:
-    """The issuer phrase starting at `pos` ("của Chính phủ", ", UBND tỉnh ..."), if any."""
+def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> IssuerMatch | None:
+    """The issuer phrase at `pos`: "của Chính phủ", "do UBND tỉnh ban hành"; without "của"/"do"
+    only when `bare` (directly after the date: "ngày 25/10/2017 Hội nghị ... Ban Chấp hành
+    Trung ương"), since a capitalised body after a comma is usually the next clause's subject
+    ("Thực hiện Nghị quyết số 76/NQ-CP, Ủy ban nhân dân tỉnh ban hành ...")."""
     lead, phrase, entries = _entries()
     loc = loc or _EMPTY
     lm = lead.match(text, pos, timeout=TIMEOUT)
-    at = lm.end() if lm else pos
+    if lm is None or (lm.group("word") is None and not (bare and "," not in lm.group())):
+        return None
+    at = lm.end()
     if at >= len(text) or not text[at].isupper():
         return None  # every issuer phrase starts with a capital: "về việc ..." is not one
     m = phrase.match(text, at, timeout=TIMEOUT)
@@ -169,12 +180,20 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
     elif regex.fullmatch(r"UBTVQH\d*", code, timeout=TIMEOUT):
         code = "UBTVQH"
     ic = c.issuers.get(code)
-    if ic is None or not ic.template:
+    if ic is None:
         return None, None
+    if not ic.template:  # TW (which central organ?), HU (which district?): no name
+        if ic.level == "national":
+            return None, None
+        if not loc.province:
+            return None, UNKNOWN_SCOPE
+        if ic.level == "district" and loc.district:
+            return None, f"{loc.province} / {loc.district}"
+        return None, loc.province
     if ic.level == "national":
         return ic.template, None
     if not loc.province:
-        return None, None
+        return None, UNKNOWN_SCOPE
     prov = provinces().lookup(loc.province)
     province_full = _province_full(loc.province) or ""
     committee = "Thành ủy" if prov and prov.unit == "thành phố" else "Tỉnh ủy"

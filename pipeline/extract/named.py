@@ -56,7 +56,7 @@ def run(ctx: DocContext) -> None:
     numbered_texts = [" ".join(text[m.start : m.sym_start].split()).casefold() for m in numbered]
     rows = []
     for rule in _rules():
-        for m in rule.pattern.finditer(text, timeout=TIMEOUT):
+        for m in list(rule.pattern.finditer(text, timeout=TIMEOUT)):
             if _AFTER_SYMBOL.match(text, m.end(), timeout=TIMEOUT) or any(
                 s < m.end() and m.start() < e for s, e in taken
             ):

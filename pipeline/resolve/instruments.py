@@ -70,6 +70,8 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
             "scope": scope,
             "basis": any(m.in_basis for m in ms),
         }
+    # a short form takes date and issuer from a fuller mention of the same instrument
+    full = {iid: any(m.date or m.issuer for m in ms) for iid, ms in groups.items()}
     rows = []
     for m in mentions:
         ev = ctx.evidence(m.start, m.end)
@@ -77,7 +79,7 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
             **resolved[m.instrument_id],
             "name": None,
             "in_basis": m.in_basis,
-            "short_form": m.date is None and m.issuer is None,
+            "short_form": m.date is None and m.issuer is None and full[m.instrument_id],
             "date_cited": m.date,
             "issuer_cited": m.issuer.issuer if m.issuer else None,
             "mention": " ".join(ev.text.split()),

@@ -44,7 +44,7 @@ class Sentences:
             for sent in sent_tokenize(block):
                 sent = sent.strip()
                 found = block.find(sent, cursor) if sent else -1
-                if found < 0:  # tokenizer rewrote the text: fall back to the whole rest
+                if found < 0:  # the tokenizer rewrote this sentence: it gets no span of its own
                     continue
                 spans.append((start + found, start + found + len(sent)))
                 cursor = found + len(sent)
