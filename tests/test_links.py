@@ -121,3 +121,25 @@ def test_tree_province_department_district(tmp_path: Path) -> None:
     for child, parent in edges:
         children.setdefault(parent, []).append(child)
     assert children == {pid: [did], did: [tid]}
+
+
+def test_doc_number_spelled_like_instrument_ids(tmp_path: Path) -> None:
+    """doc_number and instrument_id share one canonicaliser, so a plan cited by another in
+    the corpus is linked whatever the spelling of its codes."""
+    (tmp_path / "a.txt").write_text(
+        "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nTỈNH BẮC NINH\nSố: 15/KH-SLDTBXH\n"
+        "Bắc Ninh, ngày 10 tháng 01 năm 2023\nKẾ HOẠCH\nTuyên truyền năm 2023\nI. MỤC ĐÍCH\n",
+        encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "ỦY BAN NHÂN DÂN\nHUYỆN GIA BÌNH\nSố: 3/KH-UBND\nGia Bình, ngày 20 tháng 01 năm 2023\n"
+        "KẾ HOẠCH\nTuyên truyền năm 2023 huyện Gia Bình tỉnh Bắc Ninh\nThực hiện Kế hoạch số "
+        "15/KH-SLĐTBXH ngày 10/01/2023 của Sở Lao động - Thương binh và Xã hội tỉnh Bắc Ninh, "
+        "UBND huyện ban hành kế hoạch.\nI. MỤC ĐÍCH\n",
+        encoding="utf-8")
+    tables = run([tmp_path], None, workers=1).tables
+    docs = tables["documents"].set_index("source_path")
+    assert docs.loc[str(tmp_path / "a.txt"), "doc_number"] == "15/KH-SLĐTBXH"
+    links = tables["links"]
+    row = links[links["doc_id"] == docs.loc[str(tmp_path / "b.txt"), "doc_id"]].iloc[0]
+    assert row["relation"] == "implements"
+    assert row["linked_doc_id"] == docs.loc[str(tmp_path / "a.txt"), "doc_id"]

@@ -13,6 +13,7 @@ from functools import cache
 
 import regex
 
+from pipeline.extract.codes import codes
 from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from pipeline.normalize import TIMEOUT
 from pipeline.patterns import alternation
@@ -48,12 +49,9 @@ class Header:
 class _Rules:
     type_line: regex.Pattern[str]
     types: dict[str, str]  # casefold -> canonical
-    type_codes: dict[str, str]
     number: regex.Pattern[str]
     date: regex.Pattern[str]
     noise: regex.Pattern[str]
-    mixed_case: dict[str, str]
-    code_fixes: dict[str, str]
 
 
 @cache
@@ -85,21 +83,16 @@ def rules() -> _Rules:
     return _Rules(
         type_line=type_line,
         types=types,
-        type_codes={k.upper(): v for k, v in cfg["type_codes"].items()},
         number=number,
         date=date,
         noise=noise,
-        mixed_case={c.upper(): c for c in cfg["mixed_case_codes"]},
-        code_fixes={k.upper(): v for k, v in cfg["code_fixes"].items()},
     )
 
 
 def canonical_code(code: str) -> str:
-    """One code of a symbol: upper case, Đ restored, established mixed case kept."""
-    r = rules()
-    up = code.upper()
-    up = r.code_fixes.get(up, up)
-    return r.mixed_case.get(up, up)
+    """One code of a symbol, spelled as in citations (pipeline.extract.codes): upper case,
+    Đ restored, established mixed case kept, so doc_number and instrument_id join."""
+    return codes().canonical(code)
 
 
 def canonical_symbol(sym: str) -> str:
@@ -111,9 +104,10 @@ def canonical_symbol(sym: str) -> str:
 def type_from_symbol(symbol: str | None) -> str | None:
     if not symbol:
         return None
-    r = rules()
+    c = codes()
     for part in regex.split(r"[-/]", symbol, timeout=TIMEOUT):
-        t = r.type_codes.get(part.upper())
+        code = c.canonical(part)
+        t = c.state_types.get(code) or c.party_types.get(code)
         if t:
             return t
     return None
