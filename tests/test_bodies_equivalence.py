@@ -1,16 +1,20 @@
-"""The optimised body finder (per-anchor branch subsets) finds exactly what the full body
-pattern finds at every anchor: same spans, same types. Random word soup from the body
-lexicon (fixed seed) and the development plans."""
+"""Optimised finders against plain references, on random word soup (fixed seed) and the
+development plans: the body finder (grouped anchor search, per-anchor branch subsets) finds
+exactly what the full body pattern finds when tried at every anchor word found by a plain
+scan; phrase `Branches` find exactly what their single alternation finds."""
 
 from __future__ import annotations
 
 import random
+import unicodedata
 
 import pytest
+import regex
 from conftest import RAW
 
-from pipeline.extract import bodies
+from pipeline.extract import bodies, deadlines
 from pipeline.normalize import TIMEOUT, normalize
+from pipeline.tables import load_yaml
 
 WORDS = [
     "ban", "Nội", "vụ", "Tư", "pháp", "nhân", "dân", "tỉnh", "huyện", "xã", "phường", "thị", "trấn",
@@ -22,12 +26,30 @@ WORDS = [
 ]
 
 
+def plain_anchors(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Every position where an anchor word starts as a whole word: one str.find loop per
+    anchor, boundaries checked with str.isalnum (no shortcut of the optimised finder)."""
+    out = set()
+    for a in anchors:
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + len(a)
+            before_ok = pos == 0 or not (text[pos - 1].isalnum() or text[pos - 1] == "_"
+                                         or unicodedata.combining(text[pos - 1]))
+            after_ok = after >= len(text) or not (text[after].isalnum() or text[after] == "_"
+                                                  or unicodedata.combining(text[after]))
+            if before_ok and after_ok:
+                out.add(pos)
+            pos = text.find(a, pos + 1, end)
+    return sorted(out)
+
+
 def reference(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """The finder as it was: the whole compiled body pattern tried at every anchor."""
     r = bodies.rules()
     end = len(text) if end is None else end
     out, last = [], start
-    for pos in bodies._candidates(text, start, end, r.anchors):
+    for pos in plain_anchors(text, start, end, r.anchors):
         if pos < last:
             continue
         m = r.pattern.match(text, pos, end, timeout=TIMEOUT)
@@ -66,3 +88,33 @@ def test_development_plans(path: object) -> None:
     expected = reference(text)
     assert found(text) == expected
     assert len(expected) > 20
+
+
+@pytest.mark.parametrize(("name", "key"), [("year_branches", "year_cues"),
+                                         ("exclude_branches", "exclude_phrases")])
+def test_phrase_branches_match_their_alternation(name: str, key: str) -> None:
+    b = getattr(deadlines.rules(), name)
+    whole = regex.compile(b.whole)
+    cfg = load_yaml("deadlines.yaml")
+    phrases = cfg.get(key) or cfg["recurrence"][key]
+    texts = [normalize(p.read_text(encoding="utf-8")).text for p in sorted(RAW.glob("*.txt"))]
+    vocabulary = " ".join(texts).split()
+    rnd = random.Random(11)
+    for _ in range(300):
+        parts = []
+        for _ in range(rnd.randrange(3, 20)):
+            if rnd.random() < 0.4:
+                phrase = rnd.choice(phrases)
+                phrase = phrase.upper() if rnd.random() < 0.2 else phrase
+                parts.append(phrase.replace(" ", rnd.choice([" ", "  ", "\n"])))
+                if rnd.random() < 0.6:
+                    parts.append(str(rnd.randrange(1990, 2031)))
+            else:
+                parts.append(rnd.choice(vocabulary))
+        texts.append(" ".join(parts))
+    n = 0
+    for text in texts:
+        expected = [m.span() for m in whole.finditer(text, 0, len(text), timeout=TIMEOUT)]
+        assert [m.span() for m in b.finditer(text, 0, len(text))] == expected, text
+        n += len(expected)
+    assert n > 100
