@@ -147,8 +147,7 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
             )
             return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
         unit = groups.get("unit")
-        if unit in ("TP.", "TP"):
-            unit = "thành phố"
+        unit = load_yaml("instruments.yaml")["unit_names"].get(unit, unit)
         pc = groups.get("pc")
         if entry.level == "province":  # a provincial department (Sở)
             level, province, district, place = "province", loc.province, None, loc.province
@@ -196,7 +195,8 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
         return None, UNKNOWN_SCOPE
     prov = provinces().lookup(loc.province)
     province_full = _province_full(loc.province) or ""
-    committee = "Thành ủy" if prov and prov.unit == "thành phố" else "Tỉnh ủy"
+    committees = load_yaml("instruments.yaml")["committee_of_unit"]
+    committee = committees[prov.unit if prov else "tỉnh"]
     if ic.level == "local" and loc.district:
         local, scope = f"{loc.district_unit} {loc.district}", f"{loc.province} / {loc.district}"
     else:

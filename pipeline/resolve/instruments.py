@@ -10,6 +10,7 @@ from pipeline.context import DocContext
 from pipeline.extract.codes import codes
 from pipeline.extract.instruments import Mention
 from pipeline.extract.issuers import issuer_from_code
+from pipeline.tables import load_yaml
 
 
 def instrument_key(instrument_id: str, year: int | None, scope: str | None) -> str:
@@ -25,14 +26,14 @@ def _type_of(m: Mention) -> str | None:
     if m.type_code:
         return c.state_types.get(m.type_code)
     if m.issuer_code and m.issuer_code in c.issuers and not m.instrument_id.count("/") > 1:
-        return "Công văn"  # "1234/UBND-KGVX": official letters carry no type code
+        return load_yaml("instruments.yaml")["letter_type"]  # "1234/UBND-KGVX": no type code
     return None
 
 
 def _issuer_from_codes(m: Mention, typ: str | None, loc: Any) -> tuple[str | None, str | None]:
     """The issuer the code implies. A joint document ("02/2019/TTLT-BTC-BNV", a party
     "05-QC/BTCTU-BDVTU") names every issuer in its symbol: all of them, joined by " - "."""
-    joint = len(m.issuer_codes) > 1 and (m.party or (typ or "").endswith("liên tịch"))
+    joint = len(m.issuer_codes) > 1 and (m.party or typ in load_yaml("instruments.yaml")["joint_types"])
     if not joint:
         return issuer_from_code(m.issuer_code, loc)
     found = [issuer_from_code(code, loc) for code in m.issuer_codes]
