@@ -36,13 +36,13 @@ def make_corpus(folder: Path, n_docs: int) -> int:
     return total
 
 
-INSTRUMENT_PATH = ("locality", "instruments", "named", "resolve.instruments")
+INSTRUMENT_PATH = ("locality", "metadata", "instruments", "named", "resolve.instruments")
 
 
 def breakdown(files: list[Path]) -> None:
     """Steady-state ms per document of each step, in this process (after a warm-up), and
-    the rate of the text-to-instruments path alone (read, normalize, locality, instruments,
-    named instruments, resolution)."""
+    the rate of the text-to-instruments path alone (read, normalize, locality, metadata,
+    instruments, named instruments, resolution: models/pipeline-instruments.yaml)."""
     comps = document_components()
     for f in files[:10]:  # warm-up: compile every pattern, import every module
         ctx = DocContext.from_source(read_document(f))
