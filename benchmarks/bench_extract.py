@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/bench_extract.py [--docs 1000] [--workers 1 2]
 
-Prints documents/s and MB/s for the whole run (discover, read, extract, resolve, export)
-with one worker process and with all cores. Not a test: figures depend on the machine.
+Prints a per-step breakdown (ms per document), then documents/s and MB/s for the whole run
+(discover, read, extract, resolve, export) with one worker process and with all cores, for
+every extractor (models/pipeline.yaml) and for the text-to-instruments path
+(models/pipeline-instruments.yaml). Not a test: figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -82,27 +84,18 @@ def main() -> None:
         print(f"corpus: {args.docs} documents, {n_bytes / 1e6:.1f} MB "
               f"(mean {n_bytes / args.docs / 1e3:.1f} KB), {os.cpu_count()} cores")
         breakdown(sorted(corpus.iterdir())[: min(args.docs, 300)])
-        print("every extractor (models/pipeline.yaml):")
-        for workers in args.workers:
-            out = Path(tmp) / f"out{workers}"
-            t0 = time.perf_counter()
-            summary = run([corpus], out, workers=workers)
-            dt = time.perf_counter() - t0
-            print(f"workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
-                  f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core; "
-                  f"{summary.citations} citations, {summary.errors} errors)")
-        print("text-to-instruments path only (models/pipeline-instruments.yaml):")
-        os.environ[PIPELINE_ENV] = "pipeline-instruments.yaml"
-        for workers in args.workers:
-            out = Path(tmp) / f"inst{workers}"
-            t0 = time.perf_counter()
-            summary = run([corpus], out, workers=workers)
-            dt = time.perf_counter() - t0
-            print(f"workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
-                  f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core; "
-                  f"{summary.citations} citations, {summary.errors} errors)")
+        for config in ("pipeline.yaml", "pipeline-instruments.yaml"):
+            os.environ[PIPELINE_ENV] = config
+            print(f"models/{config}:")
+            for workers in args.workers:
+                out = Path(tmp) / f"{config}-{workers}"
+                t0 = time.perf_counter()
+                summary = run([corpus], out, workers=workers)
+                dt = time.perf_counter() - t0
+                print(f"  workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
+                      f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core;"
+                      f" {summary.citations} citations, {summary.errors} errors)")
         del os.environ[PIPELINE_ENV]
-
 
 if __name__ == "__main__":
     main()
