@@ -357,3 +357,17 @@ def test_sentence_of_a_text_without_punctuation_is_cut_around_the_mention() -> N
     (row,) = citations(f"{filler} theo Nghị quyết số 76/NQ-CP của Chính phủ {filler}")
     assert "76/NQ-CP" in row["sentence"]
     assert len(row["sentence"]) <= 1010
+
+
+def test_number_with_a_letter_suffix() -> None:
+    rows = by_id("Thực hiện Nghị quyết số 30c/NQ-CP ngày 08/11/2011 của Chính phủ và Kế hoạch số "
+                 "05a-KH/TU; giai đoạn 2011-2020.")
+    assert rows["30c/NQ-CP"]["date"] == "2011-11-08"
+    assert rows["30c/NQ-CP"]["issuer"] == "Chính phủ"
+    assert "05a-KH/TU" in rows
+
+
+def test_codes_with_an_ampersand() -> None:
+    rows = by_id("KẾ HOẠCH\nTuyên truyền tỉnh Bắc Ninh\nTheo Công văn số 123/SKH&ĐT-TH ngày 02/3/2020.\n")
+    assert list(rows) == ["123/SKH&ĐT-TH"]
+    assert rows["123/SKH&ĐT-TH"]["issuer"] == "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh"

@@ -28,7 +28,7 @@ from pipeline.tables import load_yaml
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
-SEG = r"\p{L}[\p{L}\d]{0,11}"
+SEG = r"\p{L}[\p{L}\d&]{0,11}"  # a code of a symbol: "UBND", "CTr", "SKH&ĐT"
 _ASSEMBLY = regex.compile(r"(?:UBTV)?QH\d{1,2}")  # "80/2015/QH13": no type code
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
 
@@ -83,12 +83,12 @@ def grammar() -> _Grammar:
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
     )
     state = (
-        rf"(?P<num>\d{{1,6}})\s?/\s?(?:(?P<year>\d{{4}})\s?/\s?)?"
-        rf"(?P<seg>\p{{Lu}}[\p{{L}}\d]{{0,11}})(?:\s?-\s?(?P<seg>{SEG}))*"
+        rf"(?P<num>\d{{1,6}}[a-zđ]?)\s?/\s?(?:(?P<year>\d{{4}})\s?/\s?)?"
+        rf"(?P<seg>\p{{Lu}}[\p{{L}}\d&]{{0,11}})(?:\s?-\s?(?P<seg>{SEG}))*"
     )
     party = (
-        rf"(?P<pnum>\d{{1,6}})\s?-\s?(?P<ptype>\p{{L}}{{1,5}})\s?/\s?"
-        rf"(?P<pseg>\p{{Lu}}[\p{{L}}\d]{{0,11}})(?:\s?-\s?(?P<pseg>{SEG}))*"
+        rf"(?P<pnum>\d{{1,6}}[a-zđ]?)\s?-\s?(?P<ptype>\p{{L}}{{1,5}})\s?/\s?"
+        rf"(?P<pseg>\p{{Lu}}[\p{{L}}\d&]{{0,11}})(?:\s?-\s?(?P<pseg>{SEG}))*"
     )
     # the number stands alone: not "2021-2025/...", not "a/12/...", not "1.000/..."
     symbol = regex.compile(
@@ -135,8 +135,9 @@ def grammar() -> _Grammar:
 
 
 def _number(raw: str) -> str:
-    n = raw.lstrip("0") or "0"
-    return n.zfill(2)
+    """Digits without leading zeros, padded to two; a letter suffix kept ("30c/NQ-CP")."""
+    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyzđ")
+    return (digits.lstrip("0") or "0").zfill(2) + raw[len(digits):]
 
 
 def _valid_year(raw: str | None) -> int | None:
