@@ -94,10 +94,13 @@ def grammar() -> _Grammar:
     symbol = regex.compile(
         rf"(?<![\d/.,:\p{{L}}]-?)(?:{party}|{state})(?![\p{{L}}\d])"
     )
+    words = cfg["date_words"]
+    issued = alternation(words["issued"])
+    day, month, year = (alternation(words[k]) for k in ("day", "month", "year"))
     date = regex.compile(
-        r"\s*,?\s*(?:\(\s*)?(?:(?:được\s+)?ban hành\s+)?(?:ngày|ngay)\s*"
-        r"(?:(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
-        r"|(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4}))(?:\s*\))?"
+        rf"\s*,?\s*(?:\(\s*)?(?:(?:{issued})\s+)?(?:{day})\s*"
+        rf"(?:(?P<d>\d{{1,2}})\s*[/.\-]\s*(?P<m>\d{{1,2}})\s*[/.\-]\s*(?P<y>\d{{4}})"
+        rf"|(?P<d>\d{{1,2}})\s+(?:{month})\s+(?P<m>\d{{1,2}})\s+(?:{year})\s+(?P<y>\d{{4}}))(?:\s*\))?"
     )
     type_before = regex.compile(
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))(?P<name>[^.;:\n]{{0,160}}?)\s+(?:{number_words})\s*$"
@@ -122,7 +125,9 @@ def grammar() -> _Grammar:
         fuzzy_prefix=fuzzy_prefix,
         fuzzy_types=fuzzy_types,
         date=date,
-        year_after=regex.compile(r"\s*,?\s*(?:\(\s*)?(?:ban hành\s+)?năm\s+(?P<y>\d{4})(?!\s*[-/]\s*\d)(?:\s*\))?"),
+        year_after=regex.compile(
+            rf"\s*,?\s*(?:\(\s*)?(?:(?:{issued})\s+)?(?:{year})\s+(?P<y>\d{{4}})(?!\s*[-/]\s*\d)(?:\s*\))?"
+        ),
         type_before=type_before,
         own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
         # items of one list: "18-NQ/TW, 19-NQ/TW", "... và Nghị định số 108/..." (a ";" ends
