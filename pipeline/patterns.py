@@ -12,3 +12,8 @@ def alternation(words: list[str], space: str = r"\s+") -> str:
     return "|".join(
         regex.escape(w).replace(r"\ ", space) for w in sorted(set(words), key=len, reverse=True)
     )
+
+
+def fold_spaces(text: str) -> str:
+    """Whitespace collapsed and case folded: the key under which lexicon phrases are compared."""
+    return " ".join(text.split()).casefold()

@@ -27,6 +27,7 @@ from pipeline.context import DocContext
 from pipeline.extract import assign_common as common
 from pipeline.extract.assign_common import PhraseIndex, match_phrases
 from pipeline.normalize import TIMEOUT
+from pipeline.patterns import fold_spaces
 from pipeline.tables import load_yaml, model_path
 
 NEGATIVE = "-"
@@ -48,17 +49,13 @@ class ChannelRules:
     patterns: tuple[dict[str, Any], ...]  # the lexicon as loaded (saved with the spaCy model)
 
 
-def _fold(s: str) -> str:
-    return " ".join(s.split()).lower()
-
-
 def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> ChannelRules:
     by_phrase: dict[str, list[tuple[str, str | None]]] = {}
     regexes = []
     for p in patterns:
         if "pattern" in p:
             entry = (p["label"], p.get("platform"))
-            labels = by_phrase.setdefault(_fold(p["pattern"]), [])
+            labels = by_phrase.setdefault(fold_spaces(p["pattern"]), [])
             if entry not in labels:
                 labels.append(entry)
         elif "regex" in p:

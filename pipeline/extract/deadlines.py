@@ -26,7 +26,7 @@ from pipeline.context import DocContext
 from pipeline.extract import assign_common as common
 from pipeline.extract import bodies
 from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
+from pipeline.patterns import alternation, fold_spaces
 from pipeline.tables import load_yaml
 
 _DM = r"\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{4})?"
@@ -62,17 +62,13 @@ class DeadlineRules:
 
 
 
-def _fold(s: str) -> str:
-    return " ".join(s.split()).casefold()
-
-
 def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     b = r"(?<![\p{L}\p{M}\d])"
     cue = f"{b}(?i:{alternation(cfg['cues'])})"
     ycue = f"{b}(?i:{alternation(cfg['year_cues'])})"
     rec = cfg["recurrence"]
-    strong_map = {_fold(p): code for code, ps in rec["strong"].items() for p in ps}
-    unit_map = {_fold(p): code for code, ps in rec["list_units"].items() for p in ps}
+    strong_map = {fold_spaces(p): code for code, ps in rec["strong"].items() for p in ps}
+    unit_map = {fold_spaces(p): code for code, ps in rec["list_units"].items() for p in ps}
     units = alternation(list(unit_map))
     return DeadlineRules(
         day_list=regex.compile(
@@ -92,7 +88,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         table_year=regex.compile(r"(?<![\d/])(?P<y>20\d\d)(?![\d/])"),
         quarters={str(k): int(v) for k, v in cfg["quarters"].items()},
         strong=common.phrase_index(list(strong_map)),
-        list_leads=common.phrase_index([_fold(x) for x in rec["list_lead"]]),
+        list_leads=common.phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
         unit_list=regex.compile(
             rf"{b}(?i:{alternation(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?\s+"
@@ -218,7 +214,7 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules,
         if m is None or not keep(*m.span()):
             continue
         for it in r.unit_item.finditer(text, m.start("list"), m.end("list"), timeout=TIMEOUT):
-            code = r.unit_map.get(_fold(it.group()))
+            code = r.unit_map.get(fold_spaces(it.group()))
             if code and not any(o.start <= it.start() < o.end for o in out):
                 out.append(RecurrenceMention(it.start(), it.end(), code))
     out.sort(key=lambda x: x.start)

@@ -292,9 +292,13 @@ def sentence_case(phrase: str) -> str:
     return " ".join(out)
 
 
+@cache
+def _provinces_any_case() -> regex.Pattern[str]:
+    return regex.compile(rf"(?i:{provinces().pattern.pattern})")
+
+
 def _restore_provinces(s: str) -> str:
-    pat = regex.compile(rf"(?i:{provinces().pattern.pattern})")
-    return pat.sub(lambda m: canonical_place(m.group()), s, timeout=TIMEOUT)
+    return _provinces_any_case().sub(lambda m: canonical_place(m.group()), s, timeout=TIMEOUT)
 
 
 @cache
