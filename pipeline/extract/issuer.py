@@ -10,12 +10,12 @@ models/issuers_national.csv (national bodies and their codes).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 import regex
 
+from pipeline.extract.codes import fold
 from pipeline.extract.locality import Locality
 from pipeline.normalize import TIMEOUT
 from pipeline.patterns import alternation
@@ -84,9 +84,8 @@ class _Tables:
 
 
 def code_key(code: str) -> str:
-    """Comparison key of a code: upper case, no diacritics, no spaces ("SGD&ĐT" ~ "SGD&DT")."""
-    bare = unicodedata.normalize("NFD", code.upper().replace("Đ", "D"))
-    return "".join(c for c in bare if not unicodedata.combining(c) and not c.isspace())
+    """Comparison key of a code: the instrument codes' fold without spaces ("SGD&ĐT" ~ "SGD&DT")."""
+    return "".join(fold(code).split())
 
 
 @cache
