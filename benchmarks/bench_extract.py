@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.components import PIPELINE_ENV, document_components
-from pipeline.context import DocContext
-from pipeline.read import read_document
-from pipeline.run import run
+from kehoach.components import PIPELINE_ENV, document_components
+from kehoach.context import DocContext
+from kehoach.read import read_document
+from kehoach.run import run
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -61,7 +61,7 @@ def breakdown(files: list[Path]) -> None:
         for ref, c in comps:
             t = time.perf_counter()
             c(ctx)
-            acc[ref.split(":")[0].removeprefix("pipeline.")] += time.perf_counter() - t
+            acc[ref.split(":")[0].removeprefix("kehoach.")] += time.perf_counter() - t
     n = len(files)
     print(f"per document, steady state, one process ({n} documents):")
     for name, secs in acc.most_common():

@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.read import read_document  # noqa: E402
-from pipeline.read.ocr import tesseract_cmd  # noqa: E402
+from kehoach.read import read_document  # noqa: E402
+from kehoach.read.ocr import tesseract_cmd  # noqa: E402
 
 FIX = ROOT / "tests" / "fixtures"
 

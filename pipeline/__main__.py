@@ -1,3 +1,3 @@
-from pipeline.cli import app
+from kehoach.cli import app
 
 app()

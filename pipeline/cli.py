@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pipeline.process import DocResult
+from kehoach.process import DocResult
 
 app = typer.Typer(
     help="Turn Vietnamese government plans (Kế hoạch, Quyết định) into a research-grade dataset.",
@@ -43,9 +43,9 @@ def extract(
     ] = None,
 ) -> None:
     """Extract cited instruments (and everything else the pipeline knows) into OUT."""
-    from pipeline.components import PIPELINE_ENV
-    from pipeline.run import discover, run
-    from pipeline.tables import model_path
+    from kehoach.components import PIPELINE_ENV
+    from kehoach.run import discover, run
+    from kehoach.tables import model_path
 
     if pipeline_config:
         if not model_path(pipeline_config).is_file():
@@ -99,7 +99,7 @@ def evaluate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Scores only, without the list of misses.")] = False,
 ) -> None:
     """Score an output folder against gold annotations (GUIDELINE format)."""
-    from pipeline.evaluate import evaluate_dir
+    from kehoach.evaluate import evaluate_dir
 
     report = evaluate_dir(gold, out)
     sys.stdout.write(report.render(verbose=not quiet))
@@ -120,8 +120,8 @@ def show(
     ] = None,
 ) -> None:
     """Render one plan as HTML with every extracted span highlighted by kind."""
-    from pipeline.errors import DocumentError
-    from pipeline.show import render
+    from kehoach.errors import DocumentError
+    from kehoach.show import render
 
     try:
         page = render(file)

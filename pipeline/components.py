@@ -13,8 +13,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from pipeline.context import DocContext
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.tables import load_yaml
 
 DocComponent = Callable[[DocContext], None]
 RunComponent = Callable[[dict[str, Any]], dict[str, Any]]
@@ -51,8 +51,8 @@ def _warm_up(config: str) -> None:
     lazily compiled patterns are built before worker processes are forked from this one."""
     import hashlib
 
-    from pipeline.document import SourceText
-    from pipeline.tables import model_path
+    from kehoach.document import SourceText
+    from kehoach.tables import model_path
 
     text = model_path("warmup.txt").read_text(encoding="utf-8")
     ctx = DocContext.from_source(

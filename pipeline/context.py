@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from pipeline.document import SourceText
-from pipeline.normalize import NormText, normalize
-from pipeline.segment.sentences import Sentences
+from kehoach.document import SourceText
+from kehoach.normalize import NormText, normalize
+from kehoach.segment.sentences import Sentences
 
 SENTENCE_LIMIT = 1000  # characters of context kept for one sentence
 

@@ -16,7 +16,7 @@ from functools import cache
 
 import regex
 
-from pipeline.tables import load_yaml
+from kehoach.tables import load_yaml
 
 TIMEOUT = 2.0  # seconds, for every pattern run on document text
 

@@ -7,7 +7,7 @@ from functools import cache
 
 import regex
 
-from pipeline.tables import load_csv
+from kehoach.tables import load_csv
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.components import document_components
-from pipeline.context import DocContext
-from pipeline.errors import DocumentError
-from pipeline.normalize import TIMEOUT
-from pipeline.read import read_document
+from kehoach.components import document_components
+from kehoach.context import DocContext
+from kehoach.errors import DocumentError
+from kehoach.normalize import TIMEOUT
+from kehoach.read import read_document
 
 
 @dataclass

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.components import run_components, warm_up
-from pipeline.export.writer import write_tables
-from pipeline.process import DocResult, process_path
-from pipeline.read import supported_suffixes
+from kehoach.components import run_components, warm_up
+from kehoach.export.writer import write_tables
+from kehoach.process import DocResult, process_path
+from kehoach.read import supported_suffixes
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], skipped: list[str] | None = None) -> list[str]:

@@ -1,7 +1,7 @@
 """`kehoach show FILE`: one plan as HTML, every extracted span highlighted by kind.
 
 The document goes through the normal pipeline once; its spaCy Doc is then built from the rows
-(pipeline.nlp.doc_from_context), and the template (pipeline/templates/show.html.j2) shows
+(kehoach.nlp.doc_from_context), and the template (pipeline/templates/show.html.j2) shows
 the source text with instrument, channel, body and deadline spans marked, each with its fields
 as a tooltip, followed by the rows as tables. Overlapping spans are split at every boundary.
 """
@@ -14,9 +14,9 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipeline.components import document_components
-from pipeline.context import DocContext
-from pipeline.read import read_document
+from kehoach.components import document_components
+from kehoach.context import DocContext
+from kehoach.read import read_document
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 KINDS = ("instrument", "channel", "body", "deadline")
@@ -55,7 +55,7 @@ def segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[dict[str
 
 
 def render(path: str | Path) -> str:
-    from pipeline.nlp import doc_from_context
+    from kehoach.nlp import doc_from_context
 
     ctx = process(path)
     doc = doc_from_context(ctx)

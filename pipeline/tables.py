@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import os
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-MODELS_DIR = Path(os.environ.get("KEHOACH_MODELS", Path(__file__).resolve().parents[1] / "models"))
+# The rule tables ship inside the package (kehoach.models, the repository's models/ folder);
+# KEHOACH_MODELS points at another copy, e.g. a user's edited tables.
+MODELS_DIR = Path(os.environ.get("KEHOACH_MODELS") or str(files("kehoach.models")))
 
 
 def model_path(name: str) -> Path:

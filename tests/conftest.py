@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import run
+from kehoach.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"

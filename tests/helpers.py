@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from pipeline.components import document_components
-from pipeline.context import DocContext
-from pipeline.document import SourceText
+from kehoach.components import document_components
+from kehoach.context import DocContext
+from kehoach.document import SourceText
 
 
 def run_text(text: str, path: str = "mem.txt") -> DocContext:

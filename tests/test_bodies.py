@@ -4,8 +4,8 @@ from pathlib import Path
 
 from helpers import run_text
 
-from pipeline.evaluate import evaluate_dir
-from pipeline.evaluate.assignments import body_key
+from kehoach.evaluate import evaluate_dir
+from kehoach.evaluate.assignments import body_key
 
 GOLD = Path(__file__).resolve().parent / "gold"
 

@@ -12,9 +12,9 @@ import pytest
 import regex
 from conftest import RAW
 
-from pipeline.extract import bodies, deadlines
-from pipeline.normalize import TIMEOUT, normalize
-from pipeline.tables import load_yaml
+from kehoach.extract import bodies, deadlines
+from kehoach.normalize import TIMEOUT, normalize
+from kehoach.tables import load_yaml
 
 WORDS = [
     "ban", "Nội", "vụ", "Tư", "pháp", "nhân", "dân", "tỉnh", "huyện", "xã", "phường", "thị", "trấn",

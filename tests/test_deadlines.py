@@ -4,7 +4,7 @@ from pathlib import Path
 
 from helpers import run_text
 
-from pipeline.evaluate import evaluate_dir
+from kehoach.evaluate import evaluate_dir
 
 GOLD = Path(__file__).resolve().parent / "gold"
 SECTION = "Assignments (channels, lead bodies, deadlines)"

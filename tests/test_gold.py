@@ -6,7 +6,7 @@ from pathlib import Path
 
 from conftest import GOLD
 
-from pipeline.evaluate import evaluate_dir
+from kehoach.evaluate import evaluate_dir
 
 
 def test_instrument_scores_meet_floors(dev_out: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.export.schema import columns
-from pipeline.resolve.links import links, relation_of
-from pipeline.run import run
+from kehoach.export.schema import columns
+from kehoach.resolve.links import links, relation_of
+from kehoach.run import run
 
 BODY = """
 I. MỤC ĐÍCH, YÊU CẦU

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import GOLD
 
-from pipeline.evaluate import evaluate_dir
-from pipeline.evaluate.metadata import FIELDS
+from kehoach.evaluate import evaluate_dir
+from kehoach.evaluate.metadata import FIELDS
 
 
 def test_metadata_fields_meet_floors(dev_out: Path) -> None:

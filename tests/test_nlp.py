@@ -4,7 +4,7 @@ from pathlib import Path
 
 import spacy
 
-import pipeline.nlp as kh_nlp
+import kehoach.nlp as kh_nlp
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PLAN = RAW / "haiphong-bql-2024-tuyen-truyen-cchc.txt"
@@ -53,7 +53,7 @@ def test_shipped_pipeline_loads() -> None:
 
 
 def test_shipped_tables_match_models() -> None:
-    """models/spacy_pipeline carries the current tables (run pipeline.nlp.save() after edits)."""
+    """models/spacy_pipeline carries the current tables (run kehoach.nlp.save() after edits)."""
     models = kh_nlp.DEFAULT_PATH.parent
     for name in kh_nlp.TABLE_FILES:
         saved = kh_nlp.DEFAULT_PATH / "kehoach_extract" / name

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from pipeline.normalize import normalize
-from pipeline.read import read_document
+from kehoach.normalize import normalize
+from kehoach.read import read_document
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from read_helpers import FIX, PLAN, instrument_ids
 
-from pipeline.errors import DocumentError
-from pipeline.read import read_document
-from pipeline.read.doc import soffice_cmd
-from pipeline.read.docx import format_number, legacy_font
+from kehoach.errors import DocumentError
+from kehoach.read import read_document
+from kehoach.read.doc import soffice_cmd
+from kehoach.read.docx import format_number, legacy_font
 
 DOCX = FIX / "plan.docx"
 DOC = FIX / "plan.doc"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from read_helpers import FIX, instrument_ids, tables, tesseract_ready
 
-from pipeline.errors import DocumentError
-from pipeline.read import read_document
+from kehoach.errors import DocumentError
+from kehoach.read import read_document
 
 SCAN = FIX / "plan-scan.pdf"
 TEXT_PDF = FIX / "plan-text.pdf"

@@ -10,8 +10,8 @@ import pypdfium2 as pdfium
 import pytest
 from read_helpers import FIX, PLAN, instrument_ids, tables, words
 
-from pipeline.errors import DocumentError
-from pipeline.read import read_document
+from kehoach.errors import DocumentError
+from kehoach.read import read_document
 
 PDF = FIX / "plan-text.pdf"
 

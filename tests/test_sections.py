@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from pipeline.normalize import normalize
-from pipeline.segment.sections import build
+from kehoach.normalize import normalize
+from kehoach.segment.sections import build
 
 PLAN = """KẾ HOẠCH
 Tuyên truyền năm 2026

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from pipeline.cli import app
-from pipeline.show import segments
+from kehoach.cli import app
+from kehoach.show import segments
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

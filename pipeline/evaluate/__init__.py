@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.tables import load_yaml
+from kehoach.tables import load_yaml
 
 
 @dataclass

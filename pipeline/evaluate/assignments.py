@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import regex
 
-from pipeline.evaluate import Metric, Section, prf
-from pipeline.extract.bodies import expand
+from kehoach.evaluate import Metric, Section, prf
+from kehoach.extract.bodies import expand
 
 FLOORS = {"channel-set F1": 0.90, "lead-body F1": 0.85, "deadline date F1": 0.85,
           "recurrence F1": 0.85}

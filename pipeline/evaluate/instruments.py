@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.evaluate import Metric, Section, prf
+from kehoach.evaluate import Metric, Section, prf
 
 ATTRS = ("year", "date", "type", "issuer", "scope", "basis")
 FLOORS = {"id F1": 0.98, "year accuracy": 0.97, "date accuracy": 0.97, "type accuracy": 0.97}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.evaluate import Metric, Section
+from kehoach.evaluate import Metric, Section
 
 FIELDS = (
     "doc_type", "doc_number", "doc_symbol", "issuer", "issuer_level", "province", "place",

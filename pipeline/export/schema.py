@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.tables import MODELS_DIR
+from kehoach.tables import MODELS_DIR
 
 
 @cache

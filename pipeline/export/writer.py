@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline import __version__
-from pipeline.export.schema import schemas
+from kehoach import __version__
+from kehoach.export.schema import schemas
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.segment import sections
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.segment import sections
+from kehoach.tables import load_yaml
 
 TASK_MAX = 400  # a bullet longer than this is cut to its sentence (underthesea split)
 OPENING_CHARS = 1500

@@ -19,11 +19,11 @@ from typing import Any
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.extract import assign_common as common
-from pipeline.normalize import TIMEOUT
-from pipeline.segment.sections import SectionTree
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.extract import assign_common as common
+from kehoach.normalize import TIMEOUT
+from kehoach.segment.sections import SectionTree
+from kehoach.tables import load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"

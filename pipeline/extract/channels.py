@@ -23,12 +23,12 @@ from typing import Any
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.extract import assign_common as common
-from pipeline.extract.assign_common import PhraseIndex, match_phrases
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import fold_spaces
-from pipeline.tables import load_yaml, model_path
+from kehoach.context import DocContext
+from kehoach.extract import assign_common as common
+from kehoach.extract.assign_common import PhraseIndex, match_phrases
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import fold_spaces
+from kehoach.tables import load_yaml, model_path
 
 NEGATIVE = "-"
 

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.tables import load_csv, load_yaml
+from kehoach.tables import load_csv, load_yaml
 
 
 def fold(code: str) -> str:

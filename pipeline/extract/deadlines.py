@@ -22,12 +22,12 @@ from typing import Any
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.extract import assign_common as common
-from pipeline.extract import bodies
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation, fold_spaces
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.extract import assign_common as common
+from kehoach.extract import bodies
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation, fold_spaces
+from kehoach.tables import load_yaml
 
 _DM = r"\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{4})?"
 _DWORDS = r"\d{1,2}\s+tháng\s+\d{1,2}(?:\s*,?\s+năm\s+\d{4})?"

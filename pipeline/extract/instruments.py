@@ -5,7 +5,7 @@ One pass of one compiled pattern finds every number-symbol (state "61/2018/NĐ-C
 each hit is then validated against the code tables, given its canonical id, and extended
 with the date and issuer phrases that directly follow it. Lists sharing one type word, date
 or issuer ("Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017") are grouped. The result is a
-list of `Mention`s in ctx.shared["instrument_mentions"]; pipeline.resolve.instruments turns
+list of `Mention`s in ctx.shared["instrument_mentions"]; kehoach.resolve.instruments turns
 them into citation rows.
 """
 
@@ -18,12 +18,12 @@ from functools import cache
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.extract.codes import Codes, codes
-from pipeline.extract.issuers import IssuerMatch, issuer_at
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.extract.codes import Codes, codes
+from kehoach.extract.issuers import IssuerMatch, issuer_at
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word

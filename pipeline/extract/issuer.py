@@ -15,12 +15,12 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.codes import fold
-from pipeline.extract.locality import Locality
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.places import Province, provinces
-from pipeline.tables import load_csv, load_yaml
+from kehoach.extract.codes import fold
+from kehoach.extract.locality import Locality
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.places import Province, provinces
+from kehoach.tables import load_csv, load_yaml
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.codes import codes
-from pipeline.extract.locality import Locality
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.places import provinces
-from pipeline.tables import load_yaml
+from kehoach.extract.codes import codes
+from kehoach.extract.locality import Locality
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.places import provinces
+from kehoach.tables import load_yaml
 
 _EMPTY = Locality(None)
 

@@ -19,10 +19,10 @@ from functools import cache
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.normalize import TIMEOUT
-from pipeline.places import provinces
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.normalize import TIMEOUT
+from kehoach.places import provinces
+from kehoach.tables import load_yaml
 
 OPENING_CHARS = 2500
 

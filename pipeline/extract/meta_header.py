@@ -13,11 +13,11 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.codes import codes
-from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.tables import load_yaml
+from kehoach.extract.codes import codes
+from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
 
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
 
@@ -90,7 +90,7 @@ def rules() -> _Rules:
 
 
 def canonical_code(code: str) -> str:
-    """One code of a symbol, spelled as in citations (pipeline.extract.codes): upper case,
+    """One code of a symbol, spelled as in citations (kehoach.extract.codes): upper case,
     Đ restored, established mixed case kept, so doc_number and instrument_id join."""
     return codes().canonical(code)
 

@@ -12,7 +12,7 @@ from functools import cache
 
 import regex
 
-from pipeline.normalize import TIMEOUT
+from kehoach.normalize import TIMEOUT
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.meta_header import Header, find_type_line
-from pipeline.extract.meta_layout import collapse
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.tables import load_yaml
+from kehoach.extract.meta_header import Header, find_type_line
+from kehoach.extract.meta_layout import collapse
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
 
 
 @dataclass

@@ -18,16 +18,16 @@ from typing import Any
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.extract import issuer as bodies
-from pipeline.extract import meta_header, meta_title, signature
-from pipeline.extract.issuer import Body, Resolved
-from pipeline.extract.locality import Locality, detect
-from pipeline.extract.meta_layout import Cell, collapse
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.places import provinces
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.extract import issuer as bodies
+from kehoach.extract import meta_header, meta_title, signature
+from kehoach.extract.issuer import Body, Resolved
+from kehoach.extract.locality import Locality, detect
+from kehoach.extract.meta_layout import Cell, collapse
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.places import provinces
+from kehoach.tables import load_yaml
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from functools import cache
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.extract import signature
-from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.extract import signature
+from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
 
 
 def _case_forms(words: list[str]) -> list[str]:

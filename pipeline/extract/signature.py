@@ -13,10 +13,10 @@ from functools import cache
 
 import regex
 
-from pipeline.extract.meta_layout import Cell, at_cell_start, cells, collapse
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.tables import load_yaml
+from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
 
 
 @dataclass

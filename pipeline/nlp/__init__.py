@@ -1,8 +1,8 @@
 """A spaCy view of a plan: a blank Vietnamese pipeline with an underthesea tokenizer whose
 components put every extraction in `doc.spans` ("instrument", "channel", "body", "deadline").
 
-    import pipeline.nlp, spacy
-    nlp = pipeline.nlp.build()            # or spacy.load("models/spacy_pipeline")
+    import kehoach.nlp, spacy
+    nlp = kehoach.nlp.build()            # or spacy.load("models/spacy_pipeline")
     doc = nlp(text)
     doc.spans["body"][0]._.kh             # the extracted row: role, body_norm, task, ...
 
@@ -30,17 +30,17 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 from underthesea import word_tokenize
 
-from pipeline.components import document_components
-from pipeline.context import DocContext
-from pipeline.document import SourceText
-from pipeline.tables import model_path
+from kehoach.components import document_components
+from kehoach.context import DocContext
+from kehoach.document import SourceText
+from kehoach.tables import model_path
 
 KINDS = {"instrument": "citations", "channel": "channels", "body": "bodies",
          "deadline": "deadlines"}
 LABEL_FIELD = {"instrument": "instrument_id", "channel": "channel", "body": "role",
                "deadline": "precision"}
-OWN = ("pipeline.segment.sections:run", "pipeline.extract.channels:run",
-       "pipeline.extract.bodies:run", "pipeline.extract.deadlines:run")
+OWN = ("kehoach.segment.sections:run", "kehoach.extract.channels:run",
+       "kehoach.extract.bodies:run", "kehoach.extract.deadlines:run")
 TABLE_FILES = ("sections.yaml", "channels.jsonl", "channel_rules.yaml", "bodies.yaml",
                "deadlines.yaml")
 DEFAULT_PATH = model_path("spacy_pipeline")
@@ -155,8 +155,8 @@ class ExtractComponent:
 
     def _compiled(self) -> dict[str, Any]:
         if self._rules is None:
-            from pipeline.extract import bodies, channels, deadlines
-            from pipeline.segment import sections
+            from kehoach.extract import bodies, channels, deadlines
+            from kehoach.segment import sections
 
             base = self.tables_dir
             if base is None:
@@ -237,18 +237,18 @@ def make_spans(nlp: Language, name: str, kind: str) -> SpansComponent:
 def extract_context(text: str, rules: dict[str, Any] | None = None,
                     path: str = "<spacy>") -> DocContext:
     """Run the document components on `text`; the assignment extractors use `rules`."""
-    from pipeline.extract import bodies, channels, deadlines
-    from pipeline.segment import sections
+    from kehoach.extract import bodies, channels, deadlines
+    from kehoach.segment import sections
 
     source = SourceText(path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), text=text)
     ctx = DocContext.from_source(source)
     rules = rules or {}
     own = {
-        "pipeline.segment.sections:run": lambda c: c.shared.__setitem__(
+        "kehoach.segment.sections:run": lambda c: c.shared.__setitem__(
             "sections", sections.build(c.text, rules.get("sections"))),
-        "pipeline.extract.channels:run": lambda c: channels.run(c, rules.get("channels")),
-        "pipeline.extract.bodies:run": lambda c: bodies.run(c, rules.get("bodies")),
-        "pipeline.extract.deadlines:run": lambda c: deadlines.run(c, rules.get("deadlines")),
+        "kehoach.extract.channels:run": lambda c: channels.run(c, rules.get("channels")),
+        "kehoach.extract.bodies:run": lambda c: bodies.run(c, rules.get("bodies")),
+        "kehoach.extract.deadlines:run": lambda c: deadlines.run(c, rules.get("deadlines")),
     }
     for ref, component in document_components():
         own.get(ref, component)(ctx)

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.document import SourceText
-from pipeline.errors import DocumentError
+from kehoach.document import SourceText
+from kehoach.errors import DocumentError
 
 READER_MODULES = [
-    "pipeline.read.text",
-    "pipeline.read.pdf",
-    "pipeline.read.image",
-    "pipeline.read.docx",
-    "pipeline.read.doc",
+    "kehoach.read.text",
+    "kehoach.read.pdf",
+    "kehoach.read.image",
+    "kehoach.read.docx",
+    "kehoach.read.doc",
 ]
 
 

@@ -9,9 +9,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from pipeline.errors import DocumentError
-from pipeline.read import ReadResult, register
-from pipeline.read.docx import read_docx_bytes
+from kehoach.errors import DocumentError
+from kehoach.read import ReadResult, register
+from kehoach.read.docx import read_docx_bytes
 
 TIMEOUT_S = 180
 INSTALL_HINT = (

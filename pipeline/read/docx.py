@@ -22,9 +22,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipeline.errors import DocumentError
-from pipeline.read import ReadResult, legacy, register
-from pipeline.tables import load_yaml
+from kehoach.errors import DocumentError
+from kehoach.read import ReadResult, legacy, register
+from kehoach.tables import load_yaml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from pipeline.errors import DocumentError
-from pipeline.read import ReadResult, ocr, register
-from pipeline.read.layout import assemble
+from kehoach.errors import DocumentError
+from kehoach.read import ReadResult, ocr, register
+from kehoach.read.layout import assemble
 
 DEFAULT_DPI = 300
 

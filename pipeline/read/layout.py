@@ -24,8 +24,8 @@ from functools import cache
 
 import regex
 
-from pipeline.normalize import TIMEOUT
-from pipeline.tables import load_yaml
+from kehoach.normalize import TIMEOUT
+from kehoach.tables import load_yaml
 
 TEXT, BLOCK, ROW = "text", "block", "row"
 

@@ -14,8 +14,8 @@ from functools import cache
 
 import regex
 
-from pipeline.normalize import TIMEOUT
-from pipeline.tables import load_csv, load_yaml
+from kehoach.normalize import TIMEOUT
+from kehoach.tables import load_csv, load_yaml
 
 ENCODINGS = ("tcvn3", "vni", "cp1258")
 SAMPLE_BYTES = 65536

@@ -18,9 +18,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.errors import DocumentError
-from pipeline.normalize import TIMEOUT
-from pipeline.read.layout import PageLayout, Segment, rules
+from kehoach.errors import DocumentError
+from kehoach.normalize import TIMEOUT
+from kehoach.read.layout import PageLayout, Segment, rules
 
 LANG = "vie"
 INSTALL_HINT = (

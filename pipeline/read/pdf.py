@@ -17,10 +17,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import regex
 
-from pipeline.errors import DocumentError
-from pipeline.normalize import TIMEOUT
-from pipeline.read import ReadResult, ocr, register
-from pipeline.read.layout import PageLayout, Segment, assemble, rules
+from kehoach.errors import DocumentError
+from kehoach.normalize import TIMEOUT
+from kehoach.read import ReadResult, ocr, register
+from kehoach.read.layout import PageLayout, Segment, assemble, rules
 
 _ENCRYPT = regex.compile(rb"/Encrypt\s+\d+\s+\d+\s+R")
 _NO_PAGES = regex.compile(rb"/Type\s*/Pages\b(?:(?!>>).){0,200}?/Count\s+0\b|/Count\s+0\b\s*/Kids\s*\[\s*\]",

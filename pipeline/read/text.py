@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.errors import DocumentError
-from pipeline.read import ReadResult, legacy, register
+from kehoach.errors import DocumentError
+from kehoach.read import ReadResult, legacy, register
 
 # Bytes that never occur in text: C0 controls other than tab/newline/CR/form feed.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))

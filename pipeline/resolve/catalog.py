@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from pipeline.export.schema import columns
+from kehoach.export.schema import columns
 
 
 def _counts(values: pd.Series) -> Counter[str]:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from pipeline.context import DocContext
-from pipeline.extract.codes import codes
-from pipeline.extract.instruments import Mention
-from pipeline.extract.issuers import issuer_from_code
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.extract.codes import codes
+from kehoach.extract.instruments import Mention
+from kehoach.extract.issuers import issuer_from_code
+from kehoach.tables import load_yaml
 
 
 def instrument_key(instrument_id: str, year: int | None, scope: str | None) -> str:

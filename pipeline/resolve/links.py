@@ -14,10 +14,10 @@ from typing import Any
 import pandas as pd
 import regex
 
-from pipeline.export.schema import columns
-from pipeline.normalize import TIMEOUT
-from pipeline.patterns import alternation
-from pipeline.tables import load_yaml
+from kehoach.export.schema import columns
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
 
 
 @cache

@@ -18,9 +18,9 @@ from functools import cache
 
 import regex
 
-from pipeline.context import DocContext
-from pipeline.normalize import TIMEOUT
-from pipeline.tables import load_yaml
+from kehoach.context import DocContext
+from kehoach.normalize import TIMEOUT
+from kehoach.tables import load_yaml
 
 
 @dataclass
