@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from kehoach.process import DocResult
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from kehoach.process import DocResult
 
 app = typer.Typer(
     help="Turn Vietnamese government plans (Kế hoạch, Quyết định) into a research-grade dataset.",

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-
 from kehoach.tables import load_yaml
 
 TIMEOUT = 2.0  # seconds, for every pattern run on document text

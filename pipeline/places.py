@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.tables import load_csv
 
 

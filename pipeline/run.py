@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-
 from kehoach.components import run_components, warm_up
 from kehoach.export.writer import write_tables
 from kehoach.process import DocResult, process_path

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from kehoach.components import document_components
 from kehoach.context import DocContext
 from kehoach.read import read_document

@@ -9,7 +9,6 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
-
 from kehoach.run import run
 
 ROOT = Path(__file__).resolve().parents[1]

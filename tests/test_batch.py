@@ -12,11 +12,10 @@ import pandas as pd
 import pytest
 import regex
 from conftest import RAW
-from typer.testing import CliRunner
-
 from kehoach.cli import app
 from kehoach.export import writer
 from kehoach.run import run
+from typer.testing import CliRunner
 
 PLAN = RAW / "haiphong-bql-2024-tuyen-truyen-cchc.txt"
 TONES = "\u0300\u0301\u0303\u0309\u0323"

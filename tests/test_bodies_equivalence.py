@@ -11,7 +11,6 @@ import unicodedata
 import pytest
 import regex
 from conftest import RAW
-
 from kehoach.extract import bodies, deadlines
 from kehoach.normalize import TIMEOUT, normalize
 from kehoach.tables import load_yaml

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import run_text
-
 from kehoach.evaluate import evaluate_dir
 
 GOLD = Path(__file__).resolve().parent / "gold"

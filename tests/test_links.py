@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from kehoach.export.schema import columns
 from kehoach.resolve.links import links, relation_of
 from kehoach.run import run

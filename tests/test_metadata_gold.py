@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from conftest import GOLD
-
 from kehoach.evaluate import evaluate_dir
 from kehoach.evaluate.metadata import FIELDS
 

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import spacy
-
 import kehoach.nlp as kh_nlp
+import spacy
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PLAN = RAW / "haiphong-bql-2024-tuyen-truyen-cchc.txt"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-
 from kehoach.normalize import normalize
 from kehoach.read import read_document
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from read_helpers import FIX, PLAN, instrument_ids
-
 from kehoach.errors import DocumentError
 from kehoach.read import read_document
 from kehoach.read.doc import soffice_cmd
 from kehoach.read.docx import format_number, legacy_font
+from read_helpers import FIX, PLAN, instrument_ids
 
 DOCX = FIX / "plan.docx"
 DOC = FIX / "plan.doc"

@@ -7,10 +7,9 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from read_helpers import FIX, RAW, TCVN3_PLAN, instrument_ids, words
-
 from kehoach.errors import DocumentError
 from kehoach.read import legacy, read_document
+from read_helpers import FIX, RAW, TCVN3_PLAN, instrument_ids, words
 
 SAMPLE = ("Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc. Nghị định số "
           "61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ được ban hành; tỉnh Khánh Hòa.")

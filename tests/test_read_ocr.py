@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from read_helpers import FIX, instrument_ids, tables, tesseract_ready
-
 from kehoach.errors import DocumentError
 from kehoach.read import read_document
+from read_helpers import FIX, instrument_ids, tables, tesseract_ready
 
 SCAN = FIX / "plan-scan.pdf"
 TEXT_PDF = FIX / "plan-text.pdf"

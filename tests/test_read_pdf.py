@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from read_helpers import FIX, PLAN, instrument_ids, tables, words
-
 from kehoach.errors import DocumentError
 from kehoach.read import read_document
+from read_helpers import FIX, PLAN, instrument_ids, tables, words
 
 PDF = FIX / "plan-text.pdf"
 

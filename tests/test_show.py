@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from typer.testing import CliRunner
-
 from kehoach.cli import app
 from kehoach.show import segments
+from typer.testing import CliRunner
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 import regex
-
 from kehoach.evaluate import Metric, Section, prf
 from kehoach.extract.bodies import expand
 

@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 import pandas as pd
-
 from kehoach.evaluate import Metric, Section, prf
 
 ATTRS = ("year", "date", "type", "issuer", "scope", "basis")

@@ -7,7 +7,6 @@ import unicodedata
 from typing import Any
 
 import pandas as pd
-
 from kehoach.evaluate import Metric, Section
 
 FIELDS = (

@@ -6,7 +6,6 @@ from functools import cache
 from typing import Any
 
 import yaml
-
 from kehoach.tables import MODELS_DIR
 
 

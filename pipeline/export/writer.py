@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-
 from kehoach import __version__
 from kehoach.export.schema import schemas
 

@@ -14,7 +14,6 @@ from itertools import chain
 from typing import Any
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation

@@ -18,7 +18,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT

@@ -22,7 +22,6 @@ from functools import cache
 from typing import Any
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.extract.assign_common import PhraseIndex, match_phrases

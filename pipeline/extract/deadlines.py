@@ -21,7 +21,6 @@ from functools import cache
 from typing import Any
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.extract import bodies

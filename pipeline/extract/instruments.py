@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.extract.codes import Codes, codes
 from kehoach.extract.issuers import IssuerMatch, issuer_at

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.extract.codes import fold
 from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.extract.codes import codes
 from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.places import provinces

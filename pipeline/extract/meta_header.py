@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-
 from kehoach.extract.codes import codes
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from kehoach.normalize import TIMEOUT

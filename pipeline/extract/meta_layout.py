@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.normalize import TIMEOUT
 
 

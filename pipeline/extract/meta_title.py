@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.extract.meta_header import Header, find_type_line
 from kehoach.extract.meta_layout import collapse
 from kehoach.normalize import TIMEOUT

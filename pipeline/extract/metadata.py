@@ -17,7 +17,6 @@ from functools import cache
 from typing import Any
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.extract import issuer as bodies
 from kehoach.extract import meta_header, meta_title, signature

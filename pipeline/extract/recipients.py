@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.context import DocContext
 from kehoach.extract import signature
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse

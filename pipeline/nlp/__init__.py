@@ -24,16 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from kehoach.components import document_components
+from kehoach.context import DocContext
+from kehoach.document import SourceText
+from kehoach.tables import model_path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
 from spacy.vocab import Vocab
 from underthesea import word_tokenize
-
-from kehoach.components import document_components
-from kehoach.context import DocContext
-from kehoach.document import SourceText
-from kehoach.tables import model_path
 
 KINDS = {"instrument": "citations", "channel": "channels", "body": "bodies",
          "deadline": "deadlines"}

@@ -20,11 +20,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from lxml import etree
-
 from kehoach.errors import DocumentError
 from kehoach.read import ReadResult, legacy, register
 from kehoach.tables import load_yaml
+from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

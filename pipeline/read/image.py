@@ -5,11 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from PIL import Image, ImageSequence, UnidentifiedImageError
-
 from kehoach.errors import DocumentError
 from kehoach.read import ReadResult, ocr, register
 from kehoach.read.layout import assemble
+from PIL import Image, ImageSequence, UnidentifiedImageError
 
 DEFAULT_DPI = 300
 

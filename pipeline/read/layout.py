@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-
 from kehoach.normalize import TIMEOUT
 from kehoach.tables import load_yaml
 

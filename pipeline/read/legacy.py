@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-
 from kehoach.normalize import TIMEOUT
 from kehoach.tables import load_csv, load_yaml
 

@@ -16,7 +16,6 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import regex
-
 from kehoach.errors import DocumentError
 from kehoach.normalize import TIMEOUT
 from kehoach.read import ReadResult, ocr, register

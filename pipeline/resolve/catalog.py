@@ -10,7 +10,6 @@ from collections import Counter
 from typing import Any
 
 import pandas as pd
-
 from kehoach.export.schema import columns
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 import regex
-
 from kehoach.export.schema import columns
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
