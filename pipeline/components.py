@@ -58,8 +58,14 @@ def _warm_up(config: str) -> None:
     ctx = DocContext.from_source(
         SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)
     )
+    analyse(ctx)
+
+
+def analyse(ctx: DocContext) -> DocContext:
+    """Run the document components on one document's context: the one place that does."""
     for _, component in document_components():
         component(ctx)
+    return ctx
 
 
 def run_components() -> tuple[tuple[str, RunComponent], ...]:
