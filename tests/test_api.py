@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import kehoach
 import pandas as pd
 import pytest
 from conftest import RAW
-
-import kehoach
 from kehoach.export.schema import columns
 from kehoach.model import RECORDS
 
@@ -76,7 +75,7 @@ def test_extract_rejects_bytes() -> None:
 
 def test_extract_file_names_the_file_in_its_error(tmp_path: Path) -> None:
     missing = tmp_path / "khong-co.txt"
-    with pytest.raises(kehoach.DocumentError, match="khong-co.txt"):
+    with pytest.raises(kehoach.DocumentError, match=r"khong-co\.txt"):
         kehoach.extract_file(missing)
 
 
