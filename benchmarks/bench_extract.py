@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kehoach.components import PIPELINE_ENV, document_components
+from kehoach.components import PIPELINE_ENV, analyse, document_components
 from kehoach.context import DocContext
 from kehoach.read import read_document
 from kehoach.run import run
@@ -47,9 +47,7 @@ def breakdown(files: list[Path]) -> None:
     instruments, named instruments, resolution: models/pipeline-instruments.yaml)."""
     comps = document_components()
     for f in files[:10]:  # warm-up: compile every pattern, import every module
-        ctx = DocContext.from_source(read_document(f))
-        for _, c in comps:
-            c(ctx)
+        analyse(DocContext.from_source(read_document(f)))
     acc: collections.Counter[str] = collections.Counter()
     for f in files:
         t = time.perf_counter()

@@ -1,15 +1,23 @@
-"""Loads the component lists of a pipeline configuration once.
+"""The coded orchestrator: which stages run on a document, in which order, and what each
+needs and provides.
 
-The configuration is models/pipeline.yaml (every component), or the file named by the
-environment variable KEHOACH_PIPELINE (a name under models/ or a path), e.g.
-`pipeline-instruments.yaml`: only the text-to-instruments components.
+Stages run in the order of the folders (read -> normalize -> segment -> extract -> resolve ->
+export); a stage only reads what an earlier stage provides, and `check_order` proves it when
+the module is imported. A profile picks a subset of stages by name (models/pipeline.yaml: every
+stage; models/pipeline-instruments.yaml: the text-to-instruments path); the order is always the
+one below, whatever the profile lists. Like spaCy components, each stage declares what it
+assigns (`provides`) and what it reads (`needs`).
+
+Document stages are `run(ctx: DocContext)`; run stages take every table of the batch (pandas
+DataFrames) after the documents are done and return the tables they add or replace.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -18,6 +26,80 @@ from kehoach.tables import load_yaml
 
 DocComponent = Callable[[DocContext], None]
 RunComponent = Callable[[dict[str, Any]], dict[str, Any]]
+
+FOLDERS = ("read", "normalize", "segment", "extract", "resolve", "export")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of the flow. `name` is folder.module; `ref` the callable ("module:function")."""
+
+    name: str
+    needs: tuple[str, ...]
+    provides: tuple[str, ...]
+    doc: str = ""
+
+    @property
+    def folder(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def ref(self) -> str:
+        return f"kehoach.{self.name}:run"
+
+
+# What a document stage can read before any stage has run.
+GIVEN = ("text", "source")
+
+DOCUMENT_STAGES: tuple[Stage, ...] = (
+    Stage("segment.sections", ("text",), ("sections",),
+          "section tree and task tables"),
+    Stage("extract.locality", ("text",), ("locality",),
+          "the plan's own province / district, to resolve 'tỉnh', 'thị xã'"),
+    Stage("extract.metadata", ("text", "locality"), ("metadata", "locality"),
+          "type, number, issuer, date, title, signer, period; refines locality"),
+    Stage("extract.recipients", ("text",), ("recipients",),
+          "'Nơi nhận' lines"),
+    Stage("extract.instruments", ("text", "locality", "metadata"), ("instrument_mentions",),
+          "cited numbered instruments (the plan's own number left out)"),
+    Stage("extract.named", ("text", "instrument_mentions"), ("named_instruments",),
+          "instruments cited by name only"),
+    Stage("extract.channels", ("sections", "metadata", "instrument_mentions", "named_instruments"),
+          ("channels",), "communication channels"),
+    Stage("extract.bodies", ("sections", "locality", "instrument_mentions", "named_instruments"),
+          ("bodies",), "responsible bodies and their roles"),
+    Stage("extract.deadlines", ("sections", "bodies", "instrument_mentions", "named_instruments"),
+          ("deadlines",), "deadline dates and recurrences"),
+    Stage("resolve.instruments", ("instrument_mentions", "named_instruments", "locality"),
+          ("citations",), "short forms, issuers and keys inside one document -> citations"),
+)
+
+RUN_STAGES: tuple[Stage, ...] = (
+    Stage("resolve.catalog", ("citations",), ("instruments",),
+          "distinct instruments across the run"),
+    Stage("resolve.links", ("citations", "documents"), ("links",),
+          "plans implementing / citing plans of the corpus"),
+)
+
+
+def check_order(stages: Iterable[Stage], given: Iterable[str] = GIVEN) -> None:
+    """Raise ValueError unless the stages follow the folder order and each one's needs are
+    provided by an earlier stage (or given)."""
+    have = set(given)
+    last = 0
+    for stage in stages:
+        index = FOLDERS.index(stage.folder)
+        if index < last:
+            raise ValueError(f"stage {stage.name} ({stage.folder}) runs after a {FOLDERS[last]} stage")
+        last = index
+        missing = [n for n in stage.needs if n not in have]
+        if missing:
+            raise ValueError(f"stage {stage.name} needs {missing}, which no earlier stage provides")
+        have.update(stage.provides)
+
+
+check_order(DOCUMENT_STAGES)
+check_order(RUN_STAGES, given=("documents", "citations", "bodies", "deadlines", "channels"))
 
 
 def _resolve(ref: str) -> Callable[..., Any]:
@@ -32,13 +114,40 @@ def config_name() -> str:
     return os.environ.get(PIPELINE_ENV) or "pipeline.yaml"
 
 
+def profile_stages(config: str) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
+    """The document and run stages a profile selects, in the coded order; a profile naming
+    an unknown stage, or leaving out a stage that a selected one needs, is an error."""
+    spec = load_yaml(config) or {}
+    names = set(spec.get("stages") or [])
+    known = {s.name for s in DOCUMENT_STAGES + RUN_STAGES}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"{config}: unknown stages {unknown}; known: {sorted(known)}")
+    doc = tuple(s for s in DOCUMENT_STAGES if s.name in names)
+    run = tuple(s for s in RUN_STAGES if s.name in names)
+    try:
+        check_order(doc)
+    except ValueError as exc:
+        raise ValueError(f"{config}: {exc}") from None
+    return doc, run
+
+
 def document_components() -> tuple[tuple[str, DocComponent], ...]:
     return _document_components(config_name())
 
 
 @cache
 def _document_components(config: str) -> tuple[tuple[str, DocComponent], ...]:
-    return tuple((ref, _resolve(ref)) for ref in load_yaml(config)["document"])
+    return tuple((s.ref, _resolve(s.ref)) for s in profile_stages(config)[0])
+
+
+def analyse(ctx: DocContext, overrides: dict[str, DocComponent] | None = None) -> DocContext:
+    """Run the document stages on one document's context: the one place that does.
+    `overrides` replaces a stage's function by stage ref (the spaCy component passes the
+    pattern tables saved with it)."""
+    for ref, component in document_components():
+        (overrides or {}).get(ref, component)(ctx)
+    return ctx
 
 
 def warm_up() -> None:
@@ -47,7 +156,7 @@ def warm_up() -> None:
 
 @cache
 def _warm_up(config: str) -> None:
-    """Run every document component once on a small sample plan (models/warmup.txt) so that
+    """Run every document stage once on a small sample plan (models/warmup.txt) so that
     lazily compiled patterns are built before worker processes are forked from this one."""
     import hashlib
 
@@ -55,17 +164,7 @@ def _warm_up(config: str) -> None:
     from kehoach.tables import model_path
 
     text = model_path("warmup.txt").read_text(encoding="utf-8")
-    ctx = DocContext.from_source(
-        SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)
-    )
-    analyse(ctx)
-
-
-def analyse(ctx: DocContext) -> DocContext:
-    """Run the document components on one document's context: the one place that does."""
-    for _, component in document_components():
-        component(ctx)
-    return ctx
+    analyse(DocContext.from_source(SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)))
 
 
 def run_components() -> tuple[tuple[str, RunComponent], ...]:
@@ -74,4 +173,4 @@ def run_components() -> tuple[tuple[str, RunComponent], ...]:
 
 @cache
 def _run_components(config: str) -> tuple[tuple[str, RunComponent], ...]:
-    return tuple((ref, _resolve(ref)) for ref in load_yaml(config).get("run") or [])
+    return tuple((s.ref, _resolve(s.ref)) for s in profile_stages(config)[1])

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from kehoach.components import document_components
+from kehoach.components import analyse
 from kehoach.context import DocContext
 from kehoach.read import read_document
 
@@ -24,10 +24,7 @@ TOOLTIP_FIELDS = 6
 
 def process(path: str | Path) -> DocContext:
     """Read and extract one document (raises DocumentError for bad input)."""
-    ctx = DocContext.from_source(read_document(str(path)))
-    for _, component in document_components():
-        component(ctx)
-    return ctx
+    return analyse(DocContext.from_source(read_document(str(path))))
 
 
 def _tooltip(kind: str, row: dict[str, Any]) -> str:

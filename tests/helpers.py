@@ -5,17 +5,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from kehoach.components import document_components
+from kehoach.components import analyse
 from kehoach.context import DocContext
 from kehoach.document import SourceText
 
 
 def run_text(text: str, path: str = "mem.txt") -> DocContext:
     source = SourceText(path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), text=text)
-    ctx = DocContext.from_source(source)
-    for _, component in document_components():
-        component(ctx)
-    return ctx
+    return analyse(DocContext.from_source(source))
 
 
 def citations(text: str) -> list[dict[str, Any]]:

@@ -85,14 +85,14 @@ class SourceSpans:
 
 
 def citation_spans(ctx: DocContext) -> SourceSpans:
-    """Source spans of cited instruments (rows of the instrument extractors), computed once."""
+    """Source spans of cited instruments (what the instrument extractors found: numbered
+    mentions and named-only rows), computed once."""
     spans = ctx.shared.get("citation_spans")
     if spans is None:
-        rows = ctx.tables.get("citations") or []
-        spans = SourceSpans([
-            (int(r["start"]), int(r["end"])) for r in rows
-            if r.get("start") is not None and r.get("end") is not None
-        ])
+        found = [ctx.norm.span_to_source(m.start, m.end) for m in ctx.shared.get("instrument_mentions", [])]
+        found += [(int(r["start"]), int(r["end"])) for r in ctx.shared.get("named_instrument_rows", [])
+                  if r.get("start") is not None and r.get("end") is not None]
+        spans = SourceSpans(found)
         ctx.shared["citation_spans"] = spans
     return spans
 

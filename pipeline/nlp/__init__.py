@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from kehoach.components import document_components
+from kehoach.components import analyse
 from kehoach.context import DocContext
 from kehoach.document import SourceText
 from kehoach.tables import model_path
@@ -249,8 +249,7 @@ def extract_context(text: str, rules: dict[str, Any] | None = None,
         "kehoach.extract.bodies:run": lambda c: bodies.run(c, rules.get("bodies")),
         "kehoach.extract.deadlines:run": lambda c: deadlines.run(c, rules.get("deadlines")),
     }
-    for ref, component in document_components():
-        own.get(ref, component)(ctx)
+    analyse(ctx, own)
     return ctx
 
 
