@@ -221,12 +221,13 @@ class SpansComponent:
         return doc
 
 
-@Language.factory("kehoach_extract")
+@Language.factory("kehoach_extract", assigns=["doc._.kh_ctx"])
 def make_extract(nlp: Language, name: str) -> ExtractComponent:
     return ExtractComponent(nlp, name)
 
 
-@Language.factory("kehoach_spans", default_config={"kind": "channel"})
+@Language.factory("kehoach_spans", default_config={"kind": "channel"},
+                  requires=["doc._.kh_ctx"], assigns=["doc.spans"])
 def make_spans(nlp: Language, name: str, kind: str) -> SpansComponent:
     if kind not in KINDS:
         raise ValueError(f"kehoach_spans: kind must be one of {sorted(KINDS)}, not {kind!r}")
