@@ -73,6 +73,7 @@ class Settings:
     min_share: float
     confidence: dict[str, float]
     authority: dict[str, frozenset[str]]
+    authority_names: dict[str, list[str]]
     titles: tuple[str, ...]
     equivalents: dict[str, str]
     loose_types: frozenset[str]
@@ -101,6 +102,7 @@ def settings() -> Settings:
         min_share=float(cfg["consensus"]["min_share"]),
         confidence={k: float(v) for k, v in cfg["confidence"].items()},
         authority={k: frozenset(_fold_issuer(x, ()) for x in v) for k, v in cfg["authority"].items()},
+        authority_names={k: list(v) for k, v in cfg["authority"].items()},
         titles=titles,
         equivalents=equivalents,
         loose_types=frozenset(cfg.get("loose_type_words", [])),
@@ -252,9 +254,8 @@ class Flagger:
                     and any(code in cs for cs in st.national.values())
                 )
                 if body_codes is not None and wrong:
-                    expected = s(truth.row.get("issuer")) if truth else ""
-                    if not expected:
-                        expected = next((n for n, cs in _names_by_code().items() if code in cs), "")
+                    expected = (st.authority_names.get(code) or [""])[0] or next(
+                        (n for n, cs in _names_by_code().items() if code in cs), "")
                     self.add(c, "issuer", cited_issuer, expected, "code", st.confidence["code"],
                              f"the code {code} is not issued by {cited_issuer}")
                     flagged_issuer = True

@@ -139,7 +139,7 @@ def read_registry(path: str | os.PathLike[str], source: str | None = None) -> pd
         raise ValueError(f"{path}: columns {unknown} are not registry columns ({', '.join(cols)})")
     if "instrument_id" not in df.columns:
         raise ValueError(f"{path}: an instrument_id column is required")
-    df = df.reindex(columns=cols).fillna("")
+    df = df.reindex(columns=cols).astype(object).fillna("")
     for i, row in df.iterrows():
         date = s(row["date"])
         year = s(row["year"]) or (date[:4] if date[:4].isdigit() else "")
