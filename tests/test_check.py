@@ -34,7 +34,7 @@ CLEAN = plan(
     "cải cách hành chính nhà nước giai đoạn 2021 - 2030;\n"
     "Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ về thực hiện thủ tục hành chính "
     "theo cơ chế một cửa, một cửa liên thông;\n"
-    "Thực hiện Chỉ thị số 23/CT-TTg ngày 02/9/2021 của Thủ tướng Chính phủ;\n"
+    "Thực hiện Chỉ thị số 14/CT-TTg ngày 02/9/2022 của Thủ tướng Chính phủ;\n"
     "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
 )
 
@@ -44,7 +44,7 @@ WRONG = plan(
     "Căn cứ Nghị quyết số 71/NQ-CP ngày 01/5/2025 của Chính phủ;\n"
     "Căn cứ Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ về thực hiện cơ chế một cửa;\n"
     "Căn cứ Nghị quyết số 17/NQ-CP ngày 01/4/2025 của Chính phủ;\n"
-    "Căn cứ Chỉ thị số 23/CT-TTg ngày 09/02/2021 của Thủ tướng Chính phủ;\n"
+    "Căn cứ Chỉ thị số 14/CT-TTg ngày 09/02/2022 của Thủ tướng Chính phủ;\n"
     "Căn cứ Chỉ thị số 05/QĐ-TTg ngày 12/3/2024 của Thủ tướng Chính phủ;\n"
     "Căn cứ Quyết định số 30/2019/QĐ-UBND ngày 12/5/2020 của UBND tỉnh;\n"
     "Căn cứ Kế hoạch số 45/KH-UBND ngày 10/3/2024 của UBND tỉnh Bắc Giang;\n"
@@ -55,10 +55,10 @@ WRONG = plan(
     "Triển khai Kế hoạch số 20/KH-UBND ngày 15/3/2025 của UBND tỉnh đúng tiến độ.",
 )
 
-# a third plan: the consensus on 23/CT-TTg (two of three say 02/9/2021), and a rule's missing instrument
+# a third plan: the consensus on 14/CT-TTg (two of three say 02/9/2022), and a rule's missing instrument
 THIRD = plan(
     "Cao Bằng", "303", "20/10/2025", "Thông tin, tuyên truyền về cải cách hành chính năm 2026",
-    "Thực hiện Chỉ thị số 23/CT-TTg ngày 02/9/2021 của Thủ tướng Chính phủ về đẩy mạnh thực hiện "
+    "Thực hiện Chỉ thị số 14/CT-TTg ngày 02/9/2022 của Thủ tướng Chính phủ về đẩy mạnh thực hiện "
     "Chương trình tổng thể cải cách hành chính nhà nước;\nỦy ban nhân dân tỉnh ban hành Kế hoạch như sau:",
 )
 
@@ -104,8 +104,8 @@ def test_date_against_the_curated_registry(small):
 
 
 def test_date_against_the_consensus_with_swapped_day_and_month(small):
-    f = _one(_flags(small, "wrong.txt"), "23/CT-TTg", "date")
-    assert (f["cited"], f["expected"], f["truth_source"]) == ("2021-02-09", "2021-09-02", "consensus")
+    f = _one(_flags(small, "wrong.txt"), "14/CT-TTg", "date")
+    assert (f["cited"], f["expected"], f["truth_source"]) == ("2022-02-09", "2022-09-02", "consensus")
     assert "day and month swapped" in f["note"] and "2 of 3 documents" in f["note"]
 
 
@@ -144,7 +144,7 @@ def test_plan_contradicting_itself(small):
 def test_no_other_flag_on_the_wrong_plan(small):
     kinds = set(zip(_flags(small, "wrong.txt")["instrument_id"], _flags(small, "wrong.txt")["kind"], strict=True))
     assert kinds == {
-        ("76/NQ-CP", "issuer"), ("71/NQ-CP", "date"), ("23/CT-TTg", "date"), ("61/2018/NĐ-CP", "replaced"),
+        ("76/NQ-CP", "issuer"), ("71/NQ-CP", "date"), ("14/CT-TTg", "date"), ("61/2018/NĐ-CP", "replaced"),
         ("17/NQ-CP", "number"), ("05/QĐ-TTg", "type"), ("30/2019/QĐ-UBND", "inconsistent"),
         ("45/KH-UBND", "former_province"), ("20/KH-UBND", "inconsistent"),
     }
@@ -153,7 +153,7 @@ def test_no_other_flag_on_the_wrong_plan(small):
 def test_expired_from_a_user_registry(small, tmp_path):
     reg = tmp_path / "mine.csv"
     reg.write_text("instrument_id,type,date,issuer,status,effective_to,source\n"
-                   "23/CT-TTg,Chỉ thị,2021-09-02,Thủ tướng Chính phủ,expired,2025-06-30,a test row\n",
+                   "14/CT-TTg,Chỉ thị,2022-09-02,Thủ tướng Chính phủ,expired,2025-06-30,a test row\n",
                    encoding="utf-8")
     from kehoach.resolve.registry import read_registry
 
@@ -278,3 +278,10 @@ def test_real_mistakes_of_the_development_corpus():
     # no other plan is flagged on these two instruments
     others = flags[flags["instrument_id"].isin(["71/NQ-CP", "76/NQ-CP"])]
     assert set(others["doc_id"]) == {ids[DEV[0]], ids[DEV[1]]}
+
+
+def test_number_slip_is_a_transposition_only():
+    from kehoach.resolve.check import _slip
+
+    assert _slip("17/NQ-CP", "71/NQ-CP") and _slip("1216/QĐ-BTTTT", "1261/QĐ-BTTTT")
+    assert not _slip("02/NQ-CP", "01/NQ-CP") and not _slip("71/NQ-CP", "71/NQ-CP")

@@ -311,7 +311,9 @@ class Flagger:
 
     def check_number(self, ms: list[dict[str, Any]], key: str, truth: Truth | None) -> None:
         """The number cited is unknown, but its date, issuer and type identify one
-        well-supported instrument whose number differs by a slip (edit distance <= 2)."""
+        well-supported instrument whose number differs by a slip: the same characters with two
+        swapped ('17/NQ-CP' for '71/NQ-CP'). Numbers one apart are not slips: the Government
+        issues 01/NQ-CP and 02/NQ-CP on the same day."""
         if truth is not None and truth.source != "consensus":
             return
         if truth is not None and int(s(truth.row.get("n_documents")) or 0) > 1:
@@ -322,7 +324,7 @@ class Flagger:
             if not date or not issuer:
                 continue
             cands = [k for k in self.strong_ids.get((date, _fold_issuer(issuer), s(m.get("type"))), [])
-                     if k != key and _distance(k.split("|")[0], iid) <= 2]
+                     if k != key and _slip(k.split("|")[0], iid)]
             if len(cands) == 1:
                 t = self.truth[cands[0]]
                 _, conf, note = t.supports("date")
@@ -393,6 +395,10 @@ class Flagger:
 @cache
 def _names_by_code() -> dict[str, frozenset[str]]:
     return {row["name"]: frozenset(x for x in row["codes"].split(";") if x) for row in load_csv("issuers_national.csv")}
+
+
+def _slip(a: str, b: str) -> bool:
+    return a != b and sorted(a) == sorted(b) and _distance(a, b) <= 2
 
 
 def _distance(a: str, b: str) -> int:
