@@ -255,7 +255,8 @@ DEV = ["caobang-ubnd-2021-2025-tuyen-truyen-cchc.txt", "014_dongthap-ubnd-2025-k
        "012_hanoi-ubnd-2025-ke-hoach-tao-lap-du-lieu-chuyen-doi-so.txt",
        "013_dongthap-ubnd-2025-ke-hoach-chuyen-doi-so-ha-tang-giao-thong.txt",
        "015_bacninh-ubnd-2025-ke-hoach-kinh-te-so-xa-hoi-so.txt",
-       "duyenhai-ubnd-2022-tuyen-truyen-cchc.txt", "haiphong-sdl-2022-tuyen-truyen-cchc.txt"]
+       "duyenhai-ubnd-2022-tuyen-truyen-cchc.txt", "haiphong-sdl-2022-tuyen-truyen-cchc.txt",
+       "011_nghean-ubnd-2025-ke-hoach-bao-ve-bi-mat-nha-nuoc.txt", "020_cantho-ubnd-2025-ke-hoach-cong-tac-dan-so.txt"]
 
 
 @pytest.mark.skipif(not all((CORPUS / f).is_file() for f in DEV),
@@ -278,6 +279,15 @@ def test_real_mistakes_of_the_development_corpus():
     # no other plan is flagged on these two instruments
     others = flags[flags["instrument_id"].isin(["71/NQ-CP", "76/NQ-CP"])]
     assert set(others["doc_id"]) == {ids[DEV[0]], ids[DEV[1]]}
+    # 011 writes "Quyết định số 46/2002/QĐ-UBND ngày 12/09/2022": the number's year contradicts the date
+    d11 = flags[flags["doc_id"] == ids[DEV[7]]]
+    assert list(zip(d11["instrument_id"], d11["kind"], strict=True)) == [("46/2002/QĐ-UBND", "inconsistent")]
+    # 020 (Cần Thơ, November 2025) cites instruments of Hậu Giang and Sóc Trăng without "(cũ)"
+    d20 = flags[flags["doc_id"] == ids[DEV[8]]]
+    assert set(d20["kind"]) == {"former_province"}
+    assert set(d20["cited"]) == {"tỉnh Hậu Giang", "tỉnh Sóc Trăng"} and len(d20) == 5
+    # and nothing else: every flag on these plans is a real mistake
+    assert len(flags) == len(cb) + len(d14) + len(d11) + len(d20)
 
 
 def test_number_slip_is_a_transposition_only():

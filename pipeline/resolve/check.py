@@ -371,7 +371,7 @@ class Flagger:
                 if any(tail.casefold().lstrip(" ,").startswith(mark) for mark in st.former_marks):
                     continue
                 self.add(m, "former_province", f"{prov.full}", f"{prov.full} (cũ), now {prov.current}",
-                         "code", st.confidence["code"],
+                         "provinces", st.confidence["code"],
                          f"merged into {prov.current} from {_vn_date(st.merger_date)}")
 
     def check_inconsistent(self, ms: list[dict[str, Any]], flagged_date: bool, flagged_issuer: bool) -> None:
