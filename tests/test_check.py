@@ -295,3 +295,15 @@ def test_number_slip_is_a_transposition_only():
 
     assert _slip("17/NQ-CP", "71/NQ-CP") and _slip("1216/QĐ-BTTTT", "1261/QĐ-BTTTT")
     assert not _slip("02/NQ-CP", "01/NQ-CP") and not _slip("71/NQ-CP", "71/NQ-CP")
+
+
+def test_replaced_instrument_in_a_report_of_past_results_is_no_flag():
+    text = plan("Gia Lai", "88", "20/9/2025", "Cải cách thủ tục hành chính năm 2026",
+                "Căn cứ Nghị định số 118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ;\n"
+                "Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:").replace(
+        "Nâng cao nhận thức của cán bộ, công chức.",
+        "Năm 2024, tỉnh đã tổ chức 12 lớp tập huấn về Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ. "
+        "Các sở tiếp tục giải quyết hồ sơ theo Nghị định số 61/2018/NĐ-CP.")
+    flags = _check_text(text, "past.txt")
+    assert list(zip(flags["instrument_id"], flags["kind"], strict=True)) == [("61/2018/NĐ-CP", "replaced")]
+    assert flags.iloc[0]["mention"] == "Nghị định số 61/2018/NĐ-CP"

@@ -78,6 +78,7 @@ class Settings:
     equivalents: dict[str, str]
     loose_types: frozenset[str]
     not_in_force: tuple[str, ...]
+    in_force: tuple[str, ...]
     merger_date: str
     former_marks: tuple[str, ...]
     national: dict[str, frozenset[str]] = field(default_factory=dict)  # body name -> its codes
@@ -107,6 +108,7 @@ def settings() -> Settings:
         equivalents=equivalents,
         loose_types=frozenset(cfg.get("loose_type_words", [])),
         not_in_force=tuple(x.casefold() for x in cfg["not_in_force_cues"]),
+        in_force=tuple(x.casefold() for x in cfg["in_force_cues"]),
         merger_date=str(cfg["merger_date"]),
         former_marks=tuple(x.casefold() for x in cfg["former_marks"]),
         national=national,
@@ -346,7 +348,7 @@ class Flagger:
                     else f"not in force from {_vn_date(after)}")
         for m in ms:
             sentence = s(m.get("sentence")).casefold()
-            if any(cue in sentence for cue in settings().not_in_force):
+            if any(cue in sentence for cue in settings().not_in_force) or not _applied(m):
                 continue
             self.add(m, kind, s(m["instrument_id"]), expected, truth.source,
                      settings().confidence.get(truth.source, 0.95),
@@ -390,6 +392,16 @@ class Flagger:
                     first = next(s(x.get(fieldname)) for x in ms if fold_(s(x.get(fieldname))) == top)
                     note = f"the plan's other mentions say {first}" + (" as often" if n_top == n_second else "")
                     self.add(m, "inconsistent", v, first, "plan", conf, note)
+
+
+def _applied(m: dict[str, Any]) -> bool:
+    """The plan applies the instrument as in force: legal basis, or an in-force cue just before."""
+    if s(m.get("in_basis")).lower() in ("true", "1"):
+        return True
+    sentence, mention = " ".join(s(m.get("sentence")).split()), " ".join(s(m.get("mention")).split())
+    idx = sentence.find(mention)
+    before = sentence[max(0, idx - 30):idx].casefold().rstrip(" ,") if idx > 0 else ""
+    return any(before.endswith(cue) for cue in settings().in_force)
 
 
 @cache
