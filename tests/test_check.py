@@ -307,3 +307,41 @@ def test_replaced_instrument_in_a_report_of_past_results_is_no_flag():
     flags = _check_text(text, "past.txt")
     assert list(zip(flags["instrument_id"], flags["kind"], strict=True)) == [("61/2018/NĐ-CP", "replaced")]
     assert flags.iloc[0]["mention"] == "Nghị định số 61/2018/NĐ-CP"
+
+
+def _rows(*items: tuple[str, str, str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Citations (doc, instrument_id, date, issuer) of plans dated 2025-09-01, one mention each."""
+    cits = []
+    for i, (doc, iid, date, issuer) in enumerate(items):
+        typ = "Nghị quyết" if "NQ" in iid else "Quyết định"
+        cits.append({"doc_id": doc, "instrument_id": iid, "instrument_key": f"{iid}|{date[:4]}|", "type": typ,
+                     "year": int(date[:4]), "date": date, "issuer": issuer, "scope": None, "in_basis": True,
+                     "date_cited": date, "issuer_cited": issuer, "mention": f"{typ} số {iid} của {issuer}",
+                     "start": 100 + i, "end": 140 + i, "page": None,
+                     "sentence": f"Căn cứ {typ} số {iid} của {issuer};"})
+    docs = pd.DataFrame([{"doc_id": d, "source_path": f"{d}.txt", "status": "ok", "issue_date": "2025-09-01"}
+                         for d in sorted({c["doc_id"] for c in cits})])
+    return pd.DataFrame(cits), docs
+
+
+def test_issuer_of_a_ministry_code_and_against_the_curated_registry():
+    cits, docs = _rows(("a", "1216/QĐ-BTTTT", "2021-08-13", "Bộ Nội vụ"),
+                       ("a", "57-NQ/TW", "2024-12-22", "Ban Chấp hành Trung ương"),
+                       ("b", "1216/QĐ-BTTTT", "2021-08-13", "Bộ Thông tin và Truyền thông"),
+                       ("b", "57-NQ/TW", "2024-12-22", "Bộ Chính trị"))
+    flags = check_tables(cits, docs)["flags"]
+    got = set(zip(flags["doc_id"], flags["instrument_id"], flags["cited"], flags["expected"], flags["truth_source"],
+                  strict=True))
+    assert got == {("a", "1216/QĐ-BTTTT", "Bộ Nội vụ", "Bộ Thông tin và Truyền thông", "code"),
+                   ("a", "57-NQ/TW", "Ban Chấp hành Trung ương", "Bộ Chính trị", "curated")}
+
+
+def test_consensus_needs_enough_documents():
+    two = _rows(("a", "15/NQ-CP", "2024-03-01", "Chính phủ"), ("b", "15/NQ-CP", "2024-03-10", "Chính phủ"))
+    assert check_tables(*two)["flags"].empty  # one against one: no truth
+    four = _rows(("a", "15/NQ-CP", "2024-03-01", "Chính phủ"), ("b", "15/NQ-CP", "2024-03-10", "Chính phủ"),
+                 ("c", "15/NQ-CP", "2024-03-01", "Chính phủ"), ("d", "15/NQ-CP", "2024-03-01", "Chính phủ"))
+    flags = check_tables(*four)["flags"]
+    assert list(zip(flags["doc_id"], flags["kind"], flags["expected"], flags["note"], strict=True)) == [
+        ("b", "date", "2024-03-01", "3 of 4 documents")]
+    assert flags.iloc[0]["confidence"] == 0.75

@@ -125,6 +125,13 @@ def _fold_issuer(name: str, titles: tuple[str, ...] | None = None) -> str:
     return name.casefold()
 
 
+def _same_issuer(a: str, b: str) -> bool:
+    """Same body, one name possibly longer ("Ủy ban nhân dân tỉnh X" and the header's
+    "Ủy ban nhân dân tỉnh X" followed by noise); "Thủ tướng Chính phủ" is not "Chính phủ"."""
+    fa, fb = _fold_issuer(a), _fold_issuer(b)
+    return fa == fb or fa.startswith(fb + " ") or fb.startswith(fa + " ")
+
+
 def _date(value: str) -> str:
     """Earliest day an ISO date or a partial one ('2025-07', '2025') can be."""
     value = s(value)
@@ -264,7 +271,7 @@ class Flagger:
                     continue
             if truth and cited_issuer and s(truth.row.get("issuer")):
                 ok, conf, note = truth.supports("issuer")
-                if ok and _fold_issuer(cited_issuer) != _fold_issuer(s(truth.row["issuer"])):
+                if ok and not _same_issuer(cited_issuer, s(truth.row["issuer"])):
                     self.add(c, "issuer", cited_issuer, s(truth.row["issuer"]), truth.source, conf, note)
                     flagged_issuer = True
         for c in ms:
