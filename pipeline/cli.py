@@ -147,8 +147,14 @@ def check(
     """Flag wrong citations, list missing ones, and write flags/matrix/missing CSV and check.xlsx."""
     from kehoach.resolve.check import run_check
 
-    summary = run_check(paths, out, registry or [], rules, workers=workers)
+    try:
+        summary = run_check(paths, out, registry or [], rules, workers=workers)
+    except (ValueError, OSError) as exc:  # a registry or rules file that cannot be used
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
     err.print(f"{summary.line()} -> {summary.workbook}", highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)
 
 
 registry_app = typer.Typer(help="Registry of instruments (truth for `check`).", no_args_is_help=True)

@@ -627,11 +627,13 @@ class CheckSummary:
     missing: int
     instruments: int
     workbook: Path
+    errors: int = 0
 
     def line(self) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.flags.items(), key=lambda x: KINDS.index(x[0])))
         return (f"{self.documents} plans, {self.instruments} instruments, {sum(self.flags.values())} flags"
-                + (f" ({kinds})" if kinds else "") + f", {self.missing} missing")
+                + (f" ({kinds})" if kinds else "") + f", {self.missing} missing"
+                + (f", {self.errors} documents failed (errors.csv)" if self.errors else ""))
 
 
 def run_check(paths: list[Path], out: Path, registry_files: list[Path] | None = None,
@@ -657,6 +659,7 @@ def run_check(paths: list[Path], out: Path, registry_files: list[Path] | None = 
         missing=len(result["missing"]),
         instruments=int(result["matrix"]["instrument_key"].nunique()) if not result["matrix"].empty else 0,
         workbook=book,
+        errors=int((documents["status"].map(s) == "error").sum()) if not documents.empty else 0,
     )
 
 
