@@ -286,8 +286,12 @@ def test_real_mistakes_of_the_development_corpus():
     d20 = flags[flags["doc_id"] == ids[DEV[8]]]
     assert set(d20["kind"]) == {"former_province"}
     assert set(d20["cited"]) == {"tỉnh Hậu Giang", "tỉnh Sóc Trăng"} and len(d20) == 5
+    # Duyên Hải 26/KH-UBND of 11/02/2022 cites its district's 19/KH-UBND and 20/KH-UBND "ngày 19/02/2022"
+    dh = flags[flags["doc_id"] == ids[DEV[5]]]
+    assert list(zip(dh["instrument_id"], dh["kind"], dh["expected"], dh["truth_source"], strict=True)) == [
+        ("19/KH-UBND", "date", "before 2022-02-11", "plan"), ("20/KH-UBND", "date", "before 2022-02-11", "plan")]
     # and nothing else: every flag on these plans is a real mistake
-    assert len(flags) == len(cb) + len(d14) + len(d11) + len(d20)
+    assert len(flags) == len(cb) + len(d14) + len(d11) + len(d20) + len(dh)
 
 
 def test_number_slip_is_a_transposition_only():
@@ -313,7 +317,7 @@ def _rows(*items: tuple[str, str, str, str]) -> tuple[pd.DataFrame, pd.DataFrame
     """Citations (doc, instrument_id, date, issuer) of plans dated 2025-09-01, one mention each."""
     cits = []
     for i, (doc, iid, date, issuer) in enumerate(items):
-        typ = "Nghị quyết" if "NQ" in iid else "Quyết định"
+        typ = "Nghị quyết" if "NQ" in iid else "Kế hoạch" if "KH-" in iid else "Quyết định"
         cits.append({"doc_id": doc, "instrument_id": iid, "instrument_key": f"{iid}|{date[:4]}|", "type": typ,
                      "year": int(date[:4]), "date": date, "issuer": issuer, "scope": None, "in_basis": True,
                      "date_cited": date, "issuer_cited": issuer, "mention": f"{typ} số {iid} của {issuer}",
@@ -345,3 +349,11 @@ def test_consensus_needs_enough_documents():
     assert list(zip(flags["doc_id"], flags["kind"], flags["expected"], flags["note"], strict=True)) == [
         ("b", "date", "2024-03-01", "3 of 4 documents")]
     assert flags.iloc[0]["confidence"] == 0.75
+
+
+def test_instrument_dated_after_the_plan_itself():
+    cits, docs = _rows(("a", "31/KH-UBND", "2025-09-15", "Ủy ban nhân dân tỉnh Gia Lai"),
+                       ("a", "30/KH-UBND", "2025-08-15", "Ủy ban nhân dân tỉnh Gia Lai"))
+    flags = check_tables(cits, docs)["flags"]  # the plan is dated 2025-09-01
+    assert list(zip(flags["instrument_id"], flags["kind"], flags["expected"], strict=True)) == [
+        ("31/KH-UBND", "date", "before 2025-09-01")]

@@ -291,6 +291,10 @@ class Flagger:
                 self.add(c, "number", iid, f"year {tdate[:4]}", truth.source, conf,
                          f"the date cited, {_vn_date(cited_date)}, is the instrument's; the number's year is not")
                 flagged_date = True
+            elif not ok and len(plan := s(self.docs.get(doc_id, {}).get("issue_date"))) == 10 and cited_date > plan:
+                self.add(c, "date", cited_date, f"before {plan}", "plan", st.confidence["plan_date"],
+                         f"dated after the plan itself ({_vn_date(plan)})")
+                flagged_date = True
             elif not ok and sym.year and int(cited_date[:4]) != sym.year:
                 self.add(c, "inconsistent", f"{iid} ngày {_vn_date(cited_date)}", f"a date in {sym.year}",
                          "code", st.confidence["code"], "the year in the number contradicts the date cited")
