@@ -130,3 +130,45 @@ def show(
     target = out or file.with_suffix(".html")
     target.write_text(page, encoding="utf-8")
     err.print(f"{file} -> {target}", highlight=False)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Plans (files, folders) or one output folder of extract.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Output folder.")] = Path("data/check"),
+    registry: Annotated[
+        list[Path] | None, typer.Option("--registry", help="Registry CSV to trust (repeatable).")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="Required-instrument rules (default models/check_rules.yaml).")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Worker processes for extraction.")] = 1,
+) -> None:
+    """Flag wrong citations, list missing ones, and write flags/matrix/missing CSV and check.xlsx."""
+    from kehoach.resolve.check import run_check
+
+    try:
+        summary = run_check(paths, out, registry or [], rules, workers=workers)
+    except (ValueError, OSError) as exc:  # a registry or rules file that cannot be used
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    err.print(f"{summary.line()} -> {summary.workbook}", highlight=False)
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+registry_app = typer.Typer(help="Registry of instruments (truth for `check`).", no_args_is_help=True)
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("build")
+def registry_build(
+    paths: Annotated[list[Path], typer.Argument(help="Plans (files, folders) or one output folder of extract.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Registry CSV to write.")] = Path("registry.csv"),
+) -> None:
+    """Build a registry from a corpus: each instrument's own document, else the consensus of its citations."""
+    from kehoach.resolve.registry import build
+
+    reg = build(paths, out)
+    err.print(f"{len(reg)} instruments ({(reg['truth_source'] == 'document').sum()} from their own document) "
+              f"-> {out}", highlight=False)

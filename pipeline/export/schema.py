@@ -1,4 +1,7 @@
-"""Output schema: models/schema/<table>.yaml, one Frictionless Table Schema per table."""
+"""Output schema: models/schema/<table>.yaml, one Frictionless Table Schema per table.
+
+A schema may name its `group`: `extract` (the default: the tables `kehoach extract` writes)
+or `check` (the tables `kehoach check` writes: flags, matrix, missing, registry)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from kehoach.tables import MODELS_DIR
 
 
 @cache
-def schemas() -> dict[str, dict[str, Any]]:
+def all_schemas() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for path in sorted((MODELS_DIR / "schema").glob("*.yaml")):
         with open(path, encoding="utf-8") as fh:
@@ -19,5 +22,10 @@ def schemas() -> dict[str, dict[str, Any]]:
     return out
 
 
+@cache
+def schemas(group: str = "extract") -> dict[str, dict[str, Any]]:
+    return {name: spec for name, spec in all_schemas().items() if spec.get("group", "extract") == group}
+
+
 def columns(table: str) -> list[str]:
-    return [f["name"] for f in schemas()[table]["fields"]]
+    return [f["name"] for f in all_schemas()[table]["fields"]]
