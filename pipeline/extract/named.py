@@ -1,15 +1,22 @@
 """Instruments cited by name only: "Luật Việc làm", "Hiến pháp năm 2013", "TCVN ISO 9001:2015",
-"Nghị quyết Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khóa XII"."""
+"Nghị quyết Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khóa XII" (GUIDELINE
+"named_instruments"). The rules are models/named_instruments.yaml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
 from kehoach.tables import load_yaml
+
+# the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
+_INNER_NUMBER = r"[ \t\n]*,?[ \t\n]*số[ \t\n]+\d+[\p{L}\d/\-.]*[\p{L}\d]"
+_AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
 
 
 @dataclass(frozen=True)
@@ -17,65 +24,184 @@ class _Rule:
     type: str
     pattern: regex.Pattern[str]
     standard: bool
+    examples: tuple[dict[str, Any], ...]
 
 
-_AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
+@dataclass(frozen=True)
+class _Grammar:
+    rules: tuple[_Rule, ...]
+    inner_law: regex.Pattern[str]  # one amended law inside an amending law's name
+    inner_number: regex.Pattern[str]
+    abbreviations: regex.Pattern[str]
+    expansions: dict[str, str]
+    period: regex.Pattern[str]  # a period or year at the end of a name
+    not_after: regex.Pattern[str]
+    not_before: regex.Pattern[str]
+    not_names: frozenset[str]
+
+
+def _words(words: list[str]) -> str:
+    return alternation(words, r"[ \t]+")
+
+
+def _lexicon(names: list[str], abbreviations: dict[str, str]) -> str:
+    """Alternation of names, any case, a comma inside a name optional, a phrase that has an
+    abbreviation also matched by it."""
+    alts = []
+    for name in sorted(set(names), key=len, reverse=True):
+        pat = regex.escape(name).replace(r"\ ", r"\s+").replace(",", ",?")
+        for abbr, full in abbreviations.items():
+            esc = regex.escape(full).replace(r"\ ", r"\s+")
+            if esc in pat:
+                pat = pat.replace(esc, f"(?:{esc}|{regex.escape(abbr)})")
+        alts.append(pat)
+    return "(?i:" + "|".join(alts) + r")(?!\p{L})"
 
 
 @cache
-def _rules() -> tuple[_Rule, ...]:
+def _grammar() -> _Grammar:
     cfg = load_yaml("named_instruments.yaml")
-    stop = "|".join(regex.escape(w) for w in sorted(cfg["stop_words"], key=len, reverse=True))
+    abbr: dict[str, str] = cfg["abbreviations"]
+    # "số" ends a name only before a number: "Luật Hòa giải thương mại số 12/...", but
+    # "Đề án Chính quyền số tỉnh"
+    stop = _words(cfg["stop_words"]) + r"|số[ \t]*\d"
+    long_stop = _words(cfg["long_stop_words"])
+    period = cfg["period"]
+    word = r"[\p{L}][\p{L}\-]*"
     # a name runs over words up to a stop word, a punctuation mark or a number (at most 12
-    # words), and may end with its year: "Luật Hôn nhân và gia đình năm 2014"
-    name = (rf"[\p{{L}}]*(?:[ \t]+(?!(?:{stop})(?!\p{{L}}))[\p{{L}}][\p{{L}}\-]*){{0,11}}"
-            rf"(?:[ \t]+năm[ \t]+\d{{4}}(?!\d))?")
-    return tuple(
-        _Rule(r["type"], regex.compile(r"(?<!\p{L})" + r["pattern"].replace("{name}", name)),
-              r.get("name") == "standard")
-        for r in cfg["rules"]
+    # words), and may end with its year or period: "Luật Hôn nhân và gia đình năm 2014"
+    name = rf"{word}(?:[ \t]+(?!(?:{stop})(?!\p{{L}})){word}){{0,11}}"
+    long = rf"{word}(?:[ \t]+(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
+    law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
+    code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
+    one_law = rf"Luật\s+(?=\p{{Lu}}){law}(?:{_INNER_NUMBER})?"
+    laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
+    parts = {"{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
+    rules = []
+    for r in cfg["rules"]:
+        pat = r["pattern"]
+        for key, value in parts.items():
+            pat = pat.replace(key, value)
+        rules.append(_Rule(
+            r["type"], regex.compile(rf"(?<!\p{{L}})(?:{pat})(?:{period})?"),
+            r.get("name") == "standard", tuple(r.get("examples", ())),
+        ))
+    return _Grammar(
+        rules=tuple(rules),
+        inner_law=regex.compile(rf"Luật\s+(?=\p{{Lu}}){law}(?P<number>{_INNER_NUMBER})?"),
+        inner_number=regex.compile(_INNER_NUMBER),
+        abbreviations=regex.compile(
+            r"(?<!\p{L})(?:" + "|".join(regex.escape(a) for a in abbr) + r")(?!\p{L})"),
+        expansions=abbr,
+        period=regex.compile(rf"(?:{period})$"),
+        not_after=regex.compile(rf"(?<!\p{{L}})(?:{_words(cfg['not_after'])})[ \t\n]*$"),
+        not_before=regex.compile("|".join(cfg["not_before"])),
+        not_names=frozenset(n.casefold() for n in cfg["not_names"]),
     )
 
 
+def rule_examples() -> list[tuple[str, str, list[str]]]:
+    """(type, text, names) of every example of the rule table (run by tests/test_named.py)."""
+    return [(r.type, e["text"], list(e["names"])) for r in _grammar().rules for e in r.examples]
+
+
 def _standard_name(mention: str) -> str:
+    if "ISO" not in mention:
+        return mention
     versions = regex.findall(r"(\d{4,5}):(\d{4})", mention, timeout=TIMEOUT)
     prefix = "TCVN ISO" if mention.startswith("TCVN") else "ISO"
     if versions:
         code, year = max(versions, key=lambda v: v[1])
         return f"{prefix} {code}:{year}"
-    return " ".join(mention.split())
+    return mention
+
+
+def name_of(mention: str) -> str:
+    """The name of an instrument from its mention: whitespace collapsed, abbreviations written
+    in full, numbers of amended laws and the period or year at the end dropped."""
+    g = _grammar()
+    text = " ".join(mention.split())
+    text = g.inner_number.sub("", text, timeout=TIMEOUT)
+    text = g.period.sub("", text, timeout=TIMEOUT)
+    text = g.abbreviations.sub(lambda m: g.expansions[m.group()], text, timeout=TIMEOUT)
+    return text.rstrip(" ,-")
+
+
+def _numbered_names(ctx: DocContext) -> set[str]:
+    """Names of the instruments cited with their number ("Luật Việc làm số 74/2025/QH15" ->
+    "luật việc làm"): such an instrument is listed under instruments only."""
+    out = set()
+    for m in ctx.shared.get("instrument_mentions", []):
+        head = ctx.text[m.start : m.sym_start]
+        head = regex.sub(r"[\s,]*(?:số|so|sô|Số)?[\s,]*$", "", head, timeout=TIMEOUT)
+        if head:
+            out.add(name_of(head).casefold())
+    return out
 
 
 def run(ctx: DocContext) -> None:
+    g = _grammar()
     text = ctx.text
-    # a name that is part of a numbered citation ("Luật Phổ biến, giáo dục pháp luật số
-    # 14/2012/QH13"), or that starts the text of one, is listed under instruments only
     numbered = ctx.shared.get("instrument_mentions", [])
     taken: list[tuple[int, int]] = [(m.start, m.end) for m in numbered]
-    numbered_texts = [" ".join(text[m.start : m.sym_start].split()).casefold() for m in numbered]
-    rows = []
-    for rule in _rules():
+    numbered_names = _numbered_names(ctx)
+    rows: list[dict[str, Any]] = []
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(a < e and s < b for a, b in taken)
+
+    def add(typ: str, start: int, end: int, name: str) -> None:
+        if name.casefold() in numbered_names:
+            return
+        ev = ctx.evidence(start, end)
+        if "“" in ev.text and '"' in name:
+            # normalizing made the quotes straight; the name keeps the quotes as written
+            name = regex.sub(r'"([^"]*)"', r"“\1”", name, timeout=TIMEOUT)
+        taken.append((start, end))
+        rows.append({
+            "instrument_id": None,
+            "instrument_key": "name:" + name.casefold(),
+            "name": name,
+            "type": typ,
+            "year": None, "date": None, "issuer": None, "scope": None,
+            "basis": False, "in_basis": False, "short_form": False,
+            "date_cited": None, "issuer_cited": None,
+            "mention": " ".join(ev.text.split()),
+            "start": ev.start, "end": ev.end, "page": ev.page,
+            "sentence": ctx.sentence_text(start),
+        })
+
+    for rule in g.rules:
         for m in list(rule.pattern.finditer(text, timeout=TIMEOUT)):
-            if _AFTER_SYMBOL.match(text, m.end(), timeout=TIMEOUT) or any(
-                s < m.end() and m.start() < e for s, e in taken
-            ):
+            start, end = m.start(), m.end()
+            while end > start and text[end - 1] in " \t\n,-":
+                end -= 1
+            mention = text[start:end]
+            if (_AFTER_SYMBOL.match(text, end, timeout=TIMEOUT)
+                    or g.not_before.match(text, end, timeout=TIMEOUT)
+                    or g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT)):
                 continue
-            mention = " ".join(m.group().split()).rstrip(" -,")
-            name = _standard_name(mention) if rule.standard else mention
-            if any(t.startswith(name.casefold()) for t in numbered_texts):
+            amending = rule.type == "Luật" and regex.match(r"Luật\s+[Ss]ửa", mention)
+            inner = list(g.inner_law.finditer(text, start + 5, end, timeout=TIMEOUT)) if amending else []
+            if inner:
+                # an amending law: its own number would follow it (handled above); a single
+                # amended law with a number is read as the amending law's number
+                if len(inner) == 1 and inner[0].group("number"):
+                    continue
+                if any(a < end and start < b and a < start for a, b in taken):
+                    continue
+            elif overlaps(start, end):
                 continue
-            ev = ctx.evidence(m.start(), m.start() + len(m.group().rstrip(" -,")))
-            taken.append((m.start(), m.end()))
-            rows.append({
-                "instrument_id": None,
-                "instrument_key": "name:" + name.casefold(),
-                "name": name,
-                "type": rule.type,
-                "year": None, "date": None, "issuer": None, "scope": None,
-                "basis": False, "in_basis": False, "short_form": False,
-                "date_cited": None, "issuer_cited": None,
-                "mention": mention,
-                "start": ev.start, "end": ev.end, "page": ev.page,
-                "sentence": ctx.sentence_text(m.start()),
-            })
+            name = _standard_name(" ".join(mention.split())) if rule.standard else name_of(mention)
+            rest = name[len(rule.type):] if name.startswith(rule.type) else name
+            if rest.strip().casefold() in g.not_names:
+                continue
+            add(rule.type, start, end, name)
+            for i in inner:
+                if not i.group("number"):
+                    e = i.end()
+                    while e > i.start() and text[e - 1] in " \t\n,-":
+                        e -= 1
+                    add("Luật", i.start(), e, name_of(text[i.start() : e]))
+    rows.sort(key=lambda r: r["start"])
     ctx.shared["named_instrument_rows"] = rows
