@@ -24,6 +24,7 @@ class _Rule:
     type: str
     pattern: regex.Pattern[str]
     standard: bool
+    contains_numbered: bool  # the name holds a numbered citation ("... thực hiện Nghị quyết số ...")
     examples: tuple[dict[str, Any], ...]
 
 
@@ -68,10 +69,13 @@ def _grammar() -> _Grammar:
     long_stop = _words(cfg["long_stop_words"])
     period = cfg["period"]
     word = r"[\p{L}][\p{L}\-]*"
+    # words are separated by spaces, or by a line break before a lower-case word (a name
+    # hard-wrapped over two lines; a line starting upper-case may be a new heading)
+    sep = r"(?:[ \t]+|[ \t]*\n[ \t]*(?=\p{Ll}))"
     # a name runs over words up to a stop word, a punctuation mark or a number (at most 12
     # words), and may end with its year or period: "Luật Hôn nhân và gia đình năm 2014"
-    name = rf"{word}(?:[ \t]+(?!(?:{stop})(?!\p{{L}})){word}){{0,11}}"
-    long = rf"{word}(?:[ \t]+(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
+    name = rf"{word}(?:{sep}(?!(?:{stop})(?!\p{{L}})){word}){{0,11}}"
+    long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
     law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
     code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
     one_law = rf"Luật\s+(?=\p{{Lu}}){law}(?:{_INNER_NUMBER})?"
@@ -84,7 +88,8 @@ def _grammar() -> _Grammar:
             pat = pat.replace(key, value)
         rules.append(_Rule(
             r["type"], regex.compile(rf"(?<!\p{{L}})(?:{pat})(?:{period})?"),
-            r.get("name") == "standard", tuple(r.get("examples", ())),
+            r.get("name") == "standard", bool(r.get("contains_numbered")),
+            tuple(r.get("examples", ())),
         ))
     return _Grammar(
         rules=tuple(rules),
@@ -116,12 +121,14 @@ def _standard_name(mention: str) -> str:
     return mention
 
 
-def name_of(mention: str) -> str:
+def name_of(mention: str, amending: bool = False) -> str:
     """The name of an instrument from its mention: whitespace collapsed, abbreviations written
-    in full, numbers of amended laws and the period or year at the end dropped."""
+    in full, the period or year at the end dropped, and in the name of an amending law the
+    numbers of the amended laws."""
     g = _grammar()
     text = " ".join(mention.split())
-    text = g.inner_number.sub("", text, timeout=TIMEOUT)
+    if amending:
+        text = g.inner_number.sub("", text, timeout=TIMEOUT)
     text = g.period.sub("", text, timeout=TIMEOUT)
     text = g.abbreviations.sub(lambda m: g.expansions[m.group()], text, timeout=TIMEOUT)
     return text.rstrip(" ,-")
@@ -171,37 +178,52 @@ def run(ctx: DocContext) -> None:
             "sentence": ctx.sentence_text(start),
         })
 
+    found = []
     for rule in g.rules:
         for m in list(rule.pattern.finditer(text, timeout=TIMEOUT)):
             start, end = m.start(), m.end()
             while end > start and text[end - 1] in " \t\n,-":
                 end -= 1
-            mention = text[start:end]
-            if (_AFTER_SYMBOL.match(text, end, timeout=TIMEOUT)
-                    or g.not_before.match(text, end, timeout=TIMEOUT)
-                    or g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT)):
+            found.append((rule, start, end))
+    # an instrument issued or approved by a numbered one ("Nghị quyết số 76/NQ-CP ban hành
+    # Chương trình tổng thể ..."), or that the plan orders drafted, is not listed, and neither
+    # are its other mentions (a law is adopted by the National Assembly, not by an act the plan
+    # cites: only that mention of it is left out)
+    keep = []
+    for rule, start, end in found:
+        if g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT):
+            if rule.type not in ("Luật", "Bộ luật", "Hiến pháp") and not rule.standard:
+                numbered_names.add(name_of(text[start:end]).casefold())
+        else:
+            keep.append((rule, start, end))
+    for rule, start, end in keep:
+        mention = text[start:end]
+        if (_AFTER_SYMBOL.match(text, end, timeout=TIMEOUT)
+                or g.not_before.match(text, end, timeout=TIMEOUT)):
+            continue
+        amending = rule.type == "Luật" and regex.match(r"Luật\s+[Ss]ửa", mention)
+        inner = list(g.inner_law.finditer(text, start + 5, end, timeout=TIMEOUT)) if amending else []
+        # an amending law: its own number would follow it (handled above); a single
+        # amended law with a number is read as the amending law's number
+        if inner and len(inner) == 1 and inner[0].group("number"):
+            continue
+        if inner or rule.contains_numbered:
+            # numbered citations inside the name are part of it, but not a name inside one
+            if any(a < end and start < b and a <= start for a, b in taken):
                 continue
-            amending = rule.type == "Luật" and regex.match(r"Luật\s+[Ss]ửa", mention)
-            inner = list(g.inner_law.finditer(text, start + 5, end, timeout=TIMEOUT)) if amending else []
-            if inner:
-                # an amending law: its own number would follow it (handled above); a single
-                # amended law with a number is read as the amending law's number
-                if len(inner) == 1 and inner[0].group("number"):
-                    continue
-                if any(a < end and start < b and a < start for a, b in taken):
-                    continue
-            elif overlaps(start, end):
-                continue
-            name = _standard_name(" ".join(mention.split())) if rule.standard else name_of(mention)
-            rest = name[len(rule.type):] if name.startswith(rule.type) else name
-            if rest.strip().casefold() in g.not_names:
-                continue
-            add(rule.type, start, end, name)
-            for i in inner:
-                if not i.group("number"):
-                    e = i.end()
-                    while e > i.start() and text[e - 1] in " \t\n,-":
-                        e -= 1
-                    add("Luật", i.start(), e, name_of(text[i.start() : e]))
+        elif overlaps(start, end):
+            continue
+        name = (_standard_name(" ".join(mention.split())) if rule.standard
+                else name_of(mention, amending=bool(amending)))
+        rest = name[len(rule.type):] if name.startswith(rule.type) else name
+        if rest.strip().casefold() in g.not_names:
+            continue
+        add(rule.type, start, end, name)
+        for i in inner:
+            if not i.group("number"):
+                e = i.end()
+                while e > i.start() and text[e - 1] in " \t\n,-":
+                    e -= 1
+                add("Luật", i.start(), e, name_of(text[i.start() : e]))
     rows.sort(key=lambda r: r["start"])
     ctx.shared["named_instrument_rows"] = rows
