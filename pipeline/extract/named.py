@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import regex
@@ -17,6 +17,9 @@ from kehoach.tables import load_yaml
 # the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
 _INNER_NUMBER = r"[ \t\n]*,?[ \t\n]*số[ \t\n]+\d+[\p{L}\d/\-.]*[\p{L}\d]"
 _AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
+_NUMBER_WORDS = ("số", "so", "sô", "Số")
+_AMENDING = regex.compile(r"Luật\s+[Ss]ửa")
+_QUOTED = regex.compile(r'"([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def _grammar() -> _Grammar:
         for key, value in parts.items():
             pat = pat.replace(key, value)
         rules.append(_Rule(
-            r["type"], regex.compile(rf"(?<!\p{{L}})(?:{pat})(?:{period})?"),
+            r["type"], regex.compile(rf"(?:{pat})(?:{period})?"),
             r.get("name") == "standard", bool(r.get("contains_numbered")),
             tuple(r.get("examples", ())),
         ))
@@ -111,16 +114,16 @@ def rule_examples() -> list[tuple[str, str, list[str]]]:
 
 
 def _standard_name(mention: str) -> str:
-    if "ISO" not in mention:
-        return mention
+    """"TCVN ISO 9001:2008; 9001:2015" -> "TCVN ISO 9001:2015": the latest version cited."""
     versions = regex.findall(r"(\d{4,5}):(\d{4})", mention, timeout=TIMEOUT)
-    prefix = "TCVN ISO" if mention.startswith("TCVN") else "ISO"
-    if versions:
-        code, year = max(versions, key=lambda v: v[1])
-        return f"{prefix} {code}:{year}"
-    return mention
+    if "ISO" not in mention or not versions:
+        return mention
+    prefix = mention[: regex.search(r"\d", mention).start()].strip()
+    code, year = max(versions, key=lambda v: v[1])
+    return f"{prefix} {code}:{year}"
 
 
+@lru_cache(maxsize=4096)
 def name_of(mention: str, amending: bool = False) -> str:
     """The name of an instrument from its mention: whitespace collapsed, abbreviations written
     in full, the period or year at the end dropped, and in the name of an amending law the
@@ -139,9 +142,10 @@ def _numbered_names(ctx: DocContext) -> set[str]:
     "luật việc làm"): such an instrument is listed under instruments only."""
     out = set()
     for m in ctx.shared.get("instrument_mentions", []):
-        head = ctx.text[m.start : m.sym_start]
-        head = regex.sub(r"[\s,]*(?:số|so|sô|Số)?[\s,]*$", "", head, timeout=TIMEOUT)
-        if head:
+        head = ctx.text[m.start : m.sym_start].rstrip(" \t\n,")
+        if head.endswith(_NUMBER_WORDS):
+            head = head[:-2].rstrip(" \t\n,")
+        if len(head.split()) > 2:  # a type word and a name, not just "Quyết định"
             out.add(name_of(head).casefold())
     return out
 
@@ -163,7 +167,7 @@ def run(ctx: DocContext) -> None:
         ev = ctx.evidence(start, end)
         if "“" in ev.text and '"' in name:
             # normalizing made the quotes straight; the name keeps the quotes as written
-            name = regex.sub(r'"([^"]*)"', r"“\1”", name, timeout=TIMEOUT)
+            name = _QUOTED.sub(r"“\1”", name, timeout=TIMEOUT)
         taken.append((start, end))
         rows.append({
             "instrument_id": None,
@@ -182,6 +186,8 @@ def run(ctx: DocContext) -> None:
     for rule in g.rules:
         for m in list(rule.pattern.finditer(text, timeout=TIMEOUT)):
             start, end = m.start(), m.end()
+            if start and text[start - 1].isalpha():  # inside a word (kept out of the pattern,
+                continue                              # which then starts with a literal)
             while end > start and text[end - 1] in " \t\n,-":
                 end -= 1
             found.append((rule, start, end))
@@ -201,7 +207,7 @@ def run(ctx: DocContext) -> None:
         if (_AFTER_SYMBOL.match(text, end, timeout=TIMEOUT)
                 or g.not_before.match(text, end, timeout=TIMEOUT)):
             continue
-        amending = rule.type == "Luật" and regex.match(r"Luật\s+[Ss]ửa", mention)
+        amending = rule.type == "Luật" and _AMENDING.match(mention)
         inner = list(g.inner_law.finditer(text, start + 5, end, timeout=TIMEOUT)) if amending else []
         # an amending law: its own number would follow it (handled above); a single
         # amended law with a number is read as the amending law's number
