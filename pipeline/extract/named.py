@@ -42,6 +42,7 @@ class _Grammar:
     not_after: regex.Pattern[str]
     not_before: regex.Pattern[str]
     not_names: frozenset[str]
+    page_end: regex.Pattern[str]
 
 
 def _words(words: list[str]) -> str:
@@ -102,9 +103,11 @@ def _grammar() -> _Grammar:
             r"(?<!\p{L})(?:" + "|".join(regex.escape(a) for a in abbr) + r")(?!\p{L})"),
         expansions=abbr,
         period=regex.compile(rf"(?:{period})$"),
-        not_after=regex.compile(rf"(?<!\p{{L}})(?:{_words(cfg['not_after'])})[ \t\n]*$"),
+        not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*$"),
         not_before=regex.compile("|".join(cfg["not_before"])),
         not_names=frozenset(n.casefold() for n in cfg["not_names"]),
+        page_end=regex.compile(
+            r"(?m)^[ \t]*(?:" + "|".join(regex.escape(w) for w in cfg["page_end"]) + r")[ \t]*$"),
     )
 
 
@@ -182,9 +185,11 @@ def run(ctx: DocContext) -> None:
             "sentence": ctx.sentence_text(start),
         })
 
+    page_end = g.page_end.search(text, timeout=TIMEOUT)
+    stop = page_end.start() if page_end else len(text)
     found = []
     for rule in g.rules:
-        for m in list(rule.pattern.finditer(text, timeout=TIMEOUT)):
+        for m in list(rule.pattern.finditer(text, 0, stop, timeout=TIMEOUT)):
             start, end = m.start(), m.end()
             if start and text[start - 1].isalpha():  # inside a word (kept out of the pattern,
                 continue                              # which then starts with a literal)
