@@ -58,6 +58,14 @@ def test_name_cited_elsewhere_with_its_number_is_an_instrument_only() -> None:
     assert [(r["instrument_id"] or r["name"]) for r in rows] == ["18/2017/QH14", "Luật Thú y"]
 
 
+def test_name_cited_with_a_date_and_its_number_elsewhere_is_an_instrument_only() -> None:
+    rows = citations(
+        "Căn cứ Luật Phòng, chống tham nhũng ngày 20 tháng 11 năm 2018 số 36/2018/QH14;\n"
+        "Tuyên truyền Luật Phòng chống tham nhũng tới cán bộ."
+    )
+    assert [(r["instrument_id"] or r["name"]) for r in rows] == ["36/2018/QH14"]
+
+
 def test_amended_law_with_its_number_is_not_named_twice() -> None:
     rows = citations(
         "Căn cứ Luật Thủy sản số 18/2017/QH14 ngày 21/11/2017, được sửa đổi, bổ sung tại Luật "

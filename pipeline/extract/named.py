@@ -140,16 +140,27 @@ def name_of(mention: str, amending: bool = False) -> str:
     return text.rstrip(" ,-")
 
 
+def _key(name: str) -> str:
+    """Names compared without case and punctuation ("Luật Phòng, chống tham nhũng" is "Luật
+    Phòng chống tham nhũng")."""
+    return " ".join(regex.sub(r"[^\p{L}\d\s]", " ", name, timeout=TIMEOUT).split()).casefold()
+
+
 def _numbered_names(ctx: DocContext) -> set[str]:
-    """Names of the instruments cited with their number ("Luật Việc làm số 74/2025/QH15" ->
-    "luật việc làm"): such an instrument is listed under instruments only."""
+    """Keys of the names of the instruments cited with their number ("Luật Việc làm năm 2013
+    số 38/2013/QH13" -> "luật việc làm"): such an instrument is listed under instruments only."""
+    g = _grammar()
     out = set()
     for m in ctx.shared.get("instrument_mentions", []):
         head = ctx.text[m.start : m.sym_start].rstrip(" \t\n,")
         if head.endswith(_NUMBER_WORDS):
             head = head[:-2].rstrip(" \t\n,")
         if len(head.split()) > 2:  # a type word and a name, not just "Quyết định"
-            out.add(name_of(head).casefold())
+            out.add(_key(name_of(head)))
+            for rule in g.rules:  # the name as the rules read it: "Luật X ngày ..." -> "Luật X"
+                hit = rule.pattern.match(ctx.text, m.start, m.start + len(head), timeout=TIMEOUT)
+                if hit and not rule.standard:
+                    out.add(_key(name_of(hit.group())))
     return out
 
 
@@ -165,7 +176,7 @@ def run(ctx: DocContext) -> None:
         return any(a < e and s < b for a, b in taken)
 
     def add(typ: str, start: int, end: int, name: str) -> None:
-        if name.casefold() in numbered_names:
+        if _key(name) in numbered_names:
             return
         ev = ctx.evidence(start, end)
         if "“" in ev.text and '"' in name:
@@ -204,7 +215,7 @@ def run(ctx: DocContext) -> None:
     for rule, start, end in found:
         if g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT):
             if rule.type not in ("Luật", "Bộ luật", "Hiến pháp") and not rule.standard:
-                numbered_names.add(name_of(text[start:end]).casefold())
+                numbered_names.add(_key(name_of(text[start:end])))
         else:
             keep.append((rule, start, end))
     for rule, start, end in keep:
