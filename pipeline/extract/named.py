@@ -84,7 +84,8 @@ def _grammar() -> _Grammar:
     code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
     one_law = rf"Luật\s+(?=\p{{Lu}}){law}(?:{_INNER_NUMBER})?"
     laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
-    parts = {"{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
+    heads = rf"(?:{_words(cfg['title_heads'])})(?!\p{{L}})"
+    parts = {"{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
     rules = []
     for r in cfg["rules"]:
         pat = r["pattern"]
