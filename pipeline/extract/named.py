@@ -27,6 +27,7 @@ class _Rule:
     type: str
     pattern: regex.Pattern[str]
     standard: bool
+    fixed: bool  # the name is the type word ("Hiến pháp")
     contains_numbered: bool  # the name holds a numbered citation ("... thực hiện Nghị quyết số ...")
     examples: tuple[dict[str, Any], ...]
 
@@ -79,7 +80,9 @@ def _grammar() -> _Grammar:
     # a name runs over words up to a stop word, a punctuation mark or a number (at most 12
     # words), and may end with its year or period: "Luật Hôn nhân và gia đình năm 2014"
     name = rf"{word}(?:{sep}(?!(?:{stop})(?!\p{{L}})){word}){{0,11}}"
-    long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
+    # long names may hold a hyphenated pair: "kinh tế - xã hội"
+    long_sep = rf"(?:{sep}|[ \t]+[-–][ \t]+(?=\p{{Ll}}))"
+    long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{long_sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
     law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
     code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
     one_law = rf"Luật\s+(?=\p{{Lu}}){law}(?:{_INNER_NUMBER})?"
@@ -93,7 +96,7 @@ def _grammar() -> _Grammar:
             pat = pat.replace(key, value)
         rules.append(_Rule(
             r["type"], regex.compile(rf"(?:{pat})(?:{period})?"),
-            r.get("name") == "standard", bool(r.get("contains_numbered")),
+            r.get("name") == "standard", r.get("name") == "type", bool(r.get("contains_numbered")),
             tuple(r.get("examples", ())),
         ))
     return _Grammar(
@@ -236,8 +239,12 @@ def run(ctx: DocContext) -> None:
                 continue
         elif overlaps(start, end):
             continue
-        name = (_standard_name(" ".join(mention.split())) if rule.standard
-                else name_of(mention, amending=bool(amending)))
+        if rule.fixed:
+            name = rule.type
+        elif rule.standard:
+            name = _standard_name(" ".join(mention.split()))
+        else:
+            name = name_of(mention, amending=bool(amending))
         rest = name[len(rule.type):] if name.startswith(rule.type) else name
         if rest.strip().casefold() in g.not_names:
             continue
