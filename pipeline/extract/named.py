@@ -43,7 +43,7 @@ class _Grammar:
     not_after: regex.Pattern[str]
     not_before: regex.Pattern[str]
     not_names: frozenset[str]
-    page_end: regex.Pattern[str]
+    page_end: tuple[str, ...]
 
 
 def _words(words: list[str]) -> str:
@@ -110,8 +110,7 @@ def _grammar() -> _Grammar:
         not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*$"),
         not_before=regex.compile("|".join(cfg["not_before"])),
         not_names=frozenset(n.casefold() for n in cfg["not_names"]),
-        page_end=regex.compile(
-            r"(?m)^[ \t]*(?:" + "|".join(regex.escape(w) for w in cfg["page_end"]) + r")[ \t]*$"),
+        page_end=tuple(cfg["page_end"]),
     )
 
 
@@ -144,10 +143,30 @@ def name_of(mention: str, amending: bool = False) -> str:
     return text.rstrip(" ,-")
 
 
+def _page_end(text: str, markers: tuple[str, ...]) -> int:
+    """Where the text of the web page after the document starts: the first line that is one
+    of the markers (plain string search, the text is long)."""
+    end = len(text)
+    for marker in markers:
+        i = text.find(marker)
+        while i != -1 and i < end:
+            line_start = text.rfind("\n", 0, i) + 1
+            line_end = text.find("\n", i)
+            line_end = len(text) if line_end == -1 else line_end
+            if text[line_start:line_end].strip() == marker:
+                end = line_start
+                break
+            i = text.find(marker, i + 1)
+    return end
+
+
+_PUNCT = regex.compile(r"[^\p{L}\d\s]")
+
+
 def _key(name: str) -> str:
     """Names compared without case and punctuation ("Luật Phòng, chống tham nhũng" is "Luật
     Phòng chống tham nhũng")."""
-    return " ".join(regex.sub(r"[^\p{L}\d\s]", " ", name, timeout=TIMEOUT).split()).casefold()
+    return " ".join(_PUNCT.sub(" ", name, timeout=TIMEOUT).split()).casefold()
 
 
 def _numbered_names(ctx: DocContext) -> set[str]:
@@ -200,8 +219,7 @@ def run(ctx: DocContext) -> None:
             "sentence": ctx.sentence_text(start),
         })
 
-    page_end = g.page_end.search(text, timeout=TIMEOUT)
-    stop = page_end.start() if page_end else len(text)
+    stop = _page_end(text, g.page_end)
     found = []
     for rule in g.rules:
         for m in list(rule.pattern.finditer(text, 0, stop, timeout=TIMEOUT)):
