@@ -85,7 +85,7 @@ def _grammar() -> _Grammar:
     long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{long_sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
     law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
     code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
-    one_law = rf"Luật\s+(?=\p{{Lu}}){law}(?:{_INNER_NUMBER})?"
+    one_law = rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})(?:{_INNER_NUMBER})?"
     laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
     heads = rf"(?:{_words(cfg['title_heads'])})(?!\p{{L}})"
     parts = {"{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
@@ -101,7 +101,9 @@ def _grammar() -> _Grammar:
         ))
     return _Grammar(
         rules=tuple(rules),
-        inner_law=regex.compile(rf"Luật\s+(?=\p{{Lu}}){law}(?P<number>{_INNER_NUMBER})?"),
+        inner_law=regex.compile(
+            rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})"
+            rf"(?P<number>{_INNER_NUMBER})?"),
         inner_number=regex.compile(_INNER_NUMBER),
         abbreviations=regex.compile(
             r"(?<!\p{L})(?:" + "|".join(regex.escape(a) for a in abbr) + r")(?!\p{L})"),
@@ -194,6 +196,7 @@ def run(ctx: DocContext) -> None:
     taken: list[tuple[int, int]] = [(m.start, m.end) for m in numbered]
     numbered_names = _numbered_names(ctx)
     rows: list[dict[str, Any]] = []
+    named_spans: list[tuple[int, int]] = []
 
     def overlaps(s: int, e: int) -> bool:
         return any(a < e and s < b for a, b in taken)
@@ -206,6 +209,7 @@ def run(ctx: DocContext) -> None:
             # normalizing made the quotes straight; the name keeps the quotes as written
             name = _QUOTED.sub(r"“\1”", name, timeout=TIMEOUT)
         taken.append((start, end))
+        named_spans.append((start, end))
         rows.append({
             "instrument_id": None,
             "instrument_key": "name:" + name.casefold(),
@@ -266,12 +270,14 @@ def run(ctx: DocContext) -> None:
         rest = name[len(rule.type):] if name.startswith(rule.type) else name
         if rest.strip().casefold() in g.not_names:
             continue
+        before = list(named_spans)
         add(rule.type, start, end, name)
         for i in inner:
-            if not i.group("number"):
+            # an amended law cited without its number, unless another rule already took it
+            if not i.group("number") and not any(a <= i.start() < b for a, b in before):
                 e = i.end()
                 while e > i.start() and text[e - 1] in " \t\n,-":
                     e -= 1
-                add("Luật", i.start(), e, name_of(text[i.start() : e]))
+                add("Bộ luật" if i.group("code") else "Luật", i.start(), e, name_of(text[i.start() : e]))
     rows.sort(key=lambda r: r["start"])
     ctx.shared["named_instrument_rows"] = rows
