@@ -1,15 +1,25 @@
 """Instruments cited by name only: "Luật Việc làm", "Hiến pháp năm 2013", "TCVN ISO 9001:2015",
-"Nghị quyết Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khóa XII"."""
+"Nghị quyết Hội nghị lần thứ 6 Ban Chấp hành Trung ương Đảng khóa XII" (GUIDELINE
+"named_instruments"). The rules are models/named_instruments.yaml."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
 from kehoach.tables import load_yaml
+
+# the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
+_INNER_NUMBER = r"[ \t\n]*,?[ \t\n]*số[ \t\n]+\d+[\p{L}\d/\-.]*[\p{L}\d]"
+_AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
+_NUMBER_WORDS = ("số", "so", "sô", "Số")
+_AMENDING = regex.compile(r"Luật\s+[Ss]ửa")
+_QUOTED = regex.compile(r'"([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -17,65 +27,257 @@ class _Rule:
     type: str
     pattern: regex.Pattern[str]
     standard: bool
+    fixed: bool  # the name is the type word ("Hiến pháp")
+    contains_numbered: bool  # the name holds a numbered citation ("... thực hiện Nghị quyết số ...")
+    examples: tuple[dict[str, Any], ...]
 
 
-_AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
+@dataclass(frozen=True)
+class _Grammar:
+    rules: tuple[_Rule, ...]
+    inner_law: regex.Pattern[str]  # one amended law inside an amending law's name
+    inner_number: regex.Pattern[str]
+    abbreviations: regex.Pattern[str]
+    expansions: dict[str, str]
+    period: regex.Pattern[str]  # a period or year at the end of a name
+    not_after: regex.Pattern[str]
+    not_before: regex.Pattern[str]
+    not_names: frozenset[str]
+    page_end: tuple[str, ...]
+
+
+def _words(words: list[str]) -> str:
+    return alternation(words, r"[ \t]+")
+
+
+def _lexicon(names: list[str], abbreviations: dict[str, str]) -> str:
+    """Alternation of names, any case, a comma inside a name optional, a phrase that has an
+    abbreviation also matched by it."""
+    alts = []
+    for name in sorted(set(names), key=len, reverse=True):
+        pat = regex.escape(name).replace(r"\ ", r"\s+").replace(",", ",?")
+        for abbr, full in abbreviations.items():
+            esc = regex.escape(full).replace(r"\ ", r"\s+")
+            if esc in pat:
+                pat = pat.replace(esc, f"(?:{esc}|{regex.escape(abbr)})")
+        alts.append(pat)
+    return "(?i:" + "|".join(alts) + r")(?!\p{L})"
 
 
 @cache
-def _rules() -> tuple[_Rule, ...]:
+def _grammar() -> _Grammar:
     cfg = load_yaml("named_instruments.yaml")
-    stop = "|".join(regex.escape(w) for w in sorted(cfg["stop_words"], key=len, reverse=True))
+    abbr: dict[str, str] = cfg["abbreviations"]
+    # "số" ends a name only before a number: "Luật Hòa giải thương mại số 12/...", but
+    # "Đề án Chính quyền số tỉnh"
+    stop = _words(cfg["stop_words"]) + r"|số[ \t]*\d"
+    long_stop = _words(cfg["long_stop_words"])
+    period = cfg["period"]
+    word = r"[\p{L}][\p{L}\-]*"
+    # words are separated by spaces, or by a line break before a lower-case word (a name
+    # hard-wrapped over two lines; a line starting upper-case may be a new heading)
+    sep = r"(?:[ \t]+|[ \t]*\n[ \t]*(?=\p{Ll}))"
     # a name runs over words up to a stop word, a punctuation mark or a number (at most 12
-    # words), and may end with its year: "Luật Hôn nhân và gia đình năm 2014"
-    name = (rf"[\p{{L}}]*(?:[ \t]+(?!(?:{stop})(?!\p{{L}}))[\p{{L}}][\p{{L}}\-]*){{0,11}}"
-            rf"(?:[ \t]+năm[ \t]+\d{{4}}(?!\d))?")
-    return tuple(
-        _Rule(r["type"], regex.compile(r"(?<!\p{L})" + r["pattern"].replace("{name}", name)),
-              r.get("name") == "standard")
-        for r in cfg["rules"]
+    # words), and may end with its year or period: "Luật Hôn nhân và gia đình năm 2014"
+    name = rf"{word}(?:{sep}(?!(?:{stop})(?!\p{{L}})){word}){{0,11}}"
+    # long names may hold a hyphenated pair: "kinh tế - xã hội"
+    long_sep = rf"(?:{sep}|[ \t]+[-–][ \t]+(?=\p{{Ll}}))"
+    long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{long_sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
+    law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
+    code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
+    one_law = rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})(?:{_INNER_NUMBER})?"
+    laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
+    heads = rf"(?:{_words(cfg['title_heads'])})(?!\p{{L}})"
+    parts = {"{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
+    rules = []
+    for r in cfg["rules"]:
+        pat = r["pattern"]
+        for key, value in parts.items():
+            pat = pat.replace(key, value)
+        rules.append(_Rule(
+            r["type"], regex.compile(rf"(?:{pat})(?:{period})?"),
+            r.get("name") == "standard", r.get("name") == "type", bool(r.get("contains_numbered")),
+            tuple(r.get("examples", ())),
+        ))
+    return _Grammar(
+        rules=tuple(rules),
+        inner_law=regex.compile(
+            rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})"
+            rf"(?P<number>{_INNER_NUMBER})?"),
+        inner_number=regex.compile(_INNER_NUMBER),
+        abbreviations=regex.compile(
+            r"(?<!\p{L})(?:" + "|".join(regex.escape(a) for a in abbr) + r")(?!\p{L})"),
+        expansions=abbr,
+        period=regex.compile(rf"(?:{period})$"),
+        not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*$"),
+        not_before=regex.compile("|".join(cfg["not_before"])),
+        not_names=frozenset(n.casefold() for n in cfg["not_names"]),
+        page_end=tuple(cfg["page_end"]),
     )
 
 
+def rule_examples() -> list[tuple[str, str, list[str]]]:
+    """(type, text, names) of every example of the rule table (run by tests/test_named.py)."""
+    return [(r.type, e["text"], list(e["names"])) for r in _grammar().rules for e in r.examples]
+
+
 def _standard_name(mention: str) -> str:
+    """"TCVN ISO 9001:2008; 9001:2015" -> "TCVN ISO 9001:2015": the latest version cited."""
     versions = regex.findall(r"(\d{4,5}):(\d{4})", mention, timeout=TIMEOUT)
-    prefix = "TCVN ISO" if mention.startswith("TCVN") else "ISO"
-    if versions:
-        code, year = max(versions, key=lambda v: v[1])
-        return f"{prefix} {code}:{year}"
-    return " ".join(mention.split())
+    if "ISO" not in mention or not versions:
+        return mention
+    prefix = mention[: regex.search(r"\d", mention).start()].strip()
+    code, year = max(versions, key=lambda v: v[1])
+    return f"{prefix} {code}:{year}"
+
+
+@lru_cache(maxsize=4096)
+def name_of(mention: str, amending: bool = False) -> str:
+    """The name of an instrument from its mention: whitespace collapsed, abbreviations written
+    in full, the period or year at the end dropped, and in the name of an amending law the
+    numbers of the amended laws."""
+    g = _grammar()
+    text = " ".join(mention.split())
+    if amending:
+        text = g.inner_number.sub("", text, timeout=TIMEOUT)
+    text = g.period.sub("", text, timeout=TIMEOUT)
+    text = g.abbreviations.sub(lambda m: g.expansions[m.group()], text, timeout=TIMEOUT)
+    return text.rstrip(" ,-")
+
+
+def _page_end(text: str, markers: tuple[str, ...]) -> int:
+    """Where the text of the web page after the document starts: the first line that is one
+    of the markers (plain string search, the text is long)."""
+    end = len(text)
+    for marker in markers:
+        i = text.find(marker)
+        while i != -1 and i < end:
+            line_start = text.rfind("\n", 0, i) + 1
+            line_end = text.find("\n", i)
+            line_end = len(text) if line_end == -1 else line_end
+            if text[line_start:line_end].strip() == marker:
+                end = line_start
+                break
+            i = text.find(marker, i + 1)
+    return end
+
+
+_PUNCT = regex.compile(r"[^\p{L}\d\s]")
+
+
+def _key(name: str) -> str:
+    """Names compared without case and punctuation ("Luật Phòng, chống tham nhũng" is "Luật
+    Phòng chống tham nhũng")."""
+    return " ".join(_PUNCT.sub(" ", name, timeout=TIMEOUT).split()).casefold()
+
+
+def _numbered_names(ctx: DocContext) -> set[str]:
+    """Keys of the names of the instruments cited with their number ("Luật Việc làm năm 2013
+    số 38/2013/QH13" -> "luật việc làm"): such an instrument is listed under instruments only."""
+    g = _grammar()
+    out = set()
+    for m in ctx.shared.get("instrument_mentions", []):
+        head = ctx.text[m.start : m.sym_start].rstrip(" \t\n,")
+        if head.endswith(_NUMBER_WORDS):
+            head = head[:-2].rstrip(" \t\n,")
+        if len(head.split()) > 2:  # a type word and a name, not just "Quyết định"
+            out.add(_key(name_of(head)))
+            for rule in g.rules:  # the name as the rules read it: "Luật X ngày ..." -> "Luật X"
+                hit = rule.pattern.match(ctx.text, m.start, m.start + len(head), timeout=TIMEOUT)
+                if hit and not rule.standard:
+                    out.add(_key(name_of(hit.group())))
+    return out
 
 
 def run(ctx: DocContext) -> None:
+    g = _grammar()
     text = ctx.text
-    # a name that is part of a numbered citation ("Luật Phổ biến, giáo dục pháp luật số
-    # 14/2012/QH13"), or that starts the text of one, is listed under instruments only
     numbered = ctx.shared.get("instrument_mentions", [])
     taken: list[tuple[int, int]] = [(m.start, m.end) for m in numbered]
-    numbered_texts = [" ".join(text[m.start : m.sym_start].split()).casefold() for m in numbered]
-    rows = []
-    for rule in _rules():
-        for m in list(rule.pattern.finditer(text, timeout=TIMEOUT)):
-            if _AFTER_SYMBOL.match(text, m.end(), timeout=TIMEOUT) or any(
-                s < m.end() and m.start() < e for s, e in taken
-            ):
+    numbered_names = _numbered_names(ctx)
+    rows: list[dict[str, Any]] = []
+    named_spans: list[tuple[int, int]] = []
+
+    def overlaps(s: int, e: int) -> bool:
+        return any(a < e and s < b for a, b in taken)
+
+    def add(typ: str, start: int, end: int, name: str) -> None:
+        if _key(name) in numbered_names:
+            return
+        ev = ctx.evidence(start, end)
+        if "“" in ev.text and '"' in name:
+            # normalizing made the quotes straight; the name keeps the quotes as written
+            name = _QUOTED.sub(r"“\1”", name, timeout=TIMEOUT)
+        taken.append((start, end))
+        named_spans.append((start, end))
+        rows.append({
+            "instrument_id": None,
+            "instrument_key": "name:" + name.casefold(),
+            "name": name,
+            "type": typ,
+            "year": None, "date": None, "issuer": None, "scope": None,
+            "basis": False, "in_basis": False, "short_form": False,
+            "date_cited": None, "issuer_cited": None,
+            "mention": " ".join(ev.text.split()),
+            "start": ev.start, "end": ev.end, "page": ev.page,
+            "sentence": ctx.sentence_text(start),
+        })
+
+    stop = _page_end(text, g.page_end)
+    found = []
+    for rule in g.rules:
+        for m in list(rule.pattern.finditer(text, 0, stop, timeout=TIMEOUT)):
+            start, end = m.start(), m.end()
+            if start and text[start - 1].isalpha():  # inside a word (kept out of the pattern,
+                continue                              # which then starts with a literal)
+            while end > start and text[end - 1] in " \t\n,-":
+                end -= 1
+            found.append((rule, start, end))
+    # an instrument issued or approved by a numbered one ("Nghị quyết số 76/NQ-CP ban hành
+    # Chương trình tổng thể ..."), or that the plan orders drafted, is not listed, and neither
+    # are its other mentions (a law is adopted by the National Assembly, not by an act the plan
+    # cites: only that mention of it is left out)
+    keep = []
+    for rule, start, end in found:
+        if g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT):
+            if rule.type not in ("Luật", "Bộ luật", "Hiến pháp") and not rule.standard:
+                numbered_names.add(_key(name_of(text[start:end])))
+        else:
+            keep.append((rule, start, end))
+    for rule, start, end in keep:
+        mention = text[start:end]
+        if (_AFTER_SYMBOL.match(text, end, timeout=TIMEOUT)
+                or g.not_before.match(text, end, timeout=TIMEOUT)):
+            continue
+        amending = rule.type == "Luật" and _AMENDING.match(mention)
+        inner = list(g.inner_law.finditer(text, start + 5, end, timeout=TIMEOUT)) if amending else []
+        # an amending law: its own number would follow it (handled above); a single
+        # amended law with a number is read as the amending law's number
+        if inner and len(inner) == 1 and inner[0].group("number"):
+            continue
+        if inner or rule.contains_numbered:
+            # numbered citations inside the name are part of it, but not a name inside one
+            if any(a < end and start < b and a <= start for a, b in taken):
                 continue
-            mention = " ".join(m.group().split()).rstrip(" -,")
-            name = _standard_name(mention) if rule.standard else mention
-            if any(t.startswith(name.casefold()) for t in numbered_texts):
-                continue
-            ev = ctx.evidence(m.start(), m.start() + len(m.group().rstrip(" -,")))
-            taken.append((m.start(), m.end()))
-            rows.append({
-                "instrument_id": None,
-                "instrument_key": "name:" + name.casefold(),
-                "name": name,
-                "type": rule.type,
-                "year": None, "date": None, "issuer": None, "scope": None,
-                "basis": False, "in_basis": False, "short_form": False,
-                "date_cited": None, "issuer_cited": None,
-                "mention": mention,
-                "start": ev.start, "end": ev.end, "page": ev.page,
-                "sentence": ctx.sentence_text(m.start()),
-            })
+        elif overlaps(start, end):
+            continue
+        if rule.fixed:
+            name = rule.type
+        elif rule.standard:
+            name = _standard_name(" ".join(mention.split()))
+        else:
+            name = name_of(mention, amending=bool(amending))
+        rest = name[len(rule.type):] if name.startswith(rule.type) else name
+        if rest.strip().casefold() in g.not_names:
+            continue
+        before = list(named_spans)
+        add(rule.type, start, end, name)
+        for i in inner:
+            # an amended law cited without its number, unless another rule already took it
+            if not i.group("number") and not any(a <= i.start() < b for a, b in before):
+                e = i.end()
+                while e > i.start() and text[e - 1] in " \t\n,-":
+                    e -= 1
+                add("Bộ luật" if i.group("code") else "Luật", i.start(), e, name_of(text[i.start() : e]))
+    rows.sort(key=lambda r: r["start"])
     ctx.shared["named_instrument_rows"] = rows
