@@ -22,6 +22,7 @@ from kehoach.tables import load_csv
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 UNKNOWN = "(không rõ)"
+CENTRAL = "(trung ương)"  # plans of national bodies have no province
 TOP_INSTRUMENTS = 25
 HEATMAP_INSTRUMENTS = 20
 TOP_CHANNELS = 9
@@ -110,8 +111,9 @@ def _plans(docs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["doc_id", "prov", "level", "year", "type"])
     plans = docs[(_col(docs, "status") == "ok") & (_col(docs, "doc_id") != "")].copy()
     plans = plans.drop_duplicates("doc_id")
-    mapped = [current_province(p) or current_province(pc) or UNKNOWN
-              for p, pc in zip(_col(plans, "province"), _col(plans, "province_current"), strict=True)]
+    mapped = [current_province(p) or current_province(pc) or (CENTRAL if lv == "national" else UNKNOWN)
+              for p, pc, lv in zip(_col(plans, "province"), _col(plans, "province_current"),
+                                   _col(plans, "issuer_level"), strict=True)]
     plans["prov"] = mapped
     plans["level"] = [LEVELS.get(v, v or UNKNOWN) for v in _col(plans, "issuer_level")]
     plans["year"] = [v[:4] if v[:4].isdigit() else UNKNOWN for v in _col(plans, "issue_date")]
@@ -164,7 +166,7 @@ def _sections(tables: dict[str, pd.DataFrame], plans: pd.DataFrame) -> dict[str,
                                        unit=" kế hoạch")
     heat_keys = [k for k, _ in top[:HEATMAP_INSTRUMENTS]]
     by_kp = Counter((k, prov_of[d]) for d, k in pairs if k in set(heat_keys))
-    heat_provs = [p for p in [*provinces, UNKNOWN] if any(by_kp.get((k, p)) for k in heat_keys)]
+    heat_provs = [p for p in [*provinces, CENTRAL, UNKNOWN] if any(by_kp.get((k, p)) for k in heat_keys)]
     s["heatmap"] = charts.heatmap([labels.get(k, k) for k in heat_keys], heat_provs,
                                   [[by_kp.get((k, p), 0) for p in heat_provs] for k in heat_keys],
                                   "Văn bản × tỉnh: số kế hoạch trích dẫn", max_row_chars=44, unit=" kế hoạch")
@@ -182,7 +184,7 @@ def _sections(tables: dict[str, pd.DataFrame], plans: pd.DataFrame) -> dict[str,
         per = defaultdict(Counter)
         for d, c in zip(ch["doc_id"], ch["channel"], strict=True):
             per[prov_of[d]][c if c in keep else "khác"] += 1
-        rows = [p for p in [*provinces, UNKNOWN] if per.get(p)]
+        rows = [p for p in [*provinces, CENTRAL, UNKNOWN] if per.get(p)]
         values = [[per[p].get(c, 0) for c in keep] + ([per[p].get("khác", 0)] if "khác" in series else [])
                   for p in rows]
         s["channels"] = charts.stacked_hbar(rows, series, values, "Cơ cấu kênh truyền thông theo tỉnh (tỷ lệ lượt nêu)")
@@ -318,7 +320,7 @@ def render_report(out_dir: Path, pages: dict[str, str] | None = None,
         n_plans=len(plans),
         n_files=len(docs),
         n_errors=int((_col(docs, "status") == "error").sum()),
-        n_provinces=len(set(plans["prov"]) - {UNKNOWN}),
+        n_provinces=len(set(plans["prov"]) - {UNKNOWN, CENTRAL}),
         n_unknown=int((plans["prov"] == UNKNOWN).sum()),
         s=sections,
         flags=_flags(tables),

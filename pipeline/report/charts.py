@@ -149,12 +149,12 @@ def heatmap(rows: Sequence[str], cols: Sequence[str], values: Sequence[Sequence[
     if not rows or not cols:
         return empty()
     left = _label_width(rows, max_row_chars)
-    top = min(max_col_chars, max(len(c) for c in cols)) * CHAR_W * 0.72 + 14
+    top = min(max_col_chars, max(len(c) for c in cols)) * CHAR_W * 0.87 + 14  # labels at 60 degrees
     vmax = max((v for r in values for v in r), default=0) or 1
     body = []
     for j, name in enumerate(cols):
         cx, cy = left + j * cell + cell / 2, top - 6
-        body.append(f'<text x="{cx:.1f}" y="{cy:.1f}" transform="rotate(-45 {cx:.1f} {cy:.1f})">'
+        body.append(f'<text x="{cx:.1f}" y="{cy:.1f}" transform="rotate(-60 {cx:.1f} {cy:.1f})">'
                     f'<title>{_e(name)}</title>{_e(_clip(name, max_col_chars))}</text>')
     for i, name in enumerate(rows):
         y = top + i * cell
@@ -172,5 +172,5 @@ def heatmap(rows: Sequence[str], cols: Sequence[str], values: Sequence[Sequence[
                         f'<rect x="{x}" y="{y:.1f}" width="{cell - 1}" height="{cell - 1}" fill="rgb({r},{g},{b})"/>'
                         f'<text x="{x + cell / 2 - 0.5:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="middle" '
                         f'font-size="{FONT - 3}" fill="{ink}">{_num(v)}</text></g>')
-    width = left + len(cols) * cell + 10 + top * 0.7
+    width = left + len(cols) * cell + 10 + top * 0.6
     return _svg(width, top + len(rows) * cell + 4, body, label)
