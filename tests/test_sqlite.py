@@ -29,6 +29,12 @@ def test_extract_writes_database_with_every_table(dev_out: Path) -> None:
     for table in ("citations", "instruments", "channels", "bodies", "deadlines", "links", "recipients"):
         csv_rows = len(pd.read_csv(dev_out / f"{table}.csv", dtype=str))
         assert con.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] == csv_rows, table
+    # values as in the CSV files: offsets, booleans, empty text as NULL
+    cit = pd.read_csv(dev_out / "citations.csv", dtype=str, keep_default_na=False)
+    assert con.execute("SELECT SUM(start) FROM citations").fetchone()[0] == cit["start"].astype(int).sum()
+    assert con.execute("SELECT SUM(basis) FROM citations").fetchone()[0] == (cit["basis"] == "True").sum()
+    assert (con.execute("SELECT COUNT(*) FROM citations WHERE instrument_id IS NULL").fetchone()[0]
+            == (cit["instrument_id"] == "").sum())
     assert con.execute("SELECT COUNT(*) FROM files").fetchone()[0] == 5
     assert con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 5
     assert foreign_key_violations(db) == []

@@ -122,22 +122,42 @@ def _fields(table: str) -> list[dict[str, Any]]:
     return list(schemas()[table]["fields"])
 
 
-def _frames(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    from kehoach.export.writer import conform  # writer imports this module
-
-    frames = {name: conform(name, tables.get(name)) for name in sorted(schemas())}
-    docs = frames["documents"]
-    frames["files"] = docs[_FILE_COLUMNS].copy()
-    has_id = docs["doc_id"].notna() & (docs["doc_id"] != "")
-    frames["documents"] = (docs[has_id & (docs["status"] != "duplicate")]
-                           .drop_duplicates("doc_id").reset_index(drop=True))
-    for name, frame in frames.items():
-        # an empty string is "no value": NULL in SQL (so an empty foreign key is no reference)
-        frames[name] = frame.replace("", pd.NA)
-    return frames
+def _to_bool(v: Any) -> int:
+    return int(v in ("True", "true", "1")) if isinstance(v, str) else int(bool(v))
 
 
-def _create(table: str, frame: pd.DataFrame) -> str:
+_CONVERT = {"integer": int, "number": float, "boolean": _to_bool}
+
+
+def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
+    """One column as plain Python values of the schema type, missing and empty values as None
+    (an empty string is "no value": NULL, so an empty foreign key is no reference)."""
+    if name not in df.columns:
+        return [None] * n
+    values = df[name].tolist()
+    if kind in _CONVERT:
+        conv = _CONVERT[kind]
+        return [None if v is None or v is pd.NA or v != v or v == "" else conv(v) for v in values]
+    # strings (and ISO dates): the common case, a non-empty str, is kept as it is
+    return [v if type(v) is str and v else
+            None if v is None or v is pd.NA or v is pd.NaT or v != v or v == "" else str(v) for v in values]
+
+
+def _rows(table: str, tables: dict[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
+    """The rows of `table` in schema column order; `files` and `documents` from documents."""
+    df = tables.get("documents" if table == "files" else table)
+    if df is None or df.empty:
+        return []
+    cols = [_column(df, f["name"], f["type"], len(df)) for f in _fields(table)]
+    rows = list(zip(*cols, strict=True))
+    if table == "documents":  # one row per plan: the first file with that content
+        names = [f["name"] for f in _fields(table)]
+        i_id, i_status = names.index("doc_id"), names.index("status")
+        rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
+    return _dedupe(table, rows)
+
+
+def _create(table: str) -> str:
     fields = _fields(table)
     pk = PRIMARY_KEYS.get(table)
     lines = []
@@ -154,40 +174,38 @@ def _create(table: str, frame: pd.DataFrame) -> str:
     return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def _rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    cols = []
-    for name in frame.columns:
-        s = frame[name]
-        if str(s.dtype) == "boolean":
-            s = s.astype("Int64")
-        cols.append([None if v is pd.NA or v is None or (isinstance(v, float) and v != v) else v
-                     for v in s.astype(object).tolist()])
-    return list(zip(*cols, strict=True)) if cols else []
-
-
-def _dedupe(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows repeating a primary key would make the insert fail: keep the first (never expected)."""
+def _dedupe(table: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows repeating a primary key would make the insert fail: keep the first (never expected
+    for the tables of a run, but a second content-identical failing file repeats its doc_id)."""
     pk = PRIMARY_KEYS.get(table)
     if not pk:
-        return frame
-    dup = frame.duplicated(pk)
-    if dup.any():
-        warnings.warn(f"kehoach.sqlite: {int(dup.sum())} row(s) of {table} repeat the key {pk}; first kept",
+        return rows
+    names = [f["name"] for f in _fields(table)]
+    idx = [names.index(c) for c in pk]
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        key = tuple(r[i] for i in idx)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    if len(out) < len(rows) and table != "documents":
+        warnings.warn(f"kehoach.sqlite: {len(rows) - len(out)} row(s) of {table} repeat the key {pk}; first kept",
                       stacklevel=2)
-    return frame[~dup]
+    return out
 
 
 def build(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
-    frames = _frames(tables)
-    order = ["documents", "instruments", *sorted(n for n in frames if n not in ("documents", "instruments"))]
+    names = sorted({*schemas(), "files"} - {"documents", "instruments"})
+    order = ["documents", "instruments", *names]
     major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
     con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
     for name in order:
-        frame = _dedupe(name, frames[name])
-        con.execute(_create(name, frame))
-        cols = ", ".join(_q(c) for c in frame.columns)
-        marks = ", ".join("?" for _ in frame.columns)
-        con.executemany(f"INSERT INTO {_q(name)} ({cols}) VALUES ({marks})", _rows(frame))
+        fields = [f["name"] for f in _fields(name)]
+        con.execute(_create(name))
+        cols = ", ".join(_q(c) for c in fields)
+        marks = ", ".join("?" for _ in fields)
+        con.executemany(f"INSERT INTO {_q(name)} ({cols}) VALUES ({marks})", _rows(name, tables))
     indexed: set[tuple[str, str]] = set()
     for (child, col), _ in FOREIGN_KEYS.items():
         indexed.add((child, col))
@@ -210,6 +228,9 @@ def write_sqlite(tables: dict[str, pd.DataFrame], out_dir: Path) -> Path:
     tmp = Path(tmp_name)
     try:
         con = sqlite3.connect(tmp)
+        # a private file moved into place when complete: no journal, no fsync per statement
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
         try:
             with con:
                 build(con, tables)
