@@ -196,12 +196,13 @@ def _sections(tables: dict[str, pd.DataFrame], plans: pd.DataFrame) -> dict[str,
     b = tables["bodies"]
     b = b[_col(b, "doc_id").isin(prov_of)] if not b.empty else b
     lead = b[_col(b, "role") == "lead"] if not b.empty else b
-    s["lead_types"] = charts.hbar(_counts([t or UNKNOWN for t in _col(lead, "body_type")]),
+    s["lead_types"] = charts.hbar(_counts([body_type_label(t) for t in _col(lead, "body_type")]),
                                   "Cơ quan chủ trì theo loại (lượt giao)", width=640, unit=" lượt")
     if not b.empty:
         roles = [r for r in ROLES if r in set(b["role"])]
-        types = [t for t, _ in _counts([t or UNKNOWN for t in b["body_type"]])][:15]
-        cnt = Counter(zip([t or UNKNOWN for t in b["body_type"]], b["role"], strict=True))
+        labels_b = [body_type_label(t) for t in b["body_type"]]
+        types = [t for t, _ in _counts(labels_b)][:15]
+        cnt = Counter(zip(labels_b, b["role"], strict=True))
         s["role_types"] = charts.heatmap(types, [ROLES[r] for r in roles],
                                          [[cnt.get((t, r), 0) for r in roles] for t in types],
                                          "Loại cơ quan × vai trò", cell=44, unit=" lượt")
@@ -214,21 +215,43 @@ def _sections(tables: dict[str, pd.DataFrame], plans: pd.DataFrame) -> dict[str,
     # deadlines on a timeline (by month), recurrences
     dl = tables["deadlines"]
     dl = dl[_col(dl, "doc_id").isin(prov_of)] if not dl.empty else dl
-    months = [d[:7] for d in _col(dl, "date") if len(d) >= 7]
-    if months:
+    dated = [(prov_of[d], x[:7]) for d, x in zip(_col(dl, "doc_id"), _col(dl, "date"), strict=True) if len(x) >= 7]
+    if dated:
+        months = [m for _, m in dated]
         lo, hi = min(months), max(months)
         span = _month_range(lo, hi)
+        if len(span) > 48:  # a long span reads better by quarter
+            months = [_quarter(m) for m in months]
+            span = list(dict.fromkeys(_quarter(m) for m in span))
         c = Counter(months)
-        every = max(1, len(span) // 24)
-        s["timeline"] = charts.vbar([(m, float(c.get(m, 0))) for m in span], "Thời hạn theo tháng",
-                                    every=every)
-        s["timeline_range"] = (lo, hi)
+        s["timeline"] = charts.vbar([(m, float(c.get(m, 0))) for m in span], "Số thời hạn theo thời gian",
+                                    every=max(1, len(span) // 24))
+        s["timeline_range"] = (lo, hi, "quý" if len(span) < len(_month_range(lo, hi)) else "tháng")
+        years = [str(y) for y in range(int(lo[:4]), int(hi[:4]) + 1)]
+        by_py = Counter((p, m[:4]) for p, m in dated)
+        rows = [p for p in [*provinces, CENTRAL, UNKNOWN] if any(by_py.get((p, y)) for y in years)]
+        s["timeline_provinces"] = charts.heatmap(rows, years, [[by_py.get((p, y), 0) for y in years] for p in rows],
+                                                 "Thời hạn theo tỉnh và năm", cell=40, unit=" thời hạn")
     else:
         s["timeline"] = charts.empty("Không có thời hạn có ngày cụ thể.")
         s["timeline_range"] = None
+        s["timeline_provinces"] = charts.empty()
     rec = [RECURRENCES.get(r, r) for r in _col(dl, "recurrence") if r]
     s["recurrences"] = charts.hbar(_counts(rec), "Nhiệm vụ định kỳ", width=460, unit=" lượt")
     return s
+
+
+def _quarter(month: str) -> str:
+    return f"Q{(int(month[5:7]) - 1) // 3 + 1}/{month[:4]}"
+
+
+def body_type_label(body_type: str) -> str:
+    """'ubnd cấp xã' -> 'UBND cấp xã', 'sở' -> 'Sở' (body types are lower-case codes)."""
+    if not body_type:
+        return UNKNOWN
+    words = [{"ubnd": "UBND", "hđnd": "HĐND"}.get(w, w) for w in body_type.split(" ")]
+    label = " ".join(words)
+    return label[0].upper() + label[1:]
 
 
 def _month_range(lo: str, hi: str) -> list[str]:
