@@ -92,7 +92,8 @@ def _read(out_dir: Path, name: str) -> pd.DataFrame:
     path = out_dir / f"{name}.csv"
     if not path.is_file():
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    # object columns of Python str: iterating them is fast (arrow-backed strings are not)
+    return pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
 
 
 def load_output(out_dir: Path) -> dict[str, pd.DataFrame]:
