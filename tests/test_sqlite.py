@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from kehoach.export.schema import SCHEMA_FINGERPRINT, SCHEMA_VERSION, schema_fingerprint, schemas
-from kehoach.export.sqlite import DB_NAME, VIEWS, foreign_key_violations, write_sqlite
+from kehoach.export.sqlite import DB_NAME, VIEWS, foreign_key_violations, sqlite_from_csv, write_sqlite
 from kehoach.export.writer import write_tables
 
 
@@ -125,3 +125,12 @@ def test_schema_change_needs_a_new_version() -> None:
         pytest.fail(f"the columns of models/schema changed (fingerprint {schema_fingerprint()}): bump "
                     f"SCHEMA_VERSION ({SCHEMA_VERSION}) in pipeline/export/schema.py, set SCHEMA_FINGERPRINT, "
                     "and add a line to the CHANGELOG in README.md")
+
+
+def test_database_rebuilt_from_csv(dev_out: Path, tmp_path: Path) -> None:
+    for f in dev_out.glob("*.csv"):
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    db = sqlite_from_csv(tmp_path)
+    query = "SELECT doc_id, start, basis, year, instrument_key FROM citations ORDER BY doc_id, start"
+    assert _con(db).execute(query).fetchall() == _con(dev_out / DB_NAME).execute(query).fetchall()
+    assert foreign_key_violations(db) == []

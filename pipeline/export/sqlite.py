@@ -250,3 +250,15 @@ def foreign_key_violations(path: Path) -> list[tuple[Any, ...]]:
         return con.execute("PRAGMA foreign_key_check").fetchall()
     finally:
         con.close()
+
+
+def sqlite_from_csv(out_dir: Path) -> Path:
+    """Build OUT/kehoach.sqlite from the CSV tables of an output folder (written before the
+    database existed, or edited by hand)."""
+    out_dir = Path(out_dir)
+    tables = {}
+    for name in schemas():
+        path = out_dir / f"{name}.csv"
+        if path.is_file():
+            tables[name] = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+    return write_sqlite(tables, out_dir)

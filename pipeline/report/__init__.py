@@ -270,7 +270,8 @@ def _flags(tables: dict[str, pd.DataFrame]) -> dict[str, Any] | None:
     if flags.empty and not list(flags.columns):
         return None
     kinds = _counts([k or UNKNOWN for k in _col(flags, "kind")])
-    cols = [c for c in ("doc_id", "instrument_key", "kind", "cited", "expected", "message") if c in flags.columns]
+    known = [c for c in ("doc_id", "instrument_key", "kind", "cited", "expected") if c in flags.columns]
+    cols = (known + [c for c in flags.columns if c not in known])[:8]
     return {"n": len(flags), "chart": charts.hbar(kinds, "Cảnh báo theo loại", width=560),
             "columns": cols, "rows": flags[cols].head(500).to_dict("records")}
 
