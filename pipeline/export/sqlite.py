@@ -126,7 +126,11 @@ def _to_bool(v: Any) -> int:
     return int(v in ("True", "true", "1")) if isinstance(v, str) else int(bool(v))
 
 
-_CONVERT = {"integer": int, "number": float, "boolean": _to_bool}
+def _to_int(v: Any) -> int:
+    return int(float(v)) if isinstance(v, str | float) else int(v)  # "12", 12.0 (a column with gaps)
+
+
+_CONVERT = {"integer": _to_int, "number": float, "boolean": _to_bool}
 
 
 def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
