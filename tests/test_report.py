@@ -116,3 +116,14 @@ def test_report_renders_in_chromium(report_file: Path, tmp_path: Path) -> None:
     ink = sum(n for n, rgb in colours if sum(rgb) < 600)  # not white / near-white
     assert ink / (160 * 375) > 0.03, "screenshot is (almost) blank"
     assert len(colours) > 50, "screenshot has almost no colours: charts not drawn"
+
+
+def test_report_of_a_run_without_plans(tmp_path: Path) -> None:
+    import pandas as pd
+    from kehoach.export.writer import write_tables
+
+    write_tables(tmp_path, {"documents": pd.DataFrame([{"source_path": "x.pdf", "status": "error",
+                                                         "error": "corrupt: broken"}])})
+    page = render_report(tmp_path)
+    assert re.search(r"<b>0</b> kế hoạch", page) and re.search(r"<b>1</b> tệp lỗi", page)
+    assert "Không có dữ liệu" in page and "<svg" not in page

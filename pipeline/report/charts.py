@@ -52,7 +52,7 @@ def empty(message: str = "Không có dữ liệu") -> str:
 def hbar(items: Sequence[tuple[str, float]], label: str, width: int = 640, max_chars: int = 40,
          color: str = BAR_COLOR, unit: str = "") -> str:
     """One horizontal bar per (label, value), in the order given, value written at the bar's end."""
-    if not items:
+    if not any(v for _, v in items):
         return empty()
     left = _label_width([s for s, _ in items], max_chars)
     plot = width - left - 50
@@ -72,7 +72,7 @@ def hbar(items: Sequence[tuple[str, float]], label: str, width: int = 640, max_c
 def vbar(items: Sequence[tuple[str, float]], label: str, height: int = 220, bar_w: int = 0,
          color: str = BAR_COLOR, every: int = 1) -> str:
     """Columns in the order given (time on x); every `every`-th label written, rotated when long."""
-    if not items:
+    if not any(v for _, v in items):
         return empty()
     n = len(items)
     bar_w = bar_w or max(6, min(48, 900 // n))
