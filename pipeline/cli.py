@@ -172,3 +172,23 @@ def registry_build(
     reg = build(paths, out)
     err.print(f"{len(reg)} instruments ({(reg['truth_source'] == 'document').sum()} from their own document) "
               f"-> {out}", highlight=False)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="Output folder of `kehoach extract`.")] = Path("data/processed"),
+    target: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
+    with_pages: Annotated[
+        bool, typer.Option("--with-pages", help="Also write each plan's `kehoach show` page beside it, linked.")
+    ] = False,
+) -> None:
+    """One self-contained HTML page comparing the plans of an output folder (works offline)."""
+    from kehoach.report import build_report
+
+    if not (out / "documents.csv").is_file():
+        err.print(f"[red]error[/red] {out}: no documents.csv (run `kehoach extract -o {out}` first)")
+        raise typer.Exit(2)
+    path, failed = build_report(out, target, with_pages=with_pages)
+    for src in failed:
+        err.print(f"note: no page for {src} (source file not readable from here)", highlight=False)
+    err.print(f"{out} -> {path} ({path.stat().st_size / 1e6:.1f} MB)", highlight=False)

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(tesseract-ocr tesseract-ocr-vie)
+DEBIAN_PACKAGES=(tesseract-ocr tesseract-ocr-vie chromium)  # chromium: the report's rendering test
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

@@ -29,3 +29,20 @@ def schemas(group: str = "extract") -> dict[str, dict[str, Any]]:
 
 def columns(table: str) -> list[str]:
     return [f["name"] for f in all_schemas()[table]["fields"]]
+
+
+# Version of the output contract (every table's columns and types), written to
+# datapackage.json and kehoach.sqlite. Semantic versioning: a removed, renamed or retyped
+# column is a major change, an added column or table a minor one, a description fix a patch.
+# After a change: bump it, record the new fingerprint below and add a line to README's CHANGELOG.
+SCHEMA_VERSION = "1.0.0"
+SCHEMA_FINGERPRINT = "cad41beac0a4299f"
+
+
+def schema_fingerprint() -> str:
+    """Short hash of every table's column names and types, in order (not descriptions)."""
+    import hashlib
+
+    parts = [f"{name}:" + ",".join(f"{f['name']}={f['type']}" for f in spec["fields"])
+             for name, spec in sorted(all_schemas().items())]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]

@@ -15,7 +15,8 @@ from typing import Any
 
 import pandas as pd
 from kehoach import __version__
-from kehoach.export.schema import schemas
+from kehoach.export.schema import SCHEMA_VERSION, schemas
+from kehoach.export.sqlite import write_sqlite
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
@@ -63,6 +64,7 @@ def _datapackage(tables: list[str], excel: bool) -> dict[str, Any]:
         "name": "kehoach",
         "title": "Vietnamese government plans: cited instruments and metadata",
         "version": __version__,
+        "schema_version": SCHEMA_VERSION,
         "resources": resources,
     }
 
@@ -90,6 +92,7 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], excel: bool = F
         for src, dst in staged:
             os.replace(src, dst)
             written.append(dst)
+        written.append(write_sqlite(tables, out_dir))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return written

@@ -1,0 +1,268 @@
+"""Write every output table into one SQLite database, kehoach.sqlite, for SQL and BI tools.
+
+Datasette, Metabase and Superset open the file as it is: every table of models/schema with
+typed columns, primary keys, foreign keys to `documents` and `instruments`, indexes on the
+join columns, and views for the usual questions (`plan_instruments`, `province_instruments`,
+`province_channels`, `body_assignments`).
+
+The key of a plan is `doc_id`. documents.csv has one row per input *file* (a file that could
+not be read has no doc_id; a second copy of a file repeats the doc_id of the first), so here
+`documents` keeps one row per doc_id (the first file with that content) and `files` lists
+every input file (source_path, doc_id, status, error) as documents.csv does.
+
+The database is built in a temporary file in the output folder and moved into place, so an
+interrupted run leaves the previous database untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from kehoach.export.schema import SCHEMA_VERSION, schemas
+
+DB_NAME = "kehoach.sqlite"
+
+_SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+
+# Primary keys (beyond the schema's own): a plan is doc_id; a mention is doc_id + offsets
+# (+ what tells two rows on one span apart: a body mention can be lead and requested, a list
+# of dates in one phrase is one row per date).
+PRIMARY_KEYS: dict[str, list[str]] = {
+    "documents": ["doc_id"],
+    "files": ["source_path"],
+    "instruments": ["instrument_key"],
+    "citations": ["doc_id", "start", "end"],
+    "links": ["doc_id", "instrument_key"],
+    "recipients": ["doc_id", "start", "end"],
+    "channels": ["doc_id", "start", "end", "channel"],
+    "bodies": ["doc_id", "start", "end", "role"],
+    "deadlines": ["doc_id", "start", "end", "date", "recurrence"],
+}
+
+# (table, column) -> (parent table, parent column)
+FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("files", "doc_id"): ("documents", "doc_id"),
+    ("errors", "doc_id"): ("documents", "doc_id"),
+    ("citations", "doc_id"): ("documents", "doc_id"),
+    ("citations", "instrument_key"): ("instruments", "instrument_key"),
+    ("links", "doc_id"): ("documents", "doc_id"),
+    ("links", "instrument_key"): ("instruments", "instrument_key"),
+    ("links", "linked_doc_id"): ("documents", "doc_id"),
+    ("recipients", "doc_id"): ("documents", "doc_id"),
+    ("channels", "doc_id"): ("documents", "doc_id"),
+    ("bodies", "doc_id"): ("documents", "doc_id"),
+    ("deadlines", "doc_id"): ("documents", "doc_id"),
+}
+
+# Columns users filter and group by (foreign-key columns are indexed anyway).
+EXTRA_INDEXES: dict[str, list[str]] = {
+    "documents": ["province_current", "province", "issuer_level", "doc_type"],
+    "instruments": ["instrument_id"],
+    "citations": ["instrument_id"],
+    "channels": ["channel"],
+    "bodies": ["body_type", "role", "body_norm"],
+    "deadlines": ["date"],
+}
+
+_FILE_COLUMNS = ["source_path", "doc_id", "sha256", "status", "error"]
+
+VIEWS: dict[str, str] = {
+    # one row per (plan, cited instrument): how often, whether in the legal basis, the relation
+    "plan_instruments": """
+        SELECT c.doc_id, d.province_current, d.province, d.issuer, d.issuer_level, d.doc_number,
+               d.issue_date, d.title,
+               c.instrument_key, i.instrument_id, i.name, i.type, i.year, i.date, i.issuer AS instrument_issuer,
+               COUNT(*) AS n_mentions, MAX(c.basis) AS basis, l.relation, l.linked_doc_id
+        FROM citations c
+        JOIN documents d ON d.doc_id = c.doc_id
+        JOIN instruments i ON i.instrument_key = c.instrument_key
+        LEFT JOIN links l ON l.doc_id = c.doc_id AND l.instrument_key = c.instrument_key
+        GROUP BY c.doc_id, c.instrument_key""",
+    # one row per (current province, instrument): how many of the province's plans cite it
+    "province_instruments": """
+        SELECT d.province_current, c.instrument_key, i.instrument_id, i.name, i.type, i.year,
+               COUNT(DISTINCT c.doc_id) AS n_plans, COUNT(*) AS n_mentions
+        FROM citations c
+        JOIN documents d ON d.doc_id = c.doc_id
+        JOIN instruments i ON i.instrument_key = c.instrument_key
+        GROUP BY d.province_current, c.instrument_key""",
+    # one row per (current province, channel): plans using it, mentions
+    "province_channels": """
+        SELECT d.province_current, ch.channel,
+               COUNT(DISTINCT ch.doc_id) AS n_plans, COUNT(*) AS n_mentions
+        FROM channels ch
+        JOIN documents d ON d.doc_id = ch.doc_id
+        GROUP BY d.province_current, ch.channel""",
+    # one row per body with a role in a task, with the plan it is in and the deadlines of that task
+    "body_assignments": """
+        SELECT b.doc_id, d.province_current, d.issuer, d.issuer_level, d.doc_number, d.issue_date,
+               b.body, b.body_norm, b.body_type, b.role, b.task, b.section, b.heading,
+               (SELECT group_concat(DISTINCT COALESCE(dl.date, dl.recurrence)) FROM deadlines dl
+                 WHERE dl.doc_id = b.doc_id AND dl.section = b.section) AS section_deadlines,
+               b.start, b."end"
+        FROM bodies b
+        JOIN documents d ON d.doc_id = b.doc_id""",
+}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _fields(table: str) -> list[dict[str, Any]]:
+    if table == "files":
+        by_name = {f["name"]: f for f in schemas()["documents"]["fields"]}
+        return [by_name[c] for c in _FILE_COLUMNS]
+    return list(schemas()[table]["fields"])
+
+
+def _to_bool(v: Any) -> int:
+    return int(v in ("True", "true", "1")) if isinstance(v, str) else int(bool(v))
+
+
+def _to_int(v: Any) -> int:
+    return int(float(v)) if isinstance(v, str | float) else int(v)  # "12", 12.0 (a column with gaps)
+
+
+_CONVERT = {"integer": _to_int, "number": float, "boolean": _to_bool}
+
+
+def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
+    """One column as plain Python values of the schema type, missing and empty values as None
+    (an empty string is "no value": NULL, so an empty foreign key is no reference)."""
+    if name not in df.columns:
+        return [None] * n
+    values = df[name].tolist()
+    if kind in _CONVERT:
+        conv = _CONVERT[kind]
+        return [None if v is None or v is pd.NA or v != v or v == "" else conv(v) for v in values]
+    # strings (and ISO dates): the common case, a non-empty str, is kept as it is
+    return [v if type(v) is str and v else
+            None if v is None or v is pd.NA or v is pd.NaT or v != v or v == "" else str(v) for v in values]
+
+
+def _rows(table: str, tables: dict[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
+    """The rows of `table` in schema column order; `files` and `documents` from documents."""
+    df = tables.get("documents" if table == "files" else table)
+    if df is None or df.empty:
+        return []
+    cols = [_column(df, f["name"], f["type"], len(df)) for f in _fields(table)]
+    rows = list(zip(*cols, strict=True))
+    if table == "documents":  # one row per plan: the first file with that content
+        names = [f["name"] for f in _fields(table)]
+        i_id, i_status = names.index("doc_id"), names.index("status")
+        rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
+    return _dedupe(table, rows)
+
+
+def _create(table: str) -> str:
+    fields = _fields(table)
+    pk = PRIMARY_KEYS.get(table)
+    lines = []
+    for f in fields:
+        col = f"{_q(f['name'])} {_SQL_TYPES.get(f['type'], 'TEXT')}"
+        if pk and f["name"] in pk and len(pk) == 1:
+            col += " NOT NULL"
+        lines.append(col)
+    if pk:
+        lines.append(f"PRIMARY KEY ({', '.join(_q(c) for c in pk)})")
+    for (child, col), (parent, pcol) in FOREIGN_KEYS.items():
+        if child == table:
+            lines.append(f"FOREIGN KEY ({_q(col)}) REFERENCES {_q(parent)} ({_q(pcol)})")
+    return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def _dedupe(table: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows repeating a primary key would make the insert fail: keep the first (never expected
+    for the tables of a run, but a second content-identical failing file repeats its doc_id)."""
+    pk = PRIMARY_KEYS.get(table)
+    if not pk:
+        return rows
+    names = [f["name"] for f in _fields(table)]
+    idx = [names.index(c) for c in pk]
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for r in rows:
+        key = tuple(r[i] for i in idx)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    if len(out) < len(rows) and table != "documents":
+        warnings.warn(f"kehoach.sqlite: {len(rows) - len(out)} row(s) of {table} repeat the key {pk}; first kept",
+                      stacklevel=2)
+    return out
+
+
+def build(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
+    names = sorted({*schemas(), "files"} - {"documents", "instruments"})
+    order = ["documents", "instruments", *names]
+    major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
+    con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
+    for name in order:
+        fields = [f["name"] for f in _fields(name)]
+        con.execute(_create(name))
+        cols = ", ".join(_q(c) for c in fields)
+        marks = ", ".join("?" for _ in fields)
+        con.executemany(f"INSERT INTO {_q(name)} ({cols}) VALUES ({marks})", _rows(name, tables))
+    indexed: set[tuple[str, str]] = set()
+    for (child, col), _ in FOREIGN_KEYS.items():
+        indexed.add((child, col))
+    for table, cols in EXTRA_INDEXES.items():
+        indexed.update((table, c) for c in cols)
+    for table, col in sorted(indexed):
+        con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
+    for name, sql in VIEWS.items():
+        con.execute(f"CREATE VIEW {_q(name)} AS {sql.strip()}")
+    con.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
+    con.executemany("INSERT INTO _meta VALUES (?, ?)", [("schema_version", SCHEMA_VERSION)])
+
+
+def write_sqlite(tables: dict[str, pd.DataFrame], out_dir: Path) -> Path:
+    """Write `tables` (name -> DataFrame, as exported to CSV) to OUT/kehoach.sqlite; return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".kehoach-", suffix=".sqlite", dir=out_dir)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        con = sqlite3.connect(tmp)
+        # a private file moved into place when complete: no journal, no fsync per statement
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        try:
+            with con:
+                build(con, tables)
+        finally:
+            con.close()
+        target = out_dir / DB_NAME
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def foreign_key_violations(path: Path) -> list[tuple[Any, ...]]:
+    """Rows of PRAGMA foreign_key_check (empty when every reference holds)."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        con.close()
+
+
+def sqlite_from_csv(out_dir: Path) -> Path:
+    """Build OUT/kehoach.sqlite from the CSV tables of an output folder (written before the
+    database existed, or edited by hand)."""
+    out_dir = Path(out_dir)
+    tables = {}
+    for name in schemas():
+        path = out_dir / f"{name}.csv"
+        if path.is_file():
+            tables[name] = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+    return write_sqlite(tables, out_dir)
