@@ -18,7 +18,7 @@ from kehoach.extract.codes import fold
 from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import Province, provinces
+from kehoach.places import Province, provinces, unit_level, units
 from kehoach.tables import load_csv, load_yaml
 
 
@@ -70,7 +70,6 @@ class _Tables:
     pattern: regex.Pattern[str]  # a body phrase
     councils: dict[str, tuple[str, str]]  # form casefold -> (name, kind)
     units: dict[str, str]  # unit form casefold -> canonical unit
-    unit_levels: dict[str, str]
     party: dict[str, str]  # committee casefold -> unit
     party_names: dict[str, str]  # casefold -> canonical
     organs: dict[str, str]
@@ -94,10 +93,10 @@ def tables() -> _Tables:
     for c in cfg["councils"]:
         for f in c["forms"]:
             councils[f.casefold()] = (c["name"], c["kind"])
-    units: dict[str, str] = {}
-    for unit, forms in cfg["unit_forms"].items():
-        for f in forms:
-            units[f.casefold()] = unit
+    unit_words: dict[str, str] = {}
+    for u in units().values():
+        for f in u.forms:
+            unit_words[f.casefold()] = u.name
     agencies: dict[str, Agency] = {}
     codes: dict[str, Agency] = {}
     for row in load_csv("issuers_departments.csv"):
@@ -115,7 +114,7 @@ def tables() -> _Tables:
     party = {k.casefold(): v for k, v in cfg["party_committees"].items()}
     party_names = {k.casefold(): k for k in cfg["party_committees"]}
     organs = {o.casefold(): o for o in cfg["party_organs"]}
-    committee_of_unit = {u: cfg["party_default_committee"] for u in cfg["units"]}
+    committee_of_unit = {u: cfg["party_default_committee"] for u in units()}
     committee_of_unit.update({u: c for c, u in cfg["party_committees"].items()})
     heads = tuple(
         (regex.compile(rf"(?i:{regex.escape(h)})(?!\p{{L}})"), h)
@@ -124,7 +123,7 @@ def tables() -> _Tables:
 
     place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
     prov_ci = provinces().pattern.pattern
-    unit_alt = alternation([f for forms in cfg["unit_forms"].values() for f in forms])
+    unit_alt = alternation(list(unit_words))
     # a place: a province name (any case), else up to four capitalised words
     word = r"\p{Lu}[\p{L}]*"
     place = rf"(?:(?i:{prov_ci})|{word}(?:[ \t]+{word}){{0,3}})"
@@ -156,8 +155,7 @@ def tables() -> _Tables:
     return _Tables(
         pattern=regex.compile(body),
         councils=councils,
-        units=units,
-        unit_levels=dict(cfg["units"]),
+        units=unit_words,
         party=party,
         party_names=party_names,
         organs=organs,
@@ -338,13 +336,7 @@ def unit_of(text: str, place: str) -> str | None:
 
 
 def _unit_level(unit: str | None, place: str | None, tb: _Tables) -> str | None:
-    if unit is None:
-        return None
-    level = tb.unit_levels.get(unit)
-    if level == "city":
-        prov = provinces().lookup(place) if place else None
-        return "province" if prov and prov.unit == "thành phố" else "district"
-    return level
+    return unit_level(unit, place)
 
 
 def _council_name(name: str, unit: str | None, place: str | None) -> str:

@@ -11,7 +11,7 @@ from kehoach.extract.codes import codes
 from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import provinces
+from kehoach.places import provinces, unit_forms, unit_of
 from kehoach.tables import load_yaml
 
 _EMPTY = Locality(None)
@@ -41,9 +41,9 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     cfg = load_yaml("instruments.yaml")
     place = rf"(?:{provinces().pattern.pattern}|\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})"
     parts = {
-        "unit": alternation(list(cfg["units"])),
+        "unit": alternation(unit_forms()),
         "place": place,
-        "party_committee": alternation(list(cfg["party_committees"])),
+        "party_committee": alternation(list(_committees())),
         "ministry": alternation([m.removeprefix("Bộ ") for m in codes().ministries]),
         "department": alternation(list(codes().departments)),
     }
@@ -60,11 +60,21 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     return lead, phrase, tuple(entries)
 
 
+@cache
+def _committees() -> dict[str, str]:
+    """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
+    return dict(load_yaml("issuers.yaml")["party_committees"])
+
+
 def _unit_level(unit: str | None) -> str | None:
-    cfg = load_yaml("instruments.yaml")
+    """Level of a unit word or party committee (models/admin_units.csv); "city" for
+    "thành phố", which is a province or a district depending on the place."""
     if unit is None:
         return None
-    return cfg["units"].get(unit) or cfg["party_committees"].get(unit)
+    u = unit_of(_committees().get(unit, unit))
+    if u is None:
+        return None
+    return "city" if u.name == "thành phố" else u.level
 
 
 def _clean(name: str) -> str:
@@ -146,7 +156,8 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
             )
             return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
         unit = groups.get("unit")
-        unit = load_yaml("instruments.yaml")["unit_names"].get(unit, unit)
+        canonical = unit_of(unit) if unit else None
+        unit = canonical.name if canonical else unit
         pc = groups.get("pc")
         if entry.level == "province":  # a provincial department (Sở)
             level, province, district, place = "province", loc.province, None, loc.province
@@ -194,7 +205,7 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
         return None, UNKNOWN_SCOPE
     prov = provinces().lookup(loc.province)
     province_full = _province_full(loc.province) or ""
-    committees = load_yaml("instruments.yaml")["committee_of_unit"]
+    committees = {u: c for c, u in _committees().items()}
     committee = committees[prov.unit if prov else "tỉnh"]
     if ic.level == "local" and loc.district:
         local, scope = f"{loc.district_unit} {loc.district}", f"{loc.province} / {loc.district}"
