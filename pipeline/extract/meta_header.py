@@ -66,7 +66,8 @@ def rules() -> _Rules:
     )
     prefixes = alternation(cfg["place_prefixes"])
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
-    sep = r"(?:[ \t]+|[ \t]*-[ \t]*)"
+    # words of a place may be wrapped once ("Thành phố Hồ Chí\nMinh, ngày ...")
+    sep = r"(?:[ \t]*\n[ \t]*|[ \t]+|[ \t]*-[ \t]*)"
     place = (
         rf"(?P<place>(?:(?:{prefixes})[ \t]*)?"
         rf"(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
@@ -78,7 +79,10 @@ def rules() -> _Rules:
         rf"|(?:(?<!\p{{L}}){place}[ \t]*,[ \t]*)?(?<!\p{{L}})(?i:ngày)[ \t]*(?P<d2>\d{{1,2}})"
         rf"[ \t]*[/.\-][ \t]*(?P<m2>\d{{1,2}})[ \t]*[/.\-][ \t]*(?P<y2>(?:19|20)\d\d)"
     )
-    noise = regex.compile("|".join(f"(?:{p})" for p in cfg["header_noise"]))
+    noise = regex.compile("|".join(
+        [f"(?:{motto_pattern(m)})" for m in cfg["header_mottos"]]
+        + [f"(?:{p})" for p in cfg["header_noise"]]
+    ))
     return _Rules(
         type_line=type_line,
         types=types,
@@ -86,6 +90,13 @@ def rules() -> _Rules:
         date=date,
         noise=noise,
     )
+
+
+def motto_pattern(phrase: str) -> str:
+    """A header motto in any case, its words wrapped over lines or run together (OCR), a
+    dash between them optional: "CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA", "CỘNGHÒAXÃHỘI"."""
+    words = [w for w in phrase.split() if w != "-"]
+    return "(?i:" + r"\s*[-–]?\s*".join(regex.escape(w) for w in words) + ")"
 
 
 def canonical_code(code: str) -> str:
