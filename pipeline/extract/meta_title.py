@@ -29,6 +29,7 @@ class _Rules:
     authority: regex.Pattern[str]
     periods: tuple[regex.Pattern[str], ...]
     period_ignore: regex.Pattern[str]
+    open_ended: regex.Pattern[str]
     cited_dates: regex.Pattern[str]
     period_line: regex.Pattern[str]
     attach: regex.Pattern[str]
@@ -52,6 +53,8 @@ def rules() -> _Rules:
         authority=regex.compile(rf"(?:(?:PHÓ\s+)?(?:{titles})|{councils})(?!\p{{L}})[^\p{{Ll}}\n]*$"),
         periods=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_patterns"]),
         period_ignore=regex.compile(rf"(?i:{ignore})\s*(?:năm\s*)?(?:19|20)\d\d"),
+        open_ended=regex.compile("|".join(f"(?:{p})" for p in cfg["period_open_ended"]),
+                                 regex.IGNORECASE),
         # dates and numbers of cited instruments are not the period
         cited_dates=regex.compile(
             r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d|\d+/(?:19|20)\d\d/[\p{L}\-]+"
@@ -117,8 +120,11 @@ def find_title(text: str, header: Header) -> Title | None:
 
 
 def _period_in(s: str) -> tuple[int | None, int | None] | None:
+    """The period stated in `s`; (None, None) when it is open-ended; None when `s` states none."""
     r = rules()
     s = r.period_ignore.sub(" ", s, timeout=TIMEOUT)
+    if r.open_ended.search(s, timeout=TIMEOUT):
+        return None, None  # stated, but open-ended: no period
     s = r.cited_dates.sub(" ", s, timeout=TIMEOUT)
     # every period expression, a stronger pattern owning its span; the plan's own period
     # is the last one ("thực hiện Chương trình ... giai đoạn 2021-2030 năm 2022" -> 2022)

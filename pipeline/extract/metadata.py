@@ -354,6 +354,23 @@ def _place_name(place: str | None) -> str | None:
     return place
 
 
+_QUOTES = {'"': "\u201c\u201d\u201e\u00ab\u00bb\"", "'": "\u2018\u2019'"}
+
+
+def restore_quotes(norm: str, raw: str) -> str:
+    """The quotation marks of `raw` (the source text of a span) put back into `norm`
+    (the same span normalized, where typographic quotes became straight ones): the title
+    keeps the quotes as written. Only when both hold the same number of them."""
+    out = norm
+    for plain, forms in _QUOTES.items():
+        written = [c for c in raw if c in forms]
+        if not written or len(written) != norm.count(plain):
+            continue
+        it = iter(written)
+        out = "".join(next(it) if c == plain else c for c in out)
+    return out
+
+
 def run(ctx: DocContext) -> None:
     loc = ctx.shared.get("locality")
     if loc is None:
@@ -367,6 +384,8 @@ def run(ctx: DocContext) -> None:
             continue
         ev = ctx.evidence(*span)
         meta[f"{key}_start"], meta[f"{key}_end"] = ev.start, ev.end
+        if key == "title" and meta["title"]:
+            meta["title"] = restore_quotes(meta["title"], ev.text)
     ctx.document.update(meta)
     ctx.shared["metadata"] = meta
     # the issuer's own province and district become the plan's locality (a national
