@@ -22,6 +22,7 @@ from kehoach.extract.codes import Codes, codes
 from kehoach.extract.issuers import IssuerMatch, issuer_at
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.segment.boundary import document_span
 from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
@@ -212,11 +213,14 @@ def _opening_end(ctx: DocContext, g: _Grammar) -> int:
 
 def find_mentions(ctx: DocContext) -> list[Mention]:
     g, c, text = grammar(), codes(), ctx.text
+    # a web page's menu before the document and its related-document lists and notices
+    # after it cite other documents: only the document proper is read
+    doc_start, doc_end = document_span(text)
     opening_end = _opening_end(ctx, g)
     own_ids: set[str] = set()
     mentions: list[Mention] = []
     # matches are collected first: a finditer timeout would also count the work in the loop
-    for m in list(g.symbol.finditer(text, timeout=TIMEOUT)):
+    for m in list(g.symbol.finditer(text, doc_start, doc_end, timeout=TIMEOUT)):
         window = max(0, m.start() - PREFIX_WINDOW)
         pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
         if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):

@@ -16,6 +16,7 @@ from kehoach.extract.codes import codes
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.segment.boundary import document_span, motto_pattern
 from kehoach.tables import load_yaml
 
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
@@ -92,13 +93,6 @@ def rules() -> _Rules:
     )
 
 
-def motto_pattern(phrase: str) -> str:
-    """A header motto in any case, its words wrapped over lines or run together (OCR), a
-    dash between them optional: "CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA", "CỘNGHÒAXÃHỘI"."""
-    words = [w for w in phrase.split() if w != "-"]
-    return "(?i:" + r"\s*[-–]?\s*".join(regex.escape(w) for w in words) + ")"
-
-
 def canonical_code(code: str) -> str:
     """One code of a symbol, spelled as in citations (kehoach.extract.codes): upper case,
     Đ restored, established mixed case kept, so doc_number and instrument_id join."""
@@ -123,11 +117,13 @@ def type_from_symbol(symbol: str | None) -> str | None:
     return None
 
 
-def find_type_line(text: str, limit: int) -> tuple[Cell, str, tuple[int, int] | None] | None:
-    """The first cell in text[:limit] that starts with an upper-case type word (or is
-    exactly a type word in any case)."""
+def find_type_line(
+    text: str, limit: int, start: int = 0
+) -> tuple[Cell, str, tuple[int, int] | None] | None:
+    """The first cell in text[start:start + limit] that starts with an upper-case type word
+    (or is exactly a type word in any case)."""
     r = rules()
-    for cell in cells(text, 0, min(limit, len(text))):
+    for cell in cells(text, start, min(start + limit, len(text))):
         m = r.type_line.match(cell.text, timeout=TIMEOUT)
         if m is None:
             canon = r.types.get(collapse(cell.text).casefold())
@@ -152,15 +148,18 @@ def parse(text: str) -> Header:
     cfg = load_yaml("metadata.yaml")
     r = rules()
     limit = cfg["header_chars"]
-    found = find_type_line(text, limit)
+    # a web page's menu and attribute table before the document are not its header
+    start, _ = document_span(text)
+    found = find_type_line(text, limit, start)
     if found:
         cell, doc_type, rest = found
         header = Header(region_end=cell.start, type_cell=cell, doc_type=doc_type,
                         title_in_type_line=rest)
     else:
-        header = Header(region_end=min(len(text), limit // 3))
-    region = text[: header.region_end]
-    chars = list(region)
+        header = Header(region_end=min(len(text), start + limit // 3))
+    chars = list(text[: header.region_end])
+    _blank(chars, 0, min(start, len(chars)))
+    region = "".join(chars)
     for m in r.noise.finditer(region, timeout=TIMEOUT):
         _blank(chars, m.start(), m.end())
     m = r.number.search(region, timeout=TIMEOUT)

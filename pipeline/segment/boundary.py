@@ -1,0 +1,123 @@
+"""Where the document proper lies in a normalized text: `document_span(text)`.
+
+Texts scraped from web pages carry the site's menu, breadcrumbs and a table of document
+attributes ("Số hiệu:", "Loại văn bản: Kế hoạch") before the document, and related-document
+lists and site notices after it; a header reader that starts at offset 0 takes the site's
+"Kế hoạch" cell for the type line. The document starts at its header: the quốc hiệu (or the
+party's motto) with the issuer column on the same line or just before it; it ends before the
+first line of a site trailer ("Văn bản liên quan", ...) that follows the document's
+signature part. Rules: models/boundary.yaml (and metadata.yaml header_mottos).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation
+from kehoach.tables import load_yaml
+
+
+@dataclass(frozen=True)
+class _Rules:
+    motto: regex.Pattern[str]
+    number_line: regex.Pattern[str]
+    trailer: regex.Pattern[str]
+    signature: regex.Pattern[str]
+    issuer_lines_before: int
+    start_window: int
+
+
+def motto_pattern(phrase: str) -> str:
+    """A header motto in any case, its words wrapped over lines or run together (OCR), a
+    dash between them optional: "CỘNG HÒA XÃ\\nHỘI CHỦ NGHĨA", "CỘNGHÒAXÃHỘI"."""
+    words = [w for w in phrase.split() if w != "-"]
+    return "(?i:" + r"\s*[-–]?\s*".join(regex.escape(w) for w in words) + ")"
+
+
+@cache
+def rules() -> _Rules:
+    cfg = load_yaml("boundary.yaml")
+    mottos = load_yaml("metadata.yaml")["header_mottos"]
+    inline = r"[ \t]+"  # a cue on one line
+    trailer = alternation(cfg["trailer_lines"], space=inline)
+    sig = alternation(cfg["signature_cues"], space=inline)
+    return _Rules(
+        motto=regex.compile("|".join(f"(?:{motto_pattern(m)})" for m in mottos)),
+        number_line=regex.compile(r"(?m)^[ \t]*(?:Số|SỐ)[ \t]*:[ \t]*[\d._…\- \t]*/"),
+        trailer=regex.compile(
+            rf"(?m)^[ \t#*>\-]*(?i:{trailer})(?!\p{{L}})"
+        ),
+        signature=regex.compile(
+            rf"(?m)^[ \t\-*]*(?:{sig})[ \t]*:"
+        ),
+        issuer_lines_before=cfg["issuer_lines_before"],
+        start_window=cfg["start_window"],
+    )
+
+
+def _is_upper_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def _header_start(text: str, motto_at: int, max_lines: int) -> int:
+    """Start of the header block whose motto is at `motto_at`: back over the issuer
+    column's upper-case lines (and blank or rule lines) just before the motto's line."""
+    r_start = text.rfind("\n", 0, motto_at) + 1
+    start = r_start
+    seen = 0
+    pos = r_start
+    while pos > 0 and seen < max_lines:
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[prev_start : pos - 1]
+        stripped = line.strip(" \t-_=*~.·")
+        if stripped:
+            if not _is_upper_line(stripped) or stripped.endswith(":"):
+                break
+            seen += 1
+            start = prev_start
+        pos = prev_start
+    return start
+
+
+def _start(text: str) -> int:
+    r = rules()
+    window = text[: r.start_window]
+    m = r.motto.search(window, timeout=TIMEOUT)
+    n = r.number_line.search(window, timeout=TIMEOUT)
+    if m:
+        return _header_start(text, m.start(), r.issuer_lines_before)
+    if n:  # no motto: the header starts with the issuer column before the "Số:" line
+        return _header_start(text, n.start(), r.issuer_lines_before)
+    return 0
+
+
+def _end(text: str, start: int) -> int:
+    r = rules()
+    sig = r.signature.search(text, start, timeout=TIMEOUT)
+    after = sig.end() if sig else start
+    t = r.trailer.search(text, after, timeout=TIMEOUT)
+    return t.start() if t else len(text)
+
+
+_CACHE: OrderedDict[str, tuple[int, int]] = OrderedDict()
+
+
+def document_span(text: str) -> tuple[int, int]:
+    """(start, end) offsets of the document proper in normalized `text`: from its header
+    to the end of the document (before a web page's trailer). (0, len(text)) when the
+    text is the document alone. Computed once per text (a few extractors ask)."""
+    key = text
+    hit = _CACHE.get(key)
+    if hit is not None and len(hit) == 2:
+        return hit
+    start = _start(text)
+    span = (start, _end(text, start))
+    _CACHE[key] = span
+    if len(_CACHE) > 8:
+        _CACHE.popitem(last=False)
+    return span
