@@ -7,7 +7,8 @@ provinces before the 2025 merger with `province_current`, the province each one 
 after it (the 34 current provinces are the rows whose `province_current` is themselves).
 Levels use one vocabulary for units and bodies alike: LEVELS. "thành phố" is a district
 unless it names a centrally-run city (a province row of unit "thành phố"). The `example`
-column holds phrases a test runs through the accessors below.
+column holds phrases a test runs through the accessors below; `in_names` says how a body's
+name writes the province when not by its short name ("Thành ủy thành phố Hồ Chí Minh").
 """
 
 from __future__ import annotations
@@ -29,10 +30,17 @@ class Province:
     unit: str  # "tỉnh" or "thành phố" (centrally-run city)
     current: str  # province after the 2025 merger
     region: str = ""
+    in_names: str = ""  # how a body's name writes it when not the short name
 
     @property
     def full(self) -> str:
         return f"{self.unit} {self.name}"
+
+    @property
+    def in_body_name(self) -> str:
+        """The province after a body word: "Thành ủy Hà Nội" but "Thành ủy thành phố Hồ Chí
+        Minh" (a person's name alone never names the city)."""
+        return self.in_names or self.name
 
     @property
     def is_current(self) -> bool:
@@ -69,7 +77,8 @@ def provinces() -> Provinces:
     by_key: dict[str, Province] = {}
     names: list[str] = []
     for row in _rows("province"):
-        prov = Province(row["name"], row["unit"], row["province_current"], row["region"])
+        prov = Province(row["name"], row["unit"], row["province_current"], row["region"],
+                        row.get("in_names") or "")
         for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
             by_key[_key(n)] = prov
             names.append(n)

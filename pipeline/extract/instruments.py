@@ -18,7 +18,7 @@ from functools import cache
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract.codes import Codes, codes
+from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.extract.issuers import IssuerMatch, issuer_at
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
@@ -27,9 +27,6 @@ from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
-MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
-SEG = r"\p{L}[\p{L}\d&]{0,11}"  # a code of a symbol: "UBND", "CTr", "SKH&ĐT"
-_ASSEMBLY = regex.compile(r"(?:UBTV)?QH\d{1,2}")  # "80/2015/QH13": no type code
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
 
 
@@ -82,18 +79,8 @@ def grammar() -> _Grammar:
     prefix = regex.compile(
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
     )
-    state = (
-        rf"(?P<num>\d{{1,6}}[a-zđ]?)\s?/\s?(?:(?P<year>\d{{4}})\s?/\s?)?"
-        rf"(?P<seg>\p{{Lu}}[\p{{L}}\d&]{{0,11}})(?:\s?-\s?(?P<seg>{SEG}))*"
-    )
-    party = (
-        rf"(?P<pnum>\d{{1,6}}[a-zđ]?)\s?-\s?(?P<ptype>\p{{L}}{{1,5}})\s?/\s?"
-        rf"(?P<pseg>\p{{Lu}}[\p{{L}}\d&]{{0,11}})(?:\s?-\s?(?P<pseg>{SEG}))*"
-    )
-    # the number stands alone: not "2021-2025/...", not "a/12/...", not "1.000/..."
-    symbol = regex.compile(
-        rf"(?<![\d/.,:\p{{L}}]-?)(?:{party}|{state})(?![\p{{L}}\d])"
-    )
+    # the number-symbol grammar shared with the header reader (kehoach.extract.codes)
+    symbol = symbol_pattern()
     words = cfg["date_words"]
     issued = alternation(words["issued"])
     day, month, year = (alternation(words[k]) for k in ("day", "month", "year"))
@@ -139,55 +126,6 @@ def grammar() -> _Grammar:
     )
 
 
-def _number(raw: str) -> str:
-    """Digits without leading zeros, padded to two; a letter suffix kept ("30c/NQ-CP")."""
-    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyzđ")
-    return (digits.lstrip("0") or "0").zfill(2) + raw[len(digits):]
-
-
-def _valid_year(raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    year = int(raw)
-    return year if MIN_YEAR <= year <= MAX_YEAR else None
-
-
-def _split_missing_hyphen(seg: str, c: Codes) -> list[str] | None:
-    """"NQCP" -> ["NQ", "CP"] when both halves are known codes."""
-    for i in range(1, len(seg)):
-        head, tail = seg[:i], seg[i:]
-        if c.canonical(head) in c.state_types and c.is_known(tail) and \
-                c.canonical(tail) in c.issuers:
-            return [head, tail]
-    return None
-
-
-def _state_symbol(segs: list[str], has_type_word: bool, c: Codes) -> tuple[list[str], int] | None:
-    """Canonical segments of a state symbol and how many raw segments were used."""
-    kept: list[str] = []
-    for raw in segs:
-        if kept and not (raw.isupper() or c.is_known(raw)):
-            break  # "76/NQ-CP - Chính..." : a word, not a code
-        kept.append(raw)
-    if not kept or not (kept[0].isupper() or c.is_known(kept[0])):
-        return None
-    used = len(kept)
-    if len(kept) == 1 and not c.is_known(kept[0]):
-        split = _split_missing_hyphen(kept[0], c)
-        if split:
-            kept = split
-    canon = [c.canonical(s) for s in kept]
-    first = canon[0]
-    if _ASSEMBLY.fullmatch(first, timeout=TIMEOUT):
-        return canon, used
-    known_first = first in c.state_types or first in c.issuers
-    if has_type_word:
-        return canon, used
-    if known_first and (len(canon) > 1 or first in c.issuers):
-        return canon, used
-    return None
-
-
 def _date(m: regex.Match[str]) -> str | None:
     try:
         d = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
@@ -212,7 +150,7 @@ def _opening_end(ctx: DocContext, g: _Grammar) -> int:
 
 
 def find_mentions(ctx: DocContext) -> list[Mention]:
-    g, c, text = grammar(), codes(), ctx.text
+    g, text = grammar(), ctx.text
     # a web page's menu before the document and its related-document lists and notices
     # after it cite other documents: only the document proper is read
     doc_start, doc_end = document_span(text)
@@ -239,42 +177,11 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
                 tw, start = found
         if g.url_context.search(text, max(0, m.start() - 200), m.start(), timeout=TIMEOUT):
             continue
-        if m.group("pnum"):
-            ptype = c.canonical(m.group("ptype"))
-            if ptype not in c.party_types:
-                continue
-            psegs = [c.canonical(s) for s in m.captures("pseg") if s.isupper() or c.is_known(s)]
-            if not psegs:
-                continue
-            iid = f"{_number(m.group('pnum'))}-{ptype}/{'-'.join(psegs)}"
-            mention = Mention(start, m.end(), m.start("pnum"), m.end(), iid, None,
-                              tw, ptype, psegs[0], True, tuple(psegs))
-        else:
-            segs = m.captures("seg")
-            parsed = _state_symbol(segs, tw is not None, c)
-            if parsed is None:
-                continue
-            canon, used = parsed
-            end = m.spans("seg")[used - 1][1]
-            year_raw = m.group("year")
-            year = _valid_year(year_raw)
-            num = _number(m.group("num"))
-            first = canon[0]
-            if year_raw and year is None:
-                continue  # "12/3021/..." is not a citation we can trust
-            type_code = first if first in c.state_types else None
-            issuer_code = canon[1] if type_code and len(canon) > 1 else first
-            party_issuer = issuer_code in c.issuers and c.issuers[issuer_code].kind == "party"
-            if type_code and party_issuer and not year and first in c.party_types:
-                # party documents are written n-TYPE/ISSUER; "27/NQ-TW" means 27-NQ/TW
-                iid = f"{num}-{first}/{'-'.join(canon[1:])}"
-                mention = Mention(start, end, m.start("num"), end, iid, None, tw, first,
-                                  issuer_code, True, tuple(canon[1:]))
-            else:
-                iid = f"{num}/{year}/{'-'.join(canon)}" if year else f"{num}/{'-'.join(canon)}"
-                mention = Mention(start, end, m.start("num"), end, iid, year, tw,
-                                  type_code, issuer_code, False,
-                                  tuple(canon[1:] if type_code else canon[:1]))
+        sym = read_symbol(m, tw is not None)
+        if sym is None or sym.id is None:
+            continue
+        mention = Mention(start, sym.end, sym.start, sym.end, sym.id, sym.year, tw,
+                          sym.type_code, sym.issuer_code, sym.party, sym.issuer_codes)
         if tw is None and _own_number(ctx, g, m):
             own_ids.add(mention.instrument_id)
             continue
@@ -324,7 +231,7 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 pos, after_date = dm.end(), True
                 continue
             ym = g.year_after.match(text, pos, timeout=TIMEOUT)
-            if ym and _valid_year(ym.group("y")):
+            if ym and valid_year(ym.group("y")):
                 mention.year_cited = int(ym.group("y"))
                 pos, after_date = ym.end(), True
                 continue

@@ -420,16 +420,19 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
             parent = _council_name(body.name or "", province.unit, province.name)
         return Resolved(issuer, level, pname, district_unit, district, parent)
     if body.kind == "party":
+        if level == "province" and province and place == province.name:
+            place = province.in_body_name
         issuer = " ".join(x for x in (body.name, place) if x)
         if level in {"district", "commune"} and province and parent is None:
             committee = "Thành ủy" if province.unit == "thành phố" else "Tỉnh ủy"
-            parent = f"{committee} {province.name}"
+            parent = f"{committee} {province.in_body_name}"
         return Resolved(issuer, level, pname, district_unit, district, parent)
     # departments and other bodies
     name = body.name
     if name and province and province.name.casefold() not in name.casefold():
         short = body.locality_form == "short"
-        name = f"{name} {province.name}" if short else f"{name} {province.unit} {province.name}"
+        name = (f"{name} {province.in_body_name}" if short
+                else f"{name} {province.unit} {province.name}")
     if parent is None and province:
         parent = f"Ủy ban nhân dân {province.unit} {province.name}"
     lvl = "department" if body.kind in {"department", "other"} else level

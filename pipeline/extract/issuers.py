@@ -39,7 +39,11 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     """The lead ("của", "do"), one pattern holding every issuer phrase of the table as a
     named alternative entry_0, entry_1, ... (first in the table wins), and the entries."""
     cfg = load_yaml("instruments.yaml")
-    place = rf"(?:{provinces().pattern.pattern}|\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})"
+    # a province, or up to three capitalised words that are not a unit word ("của Thành ủy
+    # Thành phố": "Thành phố" names the unit, not the place)
+    not_unit = rf"(?!(?i:{alternation(unit_forms())})(?!\p{{L}}))"
+    place = (rf"(?:{provinces().pattern.pattern}"
+             rf"|{not_unit}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
     parts = {
         "unit": alternation(unit_forms()),
         "place": place,
@@ -169,6 +173,9 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
             level, province, district, place = resolve_place(
                 _unit_level(unit or pc), groups.get("place"), loc
             )
+            if pc and level == "province" and place:
+                prov = provinces().lookup(place)
+                place = prov.in_body_name if prov else place
             name = entry.template.format(
                 chair=(groups.get("chair") or "").strip() + " " if groups.get("chair") else "",
                 unit=unit or "", place=place or "", pc=pc or "", b=groups.get("b", ""),
@@ -212,7 +219,8 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
     else:
         local, scope = province_full, loc.province
     name = ic.template.format(
-        local=local, province=loc.province, province_full=province_full,
+        local=local, province=prov.in_body_name if prov else loc.province,
+        province_full=province_full,
         party_committee=committee,
     )
     return _clean(name), scope

@@ -64,9 +64,22 @@ def _is_upper_line(line: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
+_NUMBER_LINE = regex.compile(r"(?:Số|SỐ|số)\b[ \t]*:?[ \t\d._…]*[/\-]")
+_DATE_LINE = regex.compile(r"(?i:ngày)[ \t\d._…]*(?:(?i:tháng)|[/.\-][ \t]*\d)")
+
+
+def _header_line(line: str) -> bool:
+    """A line of a header block: the issuer column (upper case), the "Số:" line or the
+    date line (party headers put the motto after them)."""
+    if line.endswith(":"):
+        return False  # "Số hiệu:", "Loại văn bản:" of a site's attribute table
+    return (_is_upper_line(line) or bool(_NUMBER_LINE.match(line))
+            or bool(_DATE_LINE.search(line)) and len(line) < 80)
+
+
 def _header_start(text: str, motto_at: int, max_lines: int) -> int:
-    """Start of the header block whose motto is at `motto_at`: back over the issuer
-    column's upper-case lines (and blank or rule lines) just before the motto's line."""
+    """Start of the header block whose motto is at `motto_at`: back over the lines of the
+    header (issuer column, number, date; blank or rule lines) just before the motto's line."""
     r_start = text.rfind("\n", 0, motto_at) + 1
     start = r_start
     seen = 0
@@ -76,7 +89,7 @@ def _header_start(text: str, motto_at: int, max_lines: int) -> int:
         line = text[prev_start : pos - 1]
         stripped = line.strip(" \t-_=*~.·")
         if stripped:
-            if not _is_upper_line(stripped) or stripped.endswith(":"):
+            if not _header_line(stripped):
                 break
             seen += 1
             start = prev_start
