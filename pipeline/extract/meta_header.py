@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-from kehoach.extract.codes import codes
+from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
@@ -42,6 +42,8 @@ class Header:
     date_span: Span | None = None
     place: str | None = None
     issuer_lines: list[Cell] = field(default_factory=list)
+    symbol: Symbol | None = None  # the number-symbol as the shared grammar reads it
+    subject: tuple[int, int] | None = None  # "V/v ..." of an official letter (its title)
 
 
 
@@ -52,6 +54,8 @@ class _Rules:
     number: regex.Pattern[str]
     date: regex.Pattern[str]
     noise: regex.Pattern[str]
+    vv: regex.Pattern[str]  # the subject line of an official letter: "V/v ..."
+    letter_type: str
 
 
 @cache
@@ -60,10 +64,14 @@ def rules() -> _Rules:
     types = {t.casefold(): t for t in cfg["doc_types"]}
     upper = alternation([t.upper() for t in cfg["doc_types"]])
     type_line = regex.compile(rf"(?P<type>{upper})(?![\p{{L}}:])[ \t]*(?P<rest>[^\n]*)")
-    blank = r"[ \t._…\-]*"
+    # the number-symbol grammar of citations (kehoach.extract.codes), the number may be
+    # blank: "Số:      /KH-SDL", "Số: ....../QĐ-UBND"
     number = regex.compile(
-        rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?{blank}(?P<num>\d+(?:[ \t]+\d+)*)?{blank}"
-        r"(?P<sep>[/\-])[ \t]*(?P<sym>[\p{L}\d&.]+(?:[ \t]*[-/][ \t]*[\p{L}\d&.]+)*)"
+        rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?[ \t._…]*"
+        rf"{symbol_body(rf'(?:{NUMBER})?')}(?![\p{{L}}\d])"
+    )
+    vv = regex.compile(
+        rf"(?m)^[ \t]*(?:{alternation(cfg['letter_subject_cues'])})[ \t]*:?[ \t]*(?P<subject>\S[^\t\n]*)"
     )
     prefixes = alternation(cfg["place_prefixes"])
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
@@ -90,31 +98,22 @@ def rules() -> _Rules:
         number=number,
         date=date,
         noise=noise,
+        vv=vv,
+        letter_type=load_yaml("instruments.yaml")["letter_type"],
     )
 
 
-def canonical_code(code: str) -> str:
-    """One code of a symbol, spelled as in citations (kehoach.extract.codes): upper case,
-    Đ restored, established mixed case kept, so doc_number and instrument_id join."""
-    return codes().canonical(code)
-
-
-def canonical_symbol(sym: str) -> str:
-    sym = regex.sub(r"\s+", "", sym, timeout=TIMEOUT).strip(".")
-    parts = regex.split(r"([-/])", sym, timeout=TIMEOUT)
-    return "".join(p if p in "-/" else canonical_code(p) for p in parts)
-
-
-def type_from_symbol(symbol: str | None) -> str | None:
-    if not symbol:
+def type_from_symbol(sym: Symbol | None) -> str | None:
+    """The type a number-symbol's code implies, a fallback when the header has no type
+    word: "KH-UBND" -> Kế hoạch, "18-NQ/TW" -> Nghị quyết; a symbol that starts with an
+    issuer code ("1234/UBND-KGVX") is an official letter."""
+    if sym is None:
         return None
     c = codes()
-    for part in regex.split(r"[-/]", symbol, timeout=TIMEOUT):
-        code = c.canonical(part)
-        t = c.state_types.get(code) or c.party_types.get(code)
-        if t:
-            return t
-    return None
+    if sym.type_code:
+        table = c.party_types if sym.party else c.state_types
+        return table.get(sym.type_code)
+    return rules().letter_type if sym.issuer_code in c.issuers else None
 
 
 def find_type_line(
@@ -162,17 +161,25 @@ def parse(text: str) -> Header:
     region = "".join(chars)
     for m in r.noise.finditer(region, timeout=TIMEOUT):
         _blank(chars, m.start(), m.end())
-    m = r.number.search(region, timeout=TIMEOUT)
-    if m and (found or at_cell_start(region, m.start())):
-        sym = canonical_symbol(m.group("sym"))
-        # "12/2022/QĐ-UBND": the symbol is written without the year
-        with_year = regex.match(r"(?:19|20)\d\d/", sym, timeout=TIMEOUT)
-        header.doc_symbol = sym.split("/", 1)[1] if with_year else sym
-        if m.group("num"):
-            n = str(int(regex.sub(r"\s+", "", m.group("num"), timeout=TIMEOUT)))
-            header.doc_number = f"{n.zfill(2)}{m.group('sep')}{sym}"
-        header.number_span = Span(m.start(), m.end())
-        _blank(chars, m.start(), m.end())
+    for m in r.number.finditer(region, timeout=TIMEOUT):
+        if not (found or at_cell_start(region, m.start())):
+            continue
+        sym = read_symbol(m, has_type_word=True)  # "Số:" vouches for the codes
+        if sym is None:
+            continue
+        header.symbol = sym
+        header.doc_symbol = sym.symbol  # "12/2022/QĐ-UBND": the symbol is written without the year
+        header.doc_number = sym.id  # None when the number is blank
+        header.number_span = Span(m.start(), sym.end)
+        _blank(chars, m.start(), sym.end)
+        break
+    if not found:
+        # an official letter has no type word; its subject follows "V/v" under the number
+        vv = r.vv.search(region, start, timeout=TIMEOUT)
+        if vv:
+            header.doc_type = r.letter_type
+            header.subject = (vv.start("subject"), vv.end("subject"))
+            header.region_end = vv.start()
     blanked = "".join(chars)
     d = r.date.search(blanked, timeout=TIMEOUT)
     if d:

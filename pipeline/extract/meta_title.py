@@ -119,6 +119,25 @@ def find_title(text: str, header: Header) -> Title | None:
     return Title(title, start, end) if title else None
 
 
+def subject_title(text: str, span: tuple[int, int]) -> Title:
+    """The subject of an official letter ("V/v hướng dẫn ...") with the lines that continue
+    it (lower-case starts, not the date line nor "Kính gửi")."""
+    start, end = span
+    pos = end
+    for _ in range(3):
+        if pos >= len(text) or text[pos] != "\n":
+            break
+        nl = text.find("\n", pos + 1)
+        nl = len(text) if nl < 0 else nl
+        line = text[pos + 1 : nl]
+        stripped = line.strip()
+        if not stripped or not stripped[0].islower() or "\t" in line.strip() or len(stripped) > 200:
+            break
+        end = pos + 1 + len(line.rstrip())
+        pos = nl
+    return Title(collapse(text[start:end]).strip(" .;:"), start, end)
+
+
 def _period_in(s: str) -> tuple[int | None, int | None] | None:
     """The period stated in `s`; (None, None) when it is open-ended; None when `s` states none."""
     r = rules()

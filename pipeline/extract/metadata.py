@@ -286,7 +286,9 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         if chosen.body is not None
         else Resolved(None, None, loc.province, None, None, None)
     )
-    doc_type = header.doc_type or meta_header.type_from_symbol(header.doc_symbol)
+    doc_type = header.doc_type or meta_header.type_from_symbol(header.symbol)
+    if title is None and header.subject is not None:  # an official letter's "V/v ..."
+        title = meta_title.subject_title(text, header.subject)
     self_desc = ""
     for _, _, e in opening_bodies:
         m = r.opening_after.match(text, e, timeout=TIMEOUT)

@@ -74,7 +74,7 @@ def _header_line(line: str) -> bool:
     if line.endswith(":"):
         return False  # "Số hiệu:", "Loại văn bản:" of a site's attribute table
     return (_is_upper_line(line) or bool(_NUMBER_LINE.match(line))
-            or bool(_DATE_LINE.search(line)) and len(line) < 80)
+            or (bool(_DATE_LINE.search(line)) and len(line) < 80))
 
 
 def _header_start(text: str, motto_at: int, max_lines: int) -> int:
