@@ -18,8 +18,8 @@ from functools import cache
 
 import regex
 from kehoach.context import DocContext
+from kehoach.extract.citation_issuers import IssuerMatch, issuer_at
 from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, codes, read_symbol, symbol_pattern, valid_year
-from kehoach.extract.issuers import IssuerMatch, issuer_at
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.segment.boundary import document_span

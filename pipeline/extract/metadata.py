@@ -18,9 +18,9 @@ from typing import Any
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract import issuer as bodies
+from kehoach.extract import header_issuer as bodies
 from kehoach.extract import meta_header, meta_title, signature
-from kehoach.extract.issuer import Body, Resolved
+from kehoach.extract.header_issuer import Body, Resolved
 from kehoach.extract.locality import Locality, detect
 from kehoach.extract.meta_layout import Cell, collapse
 from kehoach.normalize import TIMEOUT

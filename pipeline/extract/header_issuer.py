@@ -1,9 +1,12 @@
-"""Issuing bodies: find and parse body phrases ("UBND TỈNH CAO BẰNG", "Sở Du lịch thành phố
+"""The document's own issuing body (header column, authority line, opening, signature):
+find and parse body phrases ("UBND TỈNH CAO BẰNG", "Sở Du lịch thành phố
 Hải Phòng", "Ban Quản lý Khu kinh tế Hải Phòng", "GIÁM ĐỐC SỞ XÂY DỰNG KHÁNH HÒA"), map
 symbol codes ("SDL" in KH-SDL) to bodies, and resolve a body to its full name, level,
 province and parent with the document's locality.
 
-Tables: models/issuers.yaml (councils, party committees, unit words),
+Issuer phrases after a citation ("của UBND tỉnh") are kehoach.extract.citation_issuers.
+
+Tables: models/issuers.yaml (councils, party committees), models/admin_units.csv (unit words),
 models/issuers_departments.csv (provincial departments and agencies with their codes),
 models/issuers_national.csv (national bodies and their codes).
 """
