@@ -135,9 +135,8 @@ def _date(m: regex.Match[str]) -> str | None:
 
 
 def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
-    """The document's own "Số: 26/KH-UBND" line near the top."""
-    if m.start() > 3000:
-        return False
+    """A document's own "Số: 26/KH-UBND" line: the file's header, or the header of the plan
+    a decision issues (its own number is not a citation either)."""
     line_start = ctx.text.rfind("\n", 0, m.start()) + 1
     return bool(g.own_number.search(ctx.text[max(0, line_start - 1) : m.start()], timeout=TIMEOUT))
 

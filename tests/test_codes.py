@@ -1,0 +1,81 @@
+"""ONE number-symbol grammar (kehoach.extract.codes) for citations and the header's "Số:"
+line, and its corner cases (issue 8 item 5)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import by_id, run_text
+from kehoach.extract.codes import canonical_number, read_symbol, symbol_pattern
+from kehoach.extract.meta_header import parse
+
+SIGN = "\nNơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nLê Văn An\n"
+
+
+def header(number_line: str) -> str:
+    return (
+        f"ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\n{number_line}\nGia Lai, ngày 4 tháng 5 năm 2025\n\n"
+        "KẾ HOẠCH\nPhòng chống thiên tai năm 2025\n\nI. MỤC ĐÍCH\nNội dung.\n" + SIGN
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "canonical"),
+    [("0125", "125"), ("1", "01"), ("66.2", "66.2"), ("30c", "30c"), ("007", "07")],
+)
+def test_canonical_number(raw: str, canonical: str) -> None:
+    assert canonical_number(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nghị quyết số 66.2/2025/NQ-CP", "66.2/2025/NQ-CP"),  # decimal number
+        ("Kế hoạch hành động số 459-KHHĐ/TU", "459-KHHĐ/TU"),  # party code KHHĐ
+        ("Nghị quyết số 12-NQ/TƯ", "12-NQ/TW"),  # TƯ (Trung ương) is TW, not TU
+        ("Kế hoạch số 515/KH-BCA-BNN&MT", "515/KH-BCA-BNN&MT"),  # & inside a code
+        ("Nghị quyết số 30c/NQ-HĐND", "30c/NQ-HĐND"),  # lettered number
+    ],
+)
+def test_citation_corner_cases(text: str, expected: str) -> None:
+    assert expected in by_id(text + " về phát triển kinh tế.")
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "symbol"),
+    [
+        ("Số: 30c/KH-UBND", "30c/KH-UBND", "KH-UBND"),
+        ("Số:     /KH-UBND", None, "KH-UBND"),
+        ("Số: ......./KH-UBND", None, "KH-UBND"),
+        ("Số: 012/2024/QĐ-UBND", "12/2024/QĐ-UBND", "QĐ-UBND"),
+        ("Số: 45-KH/TU", "45-KH/TU", "KH/TU"),
+        ("Số: 66.2/KH-UBND", "66.2/KH-UBND", "KH-UBND"),
+        ("Số: 7/KH-UBND-VX", "07/KH-UBND-VX", "KH-UBND-VX"),
+    ],
+)
+def test_header_number_by_the_same_grammar(line: str, number: str | None, symbol: str) -> None:
+    h = parse(header(line))
+    assert (h.doc_number, h.doc_symbol) == (number, symbol)
+
+
+def test_amounts_and_ranges_are_no_symbol() -> None:
+    for text in ["giá 1.000/người", "giai đoạn 2021-2025/2030", "ngày 12/5/2024"]:
+        found = [read_symbol(m, False) for m in symbol_pattern().finditer(text)]
+        assert not [s for s in found if s is not None], text
+
+
+def test_own_number_of_an_attached_plan_is_not_a_citation() -> None:
+    decision = (
+        "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 88/QĐ-UBND\nGia Lai, ngày 4 tháng 5 năm 2025\n\n"
+        "QUYẾT ĐỊNH\nBan hành Kế hoạch phòng chống thiên tai năm 2025\n\n"
+        "ỦY BAN NHÂN DÂN TỈNH GIA LAI\n\nCăn cứ Nghị định số 66/2021/NĐ-CP của Chính phủ;\n\n"
+        "QUYẾT ĐỊNH:\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch phòng chống thiên tai.\n"
+        + SIGN + "\nỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 31/KH-UBND\n\nKẾ HOẠCH\n"
+        "Phòng chống thiên tai năm 2025\n(Kèm theo Quyết định số 88/QĐ-UBND ngày 04/5/2025)\n"
+        "I. MỤC ĐÍCH\nThực hiện Kế hoạch số 31/KH-UBND đúng tiến độ.\n"
+    )
+    ctx = run_text(decision)
+    ids = {r["instrument_id"] for r in ctx.tables.get("citations", [])}
+    assert "66/2021/NĐ-CP" in ids
+    assert "31/KH-UBND" not in ids and "88/QĐ-UBND" not in ids
+    assert ctx.document["doc_type"] == "Quyết định"
+    assert ctx.document["doc_number"] == "88/QĐ-UBND"
