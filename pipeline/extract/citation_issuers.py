@@ -1,6 +1,7 @@
-"""Issuers of CITED instruments: issuer phrases after a citation ("của UBND tỉnh", "của Ban Thường vụ Tỉnh ủy") and issuer codes ("CP",
-"UBND", "TU"), resolved to a full name and a scope with the plan's own locality. The document's own issuer
-is kehoach.extract.header_issuer."""
+"""Issuers of CITED instruments: issuer phrases after a citation ("của UBND tỉnh", "của
+Ban Thường vụ Tỉnh ủy") and issuer codes ("CP", "UBND", "TU"), resolved to a full name and a
+scope with the plan's own locality. The document's own issuer is
+kehoach.extract.header_issuer."""
 
 from __future__ import annotations
 
