@@ -87,3 +87,60 @@ def test_open_ended_period_is_no_period() -> None:
     )
     d = meta(text)
     assert (d["period_start"], d["period_end"]) == (None, None)
+
+
+def _doc(left: str, num: str, type_line: str, title: str, body: str, mode: str, signer: str) -> str:
+    return (
+        f"{left}\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\tĐộc lập - Tự do - Hạnh phúc\n"
+        f"Số: {num}\tGia Lai, ngày 4 tháng 5 năm 2025\n\n{type_line}\n{title}\n\n{body}"
+        f"\nNơi nhận:\n- Lưu: VT.\n\n{mode}\n{signer}\n\nLê Văn An\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (_doc("HỘI ĐỒNG NHÂN DÂN\nTỈNH GIA LAI", "12/NQ-HĐND", "NGHỊ QUYẾT", "Về phát triển du lịch",
+              "HỘI ĐỒNG NHÂN DÂN TỈNH GIA LAI\n\nCăn cứ Luật;\n\nQUYẾT NGHỊ:\nĐiều 1. Nội dung.\n",
+              "TM. HỘI ĐỒNG NHÂN DÂN", "CHỦ TỊCH"),
+         ("Nghị quyết", "12/NQ-HĐND", "Hội đồng nhân dân tỉnh Gia Lai", "province", "TM.")),
+        (_doc("ỦY BAN NHÂN DÂN\nTỈNH GIA LAI", "05/CT-UBND", "CHỈ THỊ", "Về tăng cường phòng cháy",
+              "Thời gian qua.\n", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+         ("Chỉ thị", "05/CT-UBND", "Ủy ban nhân dân tỉnh Gia Lai", "province", "TM.")),
+        (_doc("ỦY BAN NHÂN DÂN\nTỈNH GIA LAI", "77/TB-UBND", "THÔNG BÁO", "Kết luận của Chủ tịch",
+              "Ngày 3/5/2025.\n", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG"),
+         ("Thông báo", "77/TB-UBND", "Ủy ban nhân dân tỉnh Gia Lai", "province", "TL.")),
+        (_doc("UBND TỈNH GIA LAI\nSỞ TÀI CHÍNH", "45/TTr-STC", "TỜ TRÌNH", "Về việc phê duyệt dự toán",
+              "Kính gửi: UBND tỉnh.\n", "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+         ("Tờ trình", "45/TTr-STC", "Sở Tài chính tỉnh Gia Lai", "department", "KT.")),
+        (_doc("UBND TỈNH GIA LAI\nSỞ Y TẾ", "101/BC-SYT", "BÁO CÁO", "Kết quả công tác y tế",
+              "I. KẾT QUẢ\nNội dung.\n", "GIÁM ĐỐC", ""),
+         ("Báo cáo", "101/BC-SYT", "Sở Y tế tỉnh Gia Lai", "department", None)),
+        (_doc("BỘ CÔNG AN", "12/KH-BCA", "KẾ HOẠCH", "Triển khai Luật Căn cước", "I. MỤC ĐÍCH\n",
+              "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG"),
+         ("Kế hoạch", "12/KH-BCA", "Bộ Công an", "national", "KT.")),
+        (_doc("ỦY BAN NHÂN DÂN\nXÃ IA GRAI", "9/KH-UBND", "KẾ HOẠCH", "Phòng chống dịch",
+              "I. MỤC ĐÍCH\n", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+         ("Kế hoạch", "09/KH-UBND", "Ủy ban nhân dân xã Ia Grai", "commune", "TM.")),
+        (_doc("TỈNH ỦY GIA LAI", "45-KH/TU", "KẾ HOẠCH", "Thực hiện Nghị quyết", "I. MỤC ĐÍCH\n",
+              "T/M BAN THƯỜNG VỤ", "BÍ THƯ"),
+         ("Kế hoạch", "45-KH/TU", "Tỉnh ủy Gia Lai", "province", "TM.")),
+    ],
+)
+def test_document_types(text: str, expected: tuple[str, str, str, str, str | None]) -> None:
+    d = meta(text)
+    assert (d["doc_type"], d["doc_number"], d["issuer"], d["issuer_level"], d["signing_mode"]) \
+        == expected
+    assert d["place"] == "Gia Lai"
+
+
+def test_official_letter_subject_is_its_title_and_type_word_beats_code() -> None:
+    text = (
+        "BỘ TÀI CHÍNH\nCỤC THUẾ\n\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 5348/CT-CS\t"
+        "Hà Nội, ngày 04 tháng 6 năm 2025\nV/v hướng dẫn chính sách thuế\ngiá trị gia tăng\n\n"
+        "Kính gửi: Công ty TNHH Minh Phát\n\nCục Thuế nhận được văn bản.\n"
+    )
+    d = meta(text)
+    assert d["doc_type"] == "Công văn"  # not "Chỉ thị" from the code CT
+    assert d["doc_number"] == "5348/CT-CS"
+    assert d["title"] == "hướng dẫn chính sách thuế giá trị gia tăng"
