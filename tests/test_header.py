@@ -40,6 +40,11 @@ LAYOUTS = {
         "Độc lập - Tự do - Hạnh phúc\nSố: 88/KH-UBND\nQuảng Ngãi, ngày 04 tháng 6 năm 2025\n"
         "\nKẾ HOẠCH\n"
     ),
+    "OCR with every space lost": (
+        "ỦYBANNHÂNDÂN        CỘNGHÒAXÃHỘICHỦNGHĨAVIỆTNAM\n"
+        "TỈNHQUẢNGNGÃI        Độclập-Tựdo-Hạnhphúc\n"
+        "Số:88/KH-UBND         QuảngNgãi,ngày04tháng6năm2025\n\nKẾHOẠCH\n"
+    ),
     "OCR with lost spaces": (
         "ỦY BAN NHÂN DÂN        CỘNGHÒAXÃHỘICHỦNGHĨAVIỆTNAM\n"
         "TỈNH QUẢNG NGÃI        Độclập-Tựdo-Hạnhphúc\n"
@@ -57,6 +62,14 @@ def test_header_layouts(layout: str) -> None:
     assert (d["place"], d["issue_date"]) == ("Quảng Ngãi", "2025-06-04")
     assert d["title"] == "Phát triển nông nghiệp xanh năm 2025"
     assert (d["period_start"], d["period_end"]) == (2025, 2025)
+
+
+def test_respace_keeps_unknown_runs() -> None:
+    from kehoach.extract.meta_layout import respace
+
+    assert respace("SỞTƯPHÁP TỈNHĐẮKLẮK") == "SỞ TƯ PHÁP TỈNH ĐẮK LẮK"
+    assert respace("NGUYỄNXYZQW") == "NGUYỄNXYZQW"  # not a run of header syllables
+    assert respace("Nguyễn Văn An") == "Nguyễn Văn An"
 
 
 def test_place_wrapped_and_written_in_full() -> None:

@@ -13,12 +13,13 @@ from functools import cache
 
 import regex
 from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, respace
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.segment.boundary import document_span, motto_pattern
 from kehoach.tables import load_yaml
 
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
 
 
@@ -62,7 +63,9 @@ class _Rules:
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     types = {t.casefold(): t for t in cfg["doc_types"]}
-    upper = alternation([t.upper() for t in cfg["doc_types"]])
+    types.update({"".join(t.split()).casefold(): t for t in cfg["doc_types"]})  # OCR "KẾHOẠCH"
+    # words of the type may run together in OCR ("KẾHOẠCH")
+    upper = alternation([t.upper() for t in cfg["doc_types"]], space=r"[ \t]*")
     type_line = regex.compile(rf"(?P<type>{upper})(?![\p{{L}}:])[ \t]*(?P<rest>[^\n]*)")
     # the number-symbol grammar of citations (kehoach.extract.codes), the number may be
     # blank: "Số:      /KH-SDL", "Số: ....../QĐ-UBND"
@@ -76,7 +79,8 @@ def rules() -> _Rules:
     prefixes = alternation(cfg["place_prefixes"])
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
     # words of a place may be wrapped once ("Thành phố Hồ Chí\nMinh, ngày ...")
-    sep = r"(?:[ \t]*\n[ \t]*|[ \t]+|[ \t]*-[ \t]*)"
+    # or run together by OCR ("QuảngNgãi")
+    sep = r"(?:[ \t]*\n[ \t]*|[ \t]*-[ \t]*|[ \t]*)"
     place = (
         rf"(?P<place>(?:(?:{prefixes})[ \t]*)?"
         rf"(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
@@ -191,7 +195,7 @@ def parse(text: str) -> Header:
         if _SECTION.match(c.text, timeout=TIMEOUT):  # "I. MỤC ĐÍCH, YÊU CẦU" is the body
             break
         if c.is_upper:
-            lines.append(c)
+            lines.append(Cell(c.start, c.end, respace(c.text), c.line))  # OCR: "ỦYBANNHÂNDÂN"
         elif not found and any(ch.isalpha() for ch in c.text):
             break  # without a type line the header ends at the first text in lower case
     header.issuer_lines = lines
@@ -213,7 +217,8 @@ def _set_date(header: Header, m: regex.Match[str]) -> None:
         header.issue_date, header.date_precision = f"{y:04d}", "year"
     header.date_span = Span(m.start(), m.end())
     if m.group("place"):
-        header.place = collapse(m.group("place"))
+        # words run together by OCR are split at their capitals ("QuảngNgãi")
+        header.place = collapse(_CAMEL.sub(" ", m.group("place"), timeout=TIMEOUT))
 
 
 def date_line(text: str, start: int, end: int) -> Header | None:
