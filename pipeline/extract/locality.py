@@ -44,6 +44,12 @@ class Locality:
         return self.province
 
 
+def _cased(words: list[str]) -> list[str]:
+    """Each word as written, capitalised and in upper case ("tỉnh", "Tỉnh", "TỈNH"): a plain
+    alternation of these is much faster than a case-insensitive one."""
+    return sorted({v for w in words for v in (w, w[:1].upper() + w[1:], w.upper())})
+
+
 @cache
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     # Words that introduce a province name: the unit words of a province ("tỉnh", "thành
@@ -55,21 +61,21 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     branches = [f"{b} {u}" for b in load_yaml("issuers.yaml")["party_branch_words"]
                 for u in prov_unit_names]
     prov_forms = [f for n in prov_unit_names for f in units()[n].forms]
-    prov_units = alternation(prov_forms + committees + branches)
+    prov_units = alternation(_cased(prov_forms + committees + branches))
     # upper-case names too: headers and titles ("UBND TỈNH CAO BẰNG")
     upper = "|".join(
         r"[\s\-]+".join(regex.escape(w) for w in key.upper().split())
         for key in sorted(provinces().by_key, key=len, reverse=True)
     )
     prov = regex.compile(
-        rf"(?<!\p{{L}})(?i:{prov_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{provinces().pattern.pattern}"
+        rf"(?<!\p{{L}})(?:{prov_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{provinces().pattern.pattern}"
         rf"|(?:{upper})(?!\p{{L}}))"
     )
     # District-level units: "thị xã Duyên Hải", "huyện Hòa An", "quận Lê Chân", "TP. Cao Bằng".
-    dist_units = alternation(unit_forms("district"))
+    dist_units = alternation(_cased(unit_forms("district")))
     name = r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}"
     dist = regex.compile(
-        rf"(?<!\p{{L}})(?P<unit>(?i:{dist_units}))(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{name})"
+        rf"(?<!\p{{L}})(?P<unit>{dist_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{name})"
     )
     return prov, dist
 

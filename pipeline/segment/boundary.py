@@ -17,16 +17,16 @@ from functools import cache
 
 import regex
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import alternation
 from kehoach.tables import load_yaml
 
 
 @dataclass(frozen=True)
 class _Rules:
     motto: regex.Pattern[str]
+    motto_starts: tuple[tuple[str, regex.Pattern[str]], ...]  # (first word lower, pattern)
     number_line: regex.Pattern[str]
-    trailer: regex.Pattern[str]
-    signature: regex.Pattern[str]
+    trailer: tuple[str, ...]  # case folded, spaces single
+    signature: tuple[str, ...]
     issuer_lines_before: int
     start_window: int
 
@@ -42,18 +42,12 @@ def motto_pattern(phrase: str) -> str:
 def rules() -> _Rules:
     cfg = load_yaml("boundary.yaml")
     mottos = load_yaml("metadata.yaml")["header_mottos"]
-    inline = r"[ \t]+"  # a cue on one line
-    trailer = alternation(cfg["trailer_lines"], space=inline)
-    sig = alternation(cfg["signature_cues"], space=inline)
     return _Rules(
         motto=regex.compile("|".join(f"(?:{motto_pattern(m)})" for m in mottos)),
+        motto_starts=tuple((m.split()[0].lower(), regex.compile(motto_pattern(m))) for m in mottos),
         number_line=regex.compile(r"(?m)^[ \t]*(?:Số|SỐ)[ \t]*:[ \t]*[\d._…\- \t]*/"),
-        trailer=regex.compile(
-            rf"(?m)^[ \t#*>\-]*(?i:{trailer})(?!\p{{L}})"
-        ),
-        signature=regex.compile(
-            rf"(?m)^[ \t\-*]*(?:{sig})[ \t]*:"
-        ),
+        trailer=tuple(" ".join(c.split()).casefold() for c in cfg["trailer_lines"]),
+        signature=tuple(c for c in cfg["signature_cues"]),
         issuer_lines_before=cfg["issuer_lines_before"],
         start_window=cfg["start_window"],
     )
@@ -97,24 +91,67 @@ def _header_start(text: str, motto_at: int, max_lines: int) -> int:
     return start
 
 
+def _first_motto(window: str) -> int | None:
+    """Offset of the first motto in `window`: tried only where the first word of one
+    starts (str.find in the lower-cased text), far faster than searching the pattern."""
+    r = rules()
+    low = window.lower()
+    if len(low) != len(window):
+        return m.start() if (m := r.motto.search(window, timeout=TIMEOUT)) else None
+    best: int | None = None
+    for first, pattern in r.motto_starts:
+        pos = 0
+        while (i := low.find(first, pos, best)) >= 0:
+            if pattern.match(window, i, timeout=TIMEOUT):
+                best = i
+                break
+            pos = i + 1
+    return best
+
+
 def _start(text: str) -> int:
     r = rules()
     window = text[: r.start_window]
-    m = r.motto.search(window, timeout=TIMEOUT)
+    m = _first_motto(window)
+    if m is not None:
+        return _header_start(text, m, r.issuer_lines_before)
     n = r.number_line.search(window, timeout=TIMEOUT)
-    if m:
-        return _header_start(text, m.start(), r.issuer_lines_before)
     if n:  # no motto: the header starts with the issuer column before the "Số:" line
         return _header_start(text, n.start(), r.issuer_lines_before)
     return 0
 
 
+def _line_starting(text: str, start: int, cues: tuple[str, ...]) -> int | None:
+    """Offset of the first line at or after `start` that begins with one of `cues` (lower
+    case, single spaces; list and markdown marks before it allowed). Each cue is looked up
+    with str.find in the lower-cased text, far faster than a multi-line pattern."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer: offsets would shift
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    best: int | None = None
+    for cue in cues:
+        pos = start
+        while True:
+            i = low.find(cue, pos, best)
+            if i < 0:
+                break
+            line_start = low.rfind("\n", 0, i) + 1
+            after = i + len(cue)
+            if not low[line_start:i].strip(" \t#*>-") and (
+                after >= len(low) or not low[after].isalpha()
+            ):
+                best = line_start
+                break
+            pos = i + 1
+    return best
+
+
 def _end(text: str, start: int) -> int:
     r = rules()
-    sig = r.signature.search(text, start, timeout=TIMEOUT)
-    after = sig.end() if sig else start
-    t = r.trailer.search(text, after, timeout=TIMEOUT)
-    return t.start() if t else len(text)
+    sig = [i for i in (text.find(c, start) for c in r.signature) if i >= 0]
+    after = min(sig) if sig else start
+    t = _line_starting(text, after, r.trailer)
+    return t if t is not None else len(text)
 
 
 _CACHE: OrderedDict[str, tuple[int, int]] = OrderedDict()
