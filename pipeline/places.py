@@ -128,6 +128,12 @@ def unit_forms(level: str | None = None) -> list[str]:
     return [f for u in units().values() if level in (None, u.level) for f in u.forms]
 
 
+def case_variants(words: list[str]) -> list[str]:
+    """Each word as written, capitalised and in upper case ("tỉnh", "Tỉnh", "TỈNH"): a plain
+    alternation of these is much faster than a case-insensitive one."""
+    return sorted({v for w in words for v in (w, w[:1].upper() + w[1:], w.upper())})
+
+
 def unit_level(unit: str | None, place: str | None = None) -> str | None:
     """Level of a body of "unit place": "thành phố Hà Nội" -> province (a centrally-run
     city), "thành phố Thủ Dầu Một" -> district, "tỉnh" -> province, "phường" -> commune."""

@@ -16,6 +16,7 @@ from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_bod
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, respace
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.places import case_variants, unit_forms
 from kehoach.segment.boundary import document_span, motto_pattern
 from kehoach.tables import load_yaml
 
@@ -76,7 +77,8 @@ def rules() -> _Rules:
     vv = regex.compile(
         rf"(?m)^[ \t]*(?:{alternation(cfg['letter_subject_cues'])})[ \t]*:?[ \t]*(?P<subject>\S[^\t\n]*)"
     )
-    prefixes = alternation(cfg["place_prefixes"])
+    # a unit word may be part of the place name ("TP. Hồ Chí Minh", "Thị xã Duyên Hải")
+    prefixes = alternation(case_variants(unit_forms()))
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
     # words of a place may be wrapped once ("Thành phố Hồ Chí\nMinh, ngày ...")
     # or run together by OCR ("QuảngNgãi")

@@ -25,7 +25,7 @@ from kehoach.extract.locality import Locality, detect
 from kehoach.extract.meta_layout import Cell, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import provinces
+from kehoach.places import case_variants, provinces, unit_forms
 from kehoach.tables import load_yaml
 
 
@@ -349,8 +349,7 @@ def _place_name(place: str | None) -> str | None:
     """The place of the date line without its unit prefix ("TP. Hồ Chí Minh" -> "Hồ Chí Minh")."""
     if not place:
         return None
-    cfg = load_yaml("metadata.yaml")
-    for p in sorted(cfg["place_prefixes"], key=len, reverse=True):
+    for p in sorted(case_variants(unit_forms()), key=len, reverse=True):
         if place.startswith(p + " ") or (p.endswith(".") and place.startswith(p)):
             return collapse(place[len(p):])
     return place
