@@ -157,3 +157,39 @@ def test_official_letter_subject_is_its_title_and_type_word_beats_code() -> None
     assert d["doc_type"] == "Công văn"  # not "Chỉ thị" from the code CT
     assert d["doc_number"] == "5348/CT-CS"
     assert d["title"] == "hướng dẫn chính sách thuế giá trị gia tăng"
+
+
+DEPT_LAYOUTS = {
+    "pdf layout with rule": (
+        "UBND TỈNH BẮC NINH            CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "   SỞ TƯ PHÁP                      Độc lập - Tự do - Hạnh phúc\n"
+        "                                 ______________________\n"
+        "Số: 15/KH-STP                    Bắc Ninh, ngày 12 tháng 3 năm 2025\n\n"
+        "                  KẾ HOẠCH\n     Phổ biến giáo dục pháp luật năm 2025\n"
+    ),
+    "site menu before": (
+        "TRANG CHỦ | VĂN BẢN | KẾ HOẠCH\nKế hoạch\nTin tức\n\nUBND TỈNH BẮC NINH\nSỞ TƯ PHÁP\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 15/KH-STP\n"
+        "Bắc Ninh, ngày 12 tháng 3 năm 2025\n\nKẾ HOẠCH\nPhổ biến giáo dục pháp luật năm 2025\n"
+    ),
+    "html breaks in a markdown row": (
+        "| UBND TỈNH BẮC NINH<br>SỞ TƯ PHÁP | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM<br>Độc lập - Tự"
+        " do - Hạnh phúc |\n|---|---|\n| Số: 15/KH-STP | Bắc Ninh, ngày 12 tháng 3 năm 2025 |\n\n"
+        "**KẾ HOẠCH**\n\n**Phổ biến giáo dục pháp luật năm 2025**\n"
+    ),
+    "urgency mark": (
+        "UBND TỈNH BẮC NINH\nSỞ TƯ PHÁP\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "\tĐộc lập - Tự do - Hạnh phúc\nSố: 15/KH-STP\tBắc Ninh, ngày 12 tháng 3 năm 2025\n"
+        "HỎA TỐC\n\nKẾ HOẠCH\nPhổ biến giáo dục pháp luật năm 2025\n"
+    ),
+}
+DEPT_SIGN = "\nI. MỤC ĐÍCH\nNội dung.\n\nNơi nhận:\n- Lưu: VT.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nLê Văn Hòa\n"
+
+
+@pytest.mark.parametrize("layout", list(DEPT_LAYOUTS))
+def test_department_header_layouts(layout: str) -> None:
+    d = meta(DEPT_LAYOUTS[layout] + DEPT_SIGN)
+    assert (d["issuer"], d["issuer_level"]) == ("Sở Tư pháp tỉnh Bắc Ninh", "department")
+    assert d["issuer_parent"] == "Ủy ban nhân dân tỉnh Bắc Ninh"
+    assert (d["doc_type"], d["doc_number"], d["place"]) == ("Kế hoạch", "15/KH-STP", "Bắc Ninh")
+    assert d["title"] == "Phổ biến giáo dục pháp luật năm 2025"
