@@ -79,3 +79,9 @@ def test_own_number_of_an_attached_plan_is_not_a_citation() -> None:
     assert "31/KH-UBND" not in ids and "88/QĐ-UBND" not in ids
     assert ctx.document["doc_type"] == "Quyết định"
     assert ctx.document["doc_number"] == "88/QĐ-UBND"
+
+
+def test_type_word_before_a_name_is_the_nearest_one() -> None:
+    found = by_id("Căn cứ Luật Đất đai số 31/2024/QH15, Luật Nhà ở số 27/2023/QH15 và văn bản khác;")
+    assert found["27/2023/QH15"]["type"] == "Luật"
+    assert found["31/2024/QH15"]["type"] == "Luật"

@@ -212,9 +212,14 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
 def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | None:
     """(type word, its offset) when the symbol at `pos` follows "<type word> <name> số"."""
     window_start = max(0, pos - 170)
-    m = g.type_before.search(text[window_start:pos], timeout=TIMEOUT)
-    if m and not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
-        return m.group("tw"), window_start + m.start()
+    window = text[window_start:pos]
+    at = 0
+    # the nearest type word whose name holds no other number-symbol: "Luật Đất đai số
+    # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15" -> "Luật" (Nhà ở) for the second
+    while (m := g.type_before.search(window, at, timeout=TIMEOUT)) is not None:
+        if not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
+            return m.group("tw"), window_start + m.start()
+        at = m.start() + 1
     return None
 
 
