@@ -193,3 +193,12 @@ def test_department_header_layouts(layout: str) -> None:
     assert d["issuer_parent"] == "Ủy ban nhân dân tỉnh Bắc Ninh"
     assert (d["doc_type"], d["doc_number"], d["place"]) == ("Kế hoạch", "15/KH-STP", "Bắc Ninh")
     assert d["title"] == "Phổ biến giáo dục pháp luật năm 2025"
+
+
+def test_wrapped_place_starts_its_line() -> None:
+    text = (
+        "BỘ TƯ PHÁP\nSố: 12/BTP-PL\nV/v hướng dẫn thi hành Luật Việt Nam\n"
+        "Hà Nội, ngày 3 tháng 4 năm 2025\n\nKính gửi: Sở Tư pháp các tỉnh\n\nNội dung.\n"
+    )
+    d = meta(text)
+    assert (d["place"], d["issue_date"], d["doc_type"]) == ("Hà Nội", "2025-04-03", "Công văn")

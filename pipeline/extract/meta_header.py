@@ -214,7 +214,14 @@ def _date_search(text: str, start: int = 0) -> regex.Match[str] | None:
     comes at most a line before it)."""
     date = rules().date
     for n in _NGAY.finditer(text, start, timeout=TIMEOUT):
-        m = date.search(text, max(start, n.start() - 80), n.end() + 40, timeout=TIMEOUT)
+        at = max(start, n.start() - 80)
+        m = date.search(text, at, n.end() + 40, timeout=TIMEOUT)
+        # a place wrapped over two lines must start its line ("Thành phố Hồ Chí\nMinh");
+        # else the line before ended with capitalised words of another cell
+        while m is not None and m.group("place") and "\n" in m.group("place") and not \
+                at_cell_start(text, m.start("place")):
+            at = text.index("\n", m.start("place")) + 1
+            m = date.search(text, at, n.end() + 40, timeout=TIMEOUT)
         if m is not None:
             return m
     return None
