@@ -156,6 +156,9 @@ def test_official_letter_subject_is_its_title_and_type_word_beats_code() -> None
     d = meta(text)
     assert d["doc_type"] == "Công văn"  # not "Chỉ thị" from the code CT
     assert d["doc_number"] == "5348/CT-CS"
+    # a unit of a ministry is central, not a department of the date line's city
+    assert (d["issuer"], d["issuer_level"], d["issuer_parent"]) == (
+        "Cục Thuế", "national", "Bộ Tài chính")
     assert d["title"] == "hướng dẫn chính sách thuế giá trị gia tăng"
 
 

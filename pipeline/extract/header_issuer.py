@@ -354,6 +354,10 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
     table = provinces()
     if body.kind == "national":
         return Resolved(body.name, "national", None, None, None, None)
+    if parent_body is not None and parent_body.kind == "national" and body.name and \
+            body.kind in {"department", "other"}:
+        # a unit of a ministry ("BỘ TÀI CHÍNH / CỤC THUẾ") is central, whatever the date line
+        return Resolved(body.name, "national", None, None, None, parent_body.name)
     place_prov: Province | None = table.lookup(place_line) if place_line else None
     unit, place = body.unit, body.place
     if place and unit is None:
