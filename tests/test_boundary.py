@@ -59,3 +59,14 @@ def test_annex_after_signature_stays_in():
     _, end = document_span(text)
     assert "PHỤ LỤC" in text[:end]
     assert "Văn bản liên quan" not in text[:end]
+
+
+def test_site_type_label_without_motto_is_not_the_type_line() -> None:
+    text = (
+        "Trang chủ\nSố hiệu:\n\t\n12/KH-UBND\n\t\nLoại văn bản:\n\t\nKế hoạch\n\t\nNơi ban hành:\n"
+        "\t\nTỉnh Gia Lai\n\nỦY BAN NHÂN DÂN TỈNH GIA LAI\n\nKẾ HOẠCH\n"
+        "Phòng chống thiên tai năm 2025\n\nI. MỤC ĐÍCH\nNội dung.\n"
+    )
+    h = meta_header.parse(text)
+    assert h.doc_type == "Kế hoạch"
+    assert text[h.type_cell.start:h.type_cell.end] == "KẾ HOẠCH"

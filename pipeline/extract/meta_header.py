@@ -128,12 +128,15 @@ def find_type_line(
     """The first cell in text[start:start + limit] that starts with an upper-case type word
     (or is exactly a type word in any case)."""
     r = rules()
+    previous = ""
     for cell in cells(text, start, min(start + limit, len(text))):
         m = r.type_line.match(cell.text, timeout=TIMEOUT)
         if m is None:
             canon = r.types.get(collapse(cell.text).casefold())
-            if canon:
+            # not the value of a label ("Loại văn bản:" / "Kế hoạch" in a site's table)
+            if canon and not previous.endswith(":"):
                 return cell, canon, None
+            previous = cell.text
             continue
         canon = r.types[collapse(m.group("type")).casefold()]
         rest = None
