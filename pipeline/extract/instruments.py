@@ -214,11 +214,15 @@ def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | Non
     window_start = max(0, pos - 170)
     window = text[window_start:pos]
     at = 0
-    # the nearest type word whose name holds no other number-symbol: "Luật Đất đai số
-    # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15" -> "Luật" (Nhà ở) for the second
+    # the first type word whose name holds no other number-symbol: "Luật Đất đai số
+    # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15" -> "Luật" (Nhà ở) for the second. Inside
+    # such a list of laws the mention keeps starting at its symbol (the list may be the
+    # title of an amending law, which the named-instrument extractor reads as a whole).
+    first = True
     while (m := g.type_before.search(window, at, timeout=TIMEOUT)) is not None:
         if not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
-            return m.group("tw"), window_start + m.start()
+            return m.group("tw"), window_start + m.start() if first else pos
+        first = False
         at = m.start() + 1
     return None
 
