@@ -205,3 +205,23 @@ def test_wrapped_place_starts_its_line() -> None:
     )
     d = meta(text)
     assert (d["place"], d["issue_date"], d["doc_type"]) == ("Hà Nội", "2025-04-03", "Công văn")
+
+
+@pytest.mark.parametrize(
+    ("line", "period"),
+    [
+        ("từ tháng 6/2025 đến tháng 12/2026", (2025, 2026)),
+        ("Từ tháng 11 năm 2025 đến hết tháng 12 năm 2026", (2025, 2026)),
+        ("từ ngày 01/7/2025 đến ngày 31/12/2025", (2025, 2025)),
+        ("Quý III/2025 - Quý I/2026", (2025, 2026)),
+        ("năm 2025 và các năm tiếp theo", (None, None)),
+    ],
+)
+def test_period_from_the_time_line(line: str, period: tuple[int | None, int | None]) -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH PHÚ THỌ\nSố: 9/KH-UBND\nPhú Thọ, ngày 1 tháng 2 năm 2025\n\n"
+        "KẾ HOẠCH\nTriển khai thi hành Luật Thủ đô\n\nI. MỤC ĐÍCH\nNội dung.\n"
+        f"- Thời gian thực hiện: {line}.\n" + BODY
+    )
+    d = meta(text)
+    assert (d["period_start"], d["period_end"]) == period

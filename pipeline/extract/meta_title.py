@@ -30,6 +30,7 @@ class _Rules:
     periods: tuple[regex.Pattern[str], ...]
     period_ignore: regex.Pattern[str]
     open_ended: regex.Pattern[str]
+    ranges: tuple[regex.Pattern[str], ...]
     cited_dates: regex.Pattern[str]
     period_line: regex.Pattern[str]
     attach: regex.Pattern[str]
@@ -53,6 +54,7 @@ def rules() -> _Rules:
         authority=regex.compile(rf"(?:(?:PHÓ\s+)?(?:{titles})|{councils})(?!\p{{L}})[^\p{{Ll}}\n]*$"),
         periods=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_patterns"]),
         period_ignore=regex.compile(rf"(?i:{ignore})\s*(?:năm\s*)?(?:19|20)\d\d"),
+        ranges=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_ranges"]),
         open_ended=regex.compile("|".join(f"(?:{p})" for p in cfg["period_open_ended"]),
                                  regex.IGNORECASE),
         # dates and numbers of cited instruments are not the period
@@ -176,6 +178,10 @@ def find_period(text: str, title: str | None, self_desc: str) -> tuple[int | Non
             return p
     m = r.period_line.search(text, timeout=TIMEOUT)
     if m:
+        for pattern in r.ranges:  # "từ tháng 6/2025 đến tháng 12/2026"
+            rm = pattern.search(m.group(), timeout=TIMEOUT)
+            if rm and int(rm.group("a")) <= int(rm.group("b")):
+                return int(rm.group("a")), int(rm.group("b"))
         p = _period_in(m.group())
         if p:
             return p
