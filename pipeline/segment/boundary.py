@@ -161,13 +161,12 @@ def document_span(text: str) -> tuple[int, int]:
     """(start, end) offsets of the document proper in normalized `text`: from its header
     to the end of the document (before a web page's trailer). (0, len(text)) when the
     text is the document alone. Computed once per text (a few extractors ask)."""
-    key = text
-    hit = _CACHE.get(key)
-    if hit is not None and len(hit) == 2:
+    hit = _CACHE.get(text)
+    if hit is not None:
         return hit
     start = _start(text)
     span = (start, _end(text, start))
-    _CACHE[key] = span
+    _CACHE[text] = span
     if len(_CACHE) > 8:
         _CACHE.popitem(last=False)
     return span
