@@ -85,3 +85,12 @@ def test_type_word_before_a_name_is_the_nearest_one() -> None:
     found = by_id("Căn cứ Luật Đất đai số 31/2024/QH15, Luật Nhà ở số 27/2023/QH15 và văn bản khác;")
     assert found["27/2023/QH15"]["type"] == "Luật"
     assert found["31/2024/QH15"]["type"] == "Luật"
+
+
+def test_year_typo_in_the_number_is_corrected_by_its_own_date() -> None:
+    text = ("Căn cứ Quyết định số 46/2002/QĐ-UBND ngày 12/09/2022 của UBND tỉnh về bảo vệ bí mật;"
+            " thực hiện Quyết định số 46/2002/QĐ-UBND nghiêm túc.")
+    ids = set(by_id(text))
+    assert "46/2022/QĐ-UBND" in ids and "46/2002/QĐ-UBND" not in ids
+    # two digits apart is no typo we can be sure of
+    assert "46/2019/QĐ-UBND" in by_id("Quyết định số 46/2019/QĐ-UBND ngày 12/09/2022 của UBND tỉnh.")

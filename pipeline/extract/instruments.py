@@ -156,6 +156,7 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     opening_end = _opening_end(ctx, g)
     own_ids: set[str] = set()
     mentions: list[Mention] = []
+    corrected: dict[str, str] = {}  # a number whose year is a typo -> the dated one
     # matches are collected first: a finditer timeout would also count the work in the loop
     for m in list(g.symbol.finditer(text, doc_start, doc_end, timeout=TIMEOUT)):
         window = max(0, m.start() - PREFIX_WINDOW)
@@ -185,8 +186,15 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             own_ids.add(mention.instrument_id)
             continue
         _trailing(ctx, g, mention)
+        typo = _year_typo(mention)
+        if typo:
+            corrected[typo[0]] = typo[1]
         mention.in_basis = mention.start < opening_end and _in_basis_paragraph(ctx, g, mention)
         mentions.append(mention)
+    for mt in mentions:  # other mentions of a corrected number, written without the date
+        if mt.instrument_id in corrected and mt.date is None:
+            mt.instrument_id = corrected[mt.instrument_id]
+            mt.year = int(mt.instrument_id.split("/")[1])
     # the document's own number cited again ("Kế hoạch số 24/KH-UBND được triển khai", the
     # attached plan's "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ... của UBND tỉnh)") is
     # not a citation, unless another issuer is named with it
@@ -251,6 +259,21 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 continue
         break
     mention.end = pos
+
+
+def _year_typo(mention: Mention) -> tuple[str, str] | None:
+    """The year of a number is the year of issue: "46/2002/QĐ-UBND ngày 12/09/2022" has a
+    one-digit typo in the number, certain from its own date; the id takes the date's year
+    (GUIDELINE: typos corrected when another statement makes the number certain)."""
+    if mention.year is None or mention.date is None or mention.party:
+        return None
+    written, dated = str(mention.year), mention.date[:4]
+    if written == dated or sum(a != b for a, b in zip(written, dated, strict=True)) != 1:
+        return None
+    old = mention.instrument_id
+    mention.instrument_id = old.replace(f"/{written}/", f"/{dated}/", 1)
+    mention.year = int(dated)
+    return old, mention.instrument_id
 
 
 def _in_basis_paragraph(ctx: DocContext, g: _Grammar, mention: Mention) -> bool:
