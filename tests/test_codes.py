@@ -94,3 +94,16 @@ def test_year_typo_in_the_number_is_corrected_by_its_own_date() -> None:
     assert "46/2022/QĐ-UBND" in ids and "46/2002/QĐ-UBND" not in ids
     # two digits apart is no typo we can be sure of
     assert "46/2019/QĐ-UBND" in by_id("Quyết định số 46/2019/QĐ-UBND ngày 12/09/2022 của UBND tỉnh.")
+
+
+def test_basis_spans_a_hard_wrapped_paragraph_but_not_the_proposal_clause() -> None:
+    text = (
+        "KẾ HOẠCH\nPHÁT TRIỂN HẠ TẦNG VIỄN THÔNG\n\nTriển khai Quyết định số 1132/QĐ-TTg ngày 09/10/2024 của"
+        " Thủ tướng Chính phủ về việc phê duyệt\nChiến lược hạ tầng số; Quyết định số 912/QĐ-BKHCN"
+        " ngày 18/5/2025 của Bộ Khoa học và Công nghệ;\n\nTheo đề nghị của Sở Tài chính tại Tờ"
+        " trình số 45/TTr-STC ngày 02/6/2025.\n\nI. MỤC ĐÍCH\nNội dung.\n"
+    )
+    found = by_id(text)
+    assert found["1132/QĐ-TTg"]["basis"] is True
+    assert found["912/QĐ-BKHCN"]["basis"] is True
+    assert found["45/TTr-STC"]["basis"] is False

@@ -121,7 +121,10 @@ def grammar() -> _Grammar:
         # a citation: what follows it is another one)
         connector=regex.compile(r"\s*(?:,|và|hoặc|,\s*và)\s*"),
         body_start=regex.compile(body, regex.MULTILINE),
-        basis_cue=regex.compile(rf"[\s\-+•*]*(?:{alternation(cfg['basis_cues'])})(?!\p{{L}})"),
+        basis_cue=regex.compile(
+            rf"[\s\-+•*]*(?!(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}}))"
+            rf"(?:{alternation(cfg['basis_cues'])})(?!\p{{L}})"
+        ),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
     )
 
@@ -280,7 +283,20 @@ def _in_basis_paragraph(ctx: DocContext, g: _Grammar, mention: Mention) -> bool:
     block = ctx.sentences.block_at(mention.start)
     if block is None:
         return False
-    return bool(g.basis_cue.match(ctx.text, block[0], block[1], timeout=TIMEOUT))
+    text = ctx.text
+    # a hard-wrapped paragraph is several blocks: go back while the previous block ends
+    # mid-sentence ("... về việc phê duyệt\nChiến lược hạ tầng số ...")
+    for _ in range(10):
+        if g.basis_cue.match(text, block[0], block[1], timeout=TIMEOUT):
+            return True
+        prev = ctx.sentences.block_at(block[0] - 2) if block[0] >= 2 else None
+        if prev is None or prev == block:
+            return False
+        tail = text[prev[0] : prev[1]].rstrip()
+        if not tail or tail[-1] in ".:;!?" or "\n\n" in text[prev[1] : block[0] + 1]:
+            return False
+        block = prev
+    return False
 
 
 def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
