@@ -107,3 +107,18 @@ def test_basis_spans_a_hard_wrapped_paragraph_but_not_the_proposal_clause() -> N
     assert found["1132/QĐ-TTg"]["basis"] is True
     assert found["912/QĐ-BKHCN"]["basis"] is True
     assert found["45/TTr-STC"]["basis"] is False
+
+
+def test_basis_list_continues_after_a_semicolon_until_the_proposal_clause() -> None:
+    text = (
+        "KẾ HOẠCH\nCÔNG TÁC DÂN CƯ\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n"
+        "Thực hiện Chỉ thị số 27/CT-TTg ngày 15/8/2024 của Thủ tướng Chính phủ;\n"
+        "Công văn số 6676/BYT-CDS ngày 29/10/2024 của Bộ Y tế;\n"
+        "Theo đề nghị của Sở Y tế tại Tờ trình số 45/TTr-SYT ngày 02/6/2025;\n"
+        "Văn bản số 12/SYT-KH ngày 03/6/2025 của Sở Y tế.\n\nI. MỤC ĐÍCH\nNội dung.\n"
+    )
+    found = by_id(text)
+    assert found["27/CT-TTg"]["basis"] is True
+    assert found["6676/BYT-CDS"]["basis"] is True
+    assert found["45/TTr-SYT"]["basis"] is False
+    assert found["12/SYT-KH"]["basis"] is False

@@ -64,6 +64,7 @@ class _Grammar:
     connector: regex.Pattern[str]
     body_start: regex.Pattern[str]
     basis_cue: regex.Pattern[str]
+    not_basis: regex.Pattern[str]
     url_context: regex.Pattern[str]
 
 
@@ -124,6 +125,9 @@ def grammar() -> _Grammar:
         basis_cue=regex.compile(
             rf"[\s\-+•*]*(?!(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}}))"
             rf"(?:{alternation(cfg['basis_cues'])})(?!\p{{L}})"
+        ),
+        not_basis=regex.compile(
+            rf"[\s\-+•*]*(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}})"
         ),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
     )
@@ -286,14 +290,18 @@ def _in_basis_paragraph(ctx: DocContext, g: _Grammar, mention: Mention) -> bool:
     text = ctx.text
     # a hard-wrapped paragraph is several blocks: go back while the previous block ends
     # mid-sentence ("... về việc phê duyệt\nChiến lược hạ tầng số ...")
+    # ("... về việc phê duyệt\nChiến lược hạ tầng số ..."), or the list of a cue continues
+    # after ";" ("Thực hiện Chỉ thị số 27/CT-TTg ...;\nCông văn số 6676/BYT-CDS ...")
     for _ in range(10):
+        if g.not_basis.match(text, block[0], block[1], timeout=TIMEOUT):
+            return False
         if g.basis_cue.match(text, block[0], block[1], timeout=TIMEOUT):
             return True
         prev = ctx.sentences.block_at(block[0] - 2) if block[0] >= 2 else None
         if prev is None or prev == block:
             return False
         tail = text[prev[0] : prev[1]].rstrip()
-        if not tail or tail[-1] in ".:;!?" or "\n\n" in text[prev[1] : block[0] + 1]:
+        if not tail or tail[-1] in ".:!?" or "\n\n" in text[prev[1] : block[0] + 1]:
             return False
         block = prev
     return False
