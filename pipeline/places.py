@@ -1,4 +1,15 @@
-"""Provinces (models/provinces.csv): names, aliases, and the 2025 merger (63 -> 34)."""
+"""Administrative units (models/admin_units.csv): ONE table of the unit words with their
+level, and of the provinces with their aliases and the 2025 merger (63 -> 34).
+
+Rows of kind `unit` are the unit words ("tỉnh", "thành phố", "huyện", "xã", "đặc khu")
+with their level and other spellings ("TP.", "TX."); rows of kind `province` are the 63
+provinces before the 2025 merger with `province_current`, the province each one belongs to
+after it (the 34 current provinces are the rows whose `province_current` is themselves).
+Levels use one vocabulary for units and bodies alike: LEVELS. "thành phố" is a district
+unless it names a centrally-run city (a province row of unit "thành phố"). The `example`
+column holds phrases a test runs through the accessors below; `in_names` says how a body's
+name writes the province when not by its short name ("Thành ủy thành phố Hồ Chí Minh").
+"""
 
 from __future__ import annotations
 
@@ -6,7 +17,11 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+from kehoach.patterns import alternation
 from kehoach.tables import load_csv
+
+TABLE = "admin_units.csv"
+LEVELS = ("national", "province", "department", "district", "commune")
 
 
 @dataclass(frozen=True)
@@ -14,10 +29,29 @@ class Province:
     name: str  # short name without "tỉnh"/"thành phố": "Khánh Hòa", "Hồ Chí Minh"
     unit: str  # "tỉnh" or "thành phố" (centrally-run city)
     current: str  # province after the 2025 merger
+    region: str = ""
+    in_names: str = ""  # how a body's name writes it when not the short name
 
     @property
     def full(self) -> str:
         return f"{self.unit} {self.name}"
+
+    @property
+    def in_body_name(self) -> str:
+        """The province after a body word: "Thành ủy Hà Nội" but "Thành ủy thành phố Hồ Chí
+        Minh" (a person's name alone never names the city)."""
+        return self.in_names or self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.current == self.name
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str  # canonical unit word: "thành phố"
+    level: str  # one of LEVELS
+    forms: tuple[str, ...]  # every spelling, canonical first: ("thành phố", "TP.", "TP", ...)
 
 
 @dataclass(frozen=True)
@@ -34,13 +68,18 @@ def _key(name: str) -> str:
     return " ".join(regex.sub(r"[\s\-]+", " ", name).split()).casefold()
 
 
+def _rows(kind: str) -> list[dict[str, str]]:
+    return [r for r in load_csv(TABLE) if r["kind"] == kind]
+
+
 @cache
 def provinces() -> Provinces:
     by_key: dict[str, Province] = {}
     names: list[str] = []
-    for row in load_csv("provinces.csv"):
-        prov = Province(row["province"], row["unit"], row["province_current"])
-        for n in [row["province"], *filter(None, row["aliases"].split(";"))]:
+    for row in _rows("province"):
+        prov = Province(row["name"], row["unit"], row["province_current"], row["region"],
+                        row.get("in_names") or "")
+        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
             by_key[_key(n)] = prov
             names.append(n)
     alts = "|".join(
@@ -48,3 +87,82 @@ def provinces() -> Provinces:
         for n in sorted(set(names), key=len, reverse=True)
     )
     return Provinces(by_key, regex.compile(rf"(?<!\p{{L}})(?:{alts})(?!\p{{L}})"))
+
+
+@cache
+def current_provinces() -> tuple[str, ...]:
+    """The 34 provinces after the 2025 merger."""
+    return tuple(sorted({p.current for p in provinces().by_key.values()}))
+
+
+def province_current(name: str) -> str | None:
+    """"Bắc Giang" -> "Bắc Ninh"; None when `name` is no province."""
+    prov = provinces().lookup(name)
+    return prov.current if prov else None
+
+
+@cache
+def units() -> dict[str, Unit]:
+    """Unit words by canonical name, in table order (province before district before commune)."""
+    out: dict[str, Unit] = {}
+    for row in _rows("unit"):
+        if row["level"] not in LEVELS:
+            raise ValueError(f"{TABLE}: unknown level {row['level']!r} of {row['name']!r}")
+        forms = (row["name"], *filter(None, row["aliases"].split(";")))
+        out[row["name"]] = Unit(row["name"], row["level"], forms)
+    return out
+
+
+@cache
+def _unit_by_form() -> dict[str, Unit]:
+    return {_key(f): u for u in units().values() for f in u.forms}
+
+
+def unit_of(form: str) -> Unit | None:
+    """"TP." -> the unit "thành phố"; any case ("THỊ XÃ"), spaces folded."""
+    return _unit_by_form().get(_key(form))
+
+
+def unit_forms(level: str | None = None) -> list[str]:
+    """Every spelling of the unit words (of one level when given)."""
+    return [f for u in units().values() if level in (None, u.level) for f in u.forms]
+
+
+def case_variants(words: list[str]) -> list[str]:
+    """Each word as written, capitalised and in upper case ("tỉnh", "Tỉnh", "TỈNH"): a plain
+    alternation of these is much faster than a case-insensitive one."""
+    return sorted({v for w in words for v in (w, w[:1].upper() + w[1:], w.upper())})
+
+
+def unit_level(unit: str | None, place: str | None = None) -> str | None:
+    """Level of a body of "unit place": "thành phố Hà Nội" -> province (a centrally-run
+    city), "thành phố Thủ Dầu Một" -> district, "tỉnh" -> province, "phường" -> commune."""
+    u = unit_of(unit) if unit else None
+    if u is None:
+        return None
+    if place:
+        prov = provinces().lookup(place)
+        if prov and prov.unit == u.name:
+            return "province"
+    return u.level
+
+
+@cache
+def unit_pattern() -> regex.Pattern[str]:
+    """A unit word (any spelling, any case) followed by the capitalised name of its place:
+    groups `unit` and `place`."""
+    word = r"\p{Lu}\p{L}*"
+    forms = alternation(unit_forms())
+    return regex.compile(
+        rf"(?<!\p{{L}})(?P<unit>(?i:{forms}))(?:(?<=\.)|(?!\p{{L}}))[ \t]*"
+        rf"(?P<place>(?i:{provinces().pattern.pattern})|{word}(?:[ \t]+{word}){{0,3}})"
+    )
+
+
+def find_unit(text: str) -> tuple[Unit, str] | None:
+    """The first "unit place" of `text`: "UBND TP. Thủ Dầu Một" -> (thành phố, "Thủ Dầu Một")."""
+    m = unit_pattern().search(text, timeout=1.0)
+    if not m:
+        return None
+    u = unit_of(m.group("unit"))
+    return (u, " ".join(m.group("place").split())) if u else None

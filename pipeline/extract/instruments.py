@@ -18,17 +18,15 @@ from functools import cache
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract.codes import Codes, codes
-from kehoach.extract.issuers import IssuerMatch, issuer_at
+from kehoach.extract.citation_issuers import IssuerMatch, issuer_at
+from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.segment.boundary import document_span
 from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
-MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
-SEG = r"\p{L}[\p{L}\d&]{0,11}"  # a code of a symbol: "UBND", "CTr", "SKH&ĐT"
-_ASSEMBLY = regex.compile(r"(?:UBTV)?QH\d{1,2}")  # "80/2015/QH13": no type code
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
 
 
@@ -66,6 +64,7 @@ class _Grammar:
     connector: regex.Pattern[str]
     body_start: regex.Pattern[str]
     basis_cue: regex.Pattern[str]
+    not_basis: regex.Pattern[str]
     url_context: regex.Pattern[str]
 
 
@@ -81,18 +80,8 @@ def grammar() -> _Grammar:
     prefix = regex.compile(
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
     )
-    state = (
-        rf"(?P<num>\d{{1,6}}[a-zđ]?)\s?/\s?(?:(?P<year>\d{{4}})\s?/\s?)?"
-        rf"(?P<seg>\p{{Lu}}[\p{{L}}\d&]{{0,11}})(?:\s?-\s?(?P<seg>{SEG}))*"
-    )
-    party = (
-        rf"(?P<pnum>\d{{1,6}}[a-zđ]?)\s?-\s?(?P<ptype>\p{{L}}{{1,5}})\s?/\s?"
-        rf"(?P<pseg>\p{{Lu}}[\p{{L}}\d&]{{0,11}})(?:\s?-\s?(?P<pseg>{SEG}))*"
-    )
-    # the number stands alone: not "2021-2025/...", not "a/12/...", not "1.000/..."
-    symbol = regex.compile(
-        rf"(?<![\d/.,:\p{{L}}]-?)(?:{party}|{state})(?![\p{{L}}\d])"
-    )
+    # the number-symbol grammar shared with the header reader (kehoach.extract.codes)
+    symbol = symbol_pattern()
     words = cfg["date_words"]
     issued = alternation(words["issued"])
     day, month, year = (alternation(words[k]) for k in ("day", "month", "year"))
@@ -133,58 +122,15 @@ def grammar() -> _Grammar:
         # a citation: what follows it is another one)
         connector=regex.compile(r"\s*(?:,|và|hoặc|,\s*và)\s*"),
         body_start=regex.compile(body, regex.MULTILINE),
-        basis_cue=regex.compile(rf"[\s\-+•*]*(?:{alternation(cfg['basis_cues'])})(?!\p{{L}})"),
+        basis_cue=regex.compile(
+            rf"[\s\-+•*]*(?!(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}}))"
+            rf"(?:{alternation(cfg['basis_cues'])})(?!\p{{L}})"
+        ),
+        not_basis=regex.compile(
+            rf"[\s\-+•*]*(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}})"
+        ),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
     )
-
-
-def _number(raw: str) -> str:
-    """Digits without leading zeros, padded to two; a letter suffix kept ("30c/NQ-CP")."""
-    digits = raw.rstrip("abcdefghijklmnopqrstuvwxyzđ")
-    return (digits.lstrip("0") or "0").zfill(2) + raw[len(digits):]
-
-
-def _valid_year(raw: str | None) -> int | None:
-    if raw is None:
-        return None
-    year = int(raw)
-    return year if MIN_YEAR <= year <= MAX_YEAR else None
-
-
-def _split_missing_hyphen(seg: str, c: Codes) -> list[str] | None:
-    """"NQCP" -> ["NQ", "CP"] when both halves are known codes."""
-    for i in range(1, len(seg)):
-        head, tail = seg[:i], seg[i:]
-        if c.canonical(head) in c.state_types and c.is_known(tail) and \
-                c.canonical(tail) in c.issuers:
-            return [head, tail]
-    return None
-
-
-def _state_symbol(segs: list[str], has_type_word: bool, c: Codes) -> tuple[list[str], int] | None:
-    """Canonical segments of a state symbol and how many raw segments were used."""
-    kept: list[str] = []
-    for raw in segs:
-        if kept and not (raw.isupper() or c.is_known(raw)):
-            break  # "76/NQ-CP - Chính..." : a word, not a code
-        kept.append(raw)
-    if not kept or not (kept[0].isupper() or c.is_known(kept[0])):
-        return None
-    used = len(kept)
-    if len(kept) == 1 and not c.is_known(kept[0]):
-        split = _split_missing_hyphen(kept[0], c)
-        if split:
-            kept = split
-    canon = [c.canonical(s) for s in kept]
-    first = canon[0]
-    if _ASSEMBLY.fullmatch(first, timeout=TIMEOUT):
-        return canon, used
-    known_first = first in c.state_types or first in c.issuers
-    if has_type_word:
-        return canon, used
-    if known_first and (len(canon) > 1 or first in c.issuers):
-        return canon, used
-    return None
 
 
 def _date(m: regex.Match[str]) -> str | None:
@@ -196,9 +142,8 @@ def _date(m: regex.Match[str]) -> str | None:
 
 
 def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
-    """The document's own "Số: 26/KH-UBND" line near the top."""
-    if m.start() > 3000:
-        return False
+    """A document's own "Số: 26/KH-UBND" line: the file's header, or the header of the plan
+    a decision issues (its own number is not a citation either)."""
     line_start = ctx.text.rfind("\n", 0, m.start()) + 1
     return bool(g.own_number.search(ctx.text[max(0, line_start - 1) : m.start()], timeout=TIMEOUT))
 
@@ -211,12 +156,16 @@ def _opening_end(ctx: DocContext, g: _Grammar) -> int:
 
 
 def find_mentions(ctx: DocContext) -> list[Mention]:
-    g, c, text = grammar(), codes(), ctx.text
+    g, text = grammar(), ctx.text
+    # a web page's menu before the document and its related-document lists and notices
+    # after it cite other documents: only the document proper is read
+    doc_start, doc_end = document_span(text)
     opening_end = _opening_end(ctx, g)
     own_ids: set[str] = set()
     mentions: list[Mention] = []
+    corrected: dict[str, str] = {}  # a number whose year is a typo -> the dated one
     # matches are collected first: a finditer timeout would also count the work in the loop
-    for m in list(g.symbol.finditer(text, timeout=TIMEOUT)):
+    for m in list(g.symbol.finditer(text, doc_start, doc_end, timeout=TIMEOUT)):
         window = max(0, m.start() - PREFIX_WINDOW)
         pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
         if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):
@@ -235,48 +184,24 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
                 tw, start = found
         if g.url_context.search(text, max(0, m.start() - 200), m.start(), timeout=TIMEOUT):
             continue
-        if m.group("pnum"):
-            ptype = c.canonical(m.group("ptype"))
-            if ptype not in c.party_types:
-                continue
-            psegs = [c.canonical(s) for s in m.captures("pseg") if s.isupper() or c.is_known(s)]
-            if not psegs:
-                continue
-            iid = f"{_number(m.group('pnum'))}-{ptype}/{'-'.join(psegs)}"
-            mention = Mention(start, m.end(), m.start("pnum"), m.end(), iid, None,
-                              tw, ptype, psegs[0], True, tuple(psegs))
-        else:
-            segs = m.captures("seg")
-            parsed = _state_symbol(segs, tw is not None, c)
-            if parsed is None:
-                continue
-            canon, used = parsed
-            end = m.spans("seg")[used - 1][1]
-            year_raw = m.group("year")
-            year = _valid_year(year_raw)
-            num = _number(m.group("num"))
-            first = canon[0]
-            if year_raw and year is None:
-                continue  # "12/3021/..." is not a citation we can trust
-            type_code = first if first in c.state_types else None
-            issuer_code = canon[1] if type_code and len(canon) > 1 else first
-            party_issuer = issuer_code in c.issuers and c.issuers[issuer_code].kind == "party"
-            if type_code and party_issuer and not year and first in c.party_types:
-                # party documents are written n-TYPE/ISSUER; "27/NQ-TW" means 27-NQ/TW
-                iid = f"{num}-{first}/{'-'.join(canon[1:])}"
-                mention = Mention(start, end, m.start("num"), end, iid, None, tw, first,
-                                  issuer_code, True, tuple(canon[1:]))
-            else:
-                iid = f"{num}/{year}/{'-'.join(canon)}" if year else f"{num}/{'-'.join(canon)}"
-                mention = Mention(start, end, m.start("num"), end, iid, year, tw,
-                                  type_code, issuer_code, False,
-                                  tuple(canon[1:] if type_code else canon[:1]))
+        sym = read_symbol(m, tw is not None)
+        if sym is None or sym.id is None:
+            continue
+        mention = Mention(start, sym.end, sym.start, sym.end, sym.id, sym.year, tw,
+                          sym.type_code, sym.issuer_code, sym.party, sym.issuer_codes)
         if tw is None and _own_number(ctx, g, m):
             own_ids.add(mention.instrument_id)
             continue
         _trailing(ctx, g, mention)
+        typo = _year_typo(mention)
+        if typo:
+            corrected[typo[0]] = typo[1]
         mention.in_basis = mention.start < opening_end and _in_basis_paragraph(ctx, g, mention)
         mentions.append(mention)
+    for mt in mentions:  # other mentions of a corrected number, written without the date
+        if mt.instrument_id in corrected and mt.date is None:
+            mt.instrument_id = corrected[mt.instrument_id]
+            mt.year = int(mt.instrument_id.split("/")[1])
     # the document's own number cited again ("Kế hoạch số 24/KH-UBND được triển khai", the
     # attached plan's "(Ban hành kèm theo Quyết định số 1234/QĐ-UBND ... của UBND tỉnh)") is
     # not a citation, unless another issuer is named with it
@@ -302,9 +227,18 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
 def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | None:
     """(type word, its offset) when the symbol at `pos` follows "<type word> <name> số"."""
     window_start = max(0, pos - 170)
-    m = g.type_before.search(text[window_start:pos], timeout=TIMEOUT)
-    if m and not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
-        return m.group("tw"), window_start + m.start()
+    window = text[window_start:pos]
+    at = 0
+    # the first type word whose name holds no other number-symbol: "Luật Đất đai số
+    # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15" -> "Luật" (Nhà ở) for the second. Inside
+    # such a list of laws the mention keeps starting at its symbol (the list may be the
+    # title of an amending law, which the named-instrument extractor reads as a whole).
+    first = True
+    while (m := g.type_before.search(window, at, timeout=TIMEOUT)) is not None:
+        if not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
+            return m.group("tw"), window_start + m.start() if first else pos
+        first = False
+        at = m.start() + 1
     return None
 
 
@@ -320,7 +254,7 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 pos, after_date = dm.end(), True
                 continue
             ym = g.year_after.match(text, pos, timeout=TIMEOUT)
-            if ym and _valid_year(ym.group("y")):
+            if ym and valid_year(ym.group("y")):
                 mention.year_cited = int(ym.group("y"))
                 pos, after_date = ym.end(), True
                 continue
@@ -334,11 +268,43 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
     mention.end = pos
 
 
+def _year_typo(mention: Mention) -> tuple[str, str] | None:
+    """The year of a number is the year of issue: "46/2002/QĐ-UBND ngày 12/09/2022" has a
+    one-digit typo in the number, certain from its own date; the id takes the date's year
+    (GUIDELINE: typos corrected when another statement makes the number certain)."""
+    if mention.year is None or mention.date is None or mention.party:
+        return None
+    written, dated = str(mention.year), mention.date[:4]
+    if written == dated or sum(a != b for a, b in zip(written, dated, strict=True)) != 1:
+        return None
+    old = mention.instrument_id
+    mention.instrument_id = old.replace(f"/{written}/", f"/{dated}/", 1)
+    mention.year = int(dated)
+    return old, mention.instrument_id
+
+
 def _in_basis_paragraph(ctx: DocContext, g: _Grammar, mention: Mention) -> bool:
     block = ctx.sentences.block_at(mention.start)
     if block is None:
         return False
-    return bool(g.basis_cue.match(ctx.text, block[0], block[1], timeout=TIMEOUT))
+    text = ctx.text
+    # a hard-wrapped paragraph is several blocks: go back while the previous block ends
+    # mid-sentence ("... về việc phê duyệt\nChiến lược hạ tầng số ...")
+    # ("... về việc phê duyệt\nChiến lược hạ tầng số ..."), or the list of a cue continues
+    # after ";" ("Thực hiện Chỉ thị số 27/CT-TTg ...;\nCông văn số 6676/BYT-CDS ...")
+    for _ in range(10):
+        if g.not_basis.match(text, block[0], block[1], timeout=TIMEOUT):
+            return False
+        if g.basis_cue.match(text, block[0], block[1], timeout=TIMEOUT):
+            return True
+        prev = ctx.sentences.block_at(block[0] - 2) if block[0] >= 2 else None
+        if prev is None or prev == block:
+            return False
+        tail = text[prev[0] : prev[1]].rstrip()
+        if not tail or tail[-1] in ".:!?" or "\n\n" in text[prev[1] : block[0] + 1]:
+            return False
+        block = prev
+    return False
 
 
 def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:

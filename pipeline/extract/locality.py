@@ -20,7 +20,8 @@ from functools import cache
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
-from kehoach.places import provinces
+from kehoach.patterns import alternation
+from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
 from kehoach.tables import load_yaml
 
 OPENING_CHARS = 2500
@@ -45,20 +46,31 @@ class Locality:
 
 @cache
 def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    cfg = load_yaml("localities.yaml")
-    prov_units = "|".join(regex.escape(u) for u in cfg["province_unit_words"])
+    # Words that introduce a province name: the unit words of a province ("tỉnh", "thành
+    # phố", "TP.": models/admin_units.csv), its party committee ("Tỉnh ủy", "Thành ủy":
+    # models/issuers.yaml) and its party branch ("Đảng bộ tỉnh").
+    prov_unit_names = [u.name for u in units().values() if u.level == "province"] + ["thành phố"]
+    committees = [c for c, u in load_yaml("issuers.yaml")["party_committees"].items()
+                  if u in prov_unit_names]
+    branches = [f"{b} {u}" for b in load_yaml("issuers.yaml")["party_branch_words"]
+                for u in prov_unit_names]
+    prov_forms = [f for n in prov_unit_names for f in units()[n].forms]
+    prov_units = alternation(case_variants(prov_forms + committees + branches))
     # upper-case names too: headers and titles ("UBND TỈNH CAO BẰNG")
     upper = "|".join(
         r"[\s\-]+".join(regex.escape(w) for w in key.upper().split())
         for key in sorted(provinces().by_key, key=len, reverse=True)
     )
     prov = regex.compile(
-        rf"(?<!\p{{L}})(?:{prov_units})\s+(?P<name>{provinces().pattern.pattern}"
+        rf"(?<!\p{{L}})(?:{prov_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{provinces().pattern.pattern}"
         rf"|(?:{upper})(?!\p{{L}}))"
     )
-    dist_units = "|".join(regex.escape(u) for u in cfg["district_units"])
+    # District-level units: "thị xã Duyên Hải", "huyện Hòa An", "quận Lê Chân", "TP. Cao Bằng".
+    dist_units = alternation(case_variants(unit_forms("district")))
     name = r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}"
-    dist = regex.compile(rf"(?<!\p{{L}})(?P<unit>{dist_units})\s+(?P<name>{name})")
+    dist = regex.compile(
+        rf"(?<!\p{{L}})(?P<unit>{dist_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{name})"
+    )
     return prov, dist
 
 
@@ -75,7 +87,8 @@ def detect(text: str) -> Locality:
     opening = text[:OPENING_CHARS]
     dcounts: Counter[tuple[str, str]] = Counter()
     for m in dist_re.finditer(opening, timeout=TIMEOUT):
-        unit, name = m.group("unit").lower(), m.group("name")
+        u = unit_of(m.group("unit"))
+        unit, name = (u.name if u else m.group("unit").lower()), m.group("name")
         if table.lookup(name):  # "thành phố Hải Phòng" is a province, not a district
             continue
         dcounts[(unit, name)] += 1

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-from kehoach.extract.codes import codes
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
+from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, respace
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.places import case_variants, unit_forms
+from kehoach.segment.boundary import document_span, motto_pattern
 from kehoach.tables import load_yaml
 
+_CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
 
 
@@ -41,6 +44,8 @@ class Header:
     date_span: Span | None = None
     place: str | None = None
     issuer_lines: list[Cell] = field(default_factory=list)
+    symbol: Symbol | None = None  # the number-symbol as the shared grammar reads it
+    subject: tuple[int, int] | None = None  # "V/v ..." of an official letter (its title)
 
 
 
@@ -50,23 +55,34 @@ class _Rules:
     types: dict[str, str]  # casefold -> canonical
     number: regex.Pattern[str]
     date: regex.Pattern[str]
-    noise: regex.Pattern[str]
+    noise: tuple[regex.Pattern[str], ...]  # each searched alone: faster than one alternation
+    vv: regex.Pattern[str]  # the subject line of an official letter: "V/v ..."
+    letter_type: str
 
 
 @cache
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     types = {t.casefold(): t for t in cfg["doc_types"]}
-    upper = alternation([t.upper() for t in cfg["doc_types"]])
+    types.update({"".join(t.split()).casefold(): t for t in cfg["doc_types"]})  # OCR "KẾHOẠCH"
+    # words of the type may run together in OCR ("KẾHOẠCH")
+    upper = alternation([t.upper() for t in cfg["doc_types"]], space=r"[ \t]*")
     type_line = regex.compile(rf"(?P<type>{upper})(?![\p{{L}}:])[ \t]*(?P<rest>[^\n]*)")
-    blank = r"[ \t._…\-]*"
+    # the number-symbol grammar of citations (kehoach.extract.codes), the number may be
+    # blank: "Số:      /KH-SDL", "Số: ....../QĐ-UBND"
     number = regex.compile(
-        rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?{blank}(?P<num>\d+(?:[ \t]+\d+)*)?{blank}"
-        r"(?P<sep>[/\-])[ \t]*(?P<sym>[\p{L}\d&.]+(?:[ \t]*[-/][ \t]*[\p{L}\d&.]+)*)"
+        rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?[ \t._…]*"
+        rf"{symbol_body(rf'(?:{NUMBER})?')}(?![\p{{L}}\d])"
     )
-    prefixes = alternation(cfg["place_prefixes"])
+    vv = regex.compile(
+        rf"(?m)^[ \t]*(?:{alternation(cfg['letter_subject_cues'])})[ \t]*:?[ \t]*(?P<subject>\S[^\t\n]*)"
+    )
+    # a unit word may be part of the place name ("TP. Hồ Chí Minh", "Thị xã Duyên Hải")
+    prefixes = alternation(case_variants(unit_forms()))
     tw, uw = r"\p{Lu}\p{Ll}+", r"\p{Lu}{2,}"
-    sep = r"(?:[ \t]+|[ \t]*-[ \t]*)"
+    # words of a place may be wrapped once ("Thành phố Hồ Chí\nMinh, ngày ...")
+    # or run together by OCR ("QuảngNgãi")
+    sep = r"(?:[ \t]*\n[ \t]*|[ \t]*-[ \t]*|[ \t]*)"
     place = (
         rf"(?P<place>(?:(?:{prefixes})[ \t]*)?"
         rf"(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
@@ -78,50 +94,49 @@ def rules() -> _Rules:
         rf"|(?:(?<!\p{{L}}){place}[ \t]*,[ \t]*)?(?<!\p{{L}})(?i:ngày)[ \t]*(?P<d2>\d{{1,2}})"
         rf"[ \t]*[/.\-][ \t]*(?P<m2>\d{{1,2}})[ \t]*[/.\-][ \t]*(?P<y2>(?:19|20)\d\d)"
     )
-    noise = regex.compile("|".join(f"(?:{p})" for p in cfg["header_noise"]))
+    noise = tuple(
+        [regex.compile(motto_pattern(m)) for m in cfg["header_mottos"]]
+        + [regex.compile(p) for p in cfg["header_noise"]]
+    )
     return _Rules(
         type_line=type_line,
         types=types,
         number=number,
         date=date,
         noise=noise,
+        vv=vv,
+        letter_type=load_yaml("instruments.yaml")["letter_type"],
     )
 
 
-def canonical_code(code: str) -> str:
-    """One code of a symbol, spelled as in citations (kehoach.extract.codes): upper case,
-    Đ restored, established mixed case kept, so doc_number and instrument_id join."""
-    return codes().canonical(code)
-
-
-def canonical_symbol(sym: str) -> str:
-    sym = regex.sub(r"\s+", "", sym, timeout=TIMEOUT).strip(".")
-    parts = regex.split(r"([-/])", sym, timeout=TIMEOUT)
-    return "".join(p if p in "-/" else canonical_code(p) for p in parts)
-
-
-def type_from_symbol(symbol: str | None) -> str | None:
-    if not symbol:
+def type_from_symbol(sym: Symbol | None) -> str | None:
+    """The type a number-symbol's code implies, a fallback when the header has no type
+    word: "KH-UBND" -> Kế hoạch, "18-NQ/TW" -> Nghị quyết; a symbol that starts with an
+    issuer code ("1234/UBND-KGVX") is an official letter."""
+    if sym is None:
         return None
     c = codes()
-    for part in regex.split(r"[-/]", symbol, timeout=TIMEOUT):
-        code = c.canonical(part)
-        t = c.state_types.get(code) or c.party_types.get(code)
-        if t:
-            return t
-    return None
+    if sym.type_code:
+        table = c.party_types if sym.party else c.state_types
+        return table.get(sym.type_code)
+    return rules().letter_type if sym.issuer_code in c.issuers else None
 
 
-def find_type_line(text: str, limit: int) -> tuple[Cell, str, tuple[int, int] | None] | None:
-    """The first cell in text[:limit] that starts with an upper-case type word (or is
-    exactly a type word in any case)."""
+def find_type_line(
+    text: str, limit: int, start: int = 0
+) -> tuple[Cell, str, tuple[int, int] | None] | None:
+    """The first cell in text[start:start + limit] that starts with an upper-case type word
+    (or is exactly a type word in any case)."""
     r = rules()
-    for cell in cells(text, 0, min(limit, len(text))):
+    previous = ""
+    for cell in cells(text, start, min(start + limit, len(text))):
         m = r.type_line.match(cell.text, timeout=TIMEOUT)
         if m is None:
             canon = r.types.get(collapse(cell.text).casefold())
-            if canon:
+            # not the value of a label ("Loại văn bản:" / "Kế hoạch" in a site's table)
+            if canon and not previous.endswith(":"):
                 return cell, canon, None
+            previous = cell.text
             continue
         canon = r.types[collapse(m.group("type")).casefold()]
         rest = None
@@ -141,30 +156,42 @@ def parse(text: str) -> Header:
     cfg = load_yaml("metadata.yaml")
     r = rules()
     limit = cfg["header_chars"]
-    found = find_type_line(text, limit)
+    # a web page's menu and attribute table before the document are not its header
+    start, _ = document_span(text)
+    found = find_type_line(text, limit, start)
     if found:
         cell, doc_type, rest = found
         header = Header(region_end=cell.start, type_cell=cell, doc_type=doc_type,
                         title_in_type_line=rest)
     else:
-        header = Header(region_end=min(len(text), limit // 3))
-    region = text[: header.region_end]
-    chars = list(region)
-    for m in r.noise.finditer(region, timeout=TIMEOUT):
-        _blank(chars, m.start(), m.end())
-    m = r.number.search(region, timeout=TIMEOUT)
-    if m and (found or at_cell_start(region, m.start())):
-        sym = canonical_symbol(m.group("sym"))
-        # "12/2022/QĐ-UBND": the symbol is written without the year
-        with_year = regex.match(r"(?:19|20)\d\d/", sym, timeout=TIMEOUT)
-        header.doc_symbol = sym.split("/", 1)[1] if with_year else sym
-        if m.group("num"):
-            n = str(int(regex.sub(r"\s+", "", m.group("num"), timeout=TIMEOUT)))
-            header.doc_number = f"{n.zfill(2)}{m.group('sep')}{sym}"
-        header.number_span = Span(m.start(), m.end())
-        _blank(chars, m.start(), m.end())
+        header = Header(region_end=min(len(text), start + limit // 3))
+    chars = list(text[: header.region_end])
+    _blank(chars, 0, min(start, len(chars)))
+    region = "".join(chars)
+    for pattern in r.noise:
+        for m in pattern.finditer(region, timeout=TIMEOUT):
+            _blank(chars, m.start(), m.end())
+    for m in r.number.finditer(region, timeout=TIMEOUT):
+        if not (found or at_cell_start(region, m.start())):
+            continue
+        sym = read_symbol(m, has_type_word=True)  # "Số:" vouches for the codes
+        if sym is None:
+            continue
+        header.symbol = sym
+        header.doc_symbol = sym.symbol  # "12/2022/QĐ-UBND": the symbol is written without the year
+        header.doc_number = sym.id  # None when the number is blank
+        header.number_span = Span(m.start(), sym.end)
+        _blank(chars, m.start(), sym.end)
+        break
+    if not found:
+        # an official letter has no type word; its subject follows "V/v" under the number
+        vv = r.vv.search(region, start, timeout=TIMEOUT)
+        if vv:
+            header.doc_type = r.letter_type
+            header.subject = (vv.start("subject"), vv.end("subject"))
+            header.region_end = vv.start()
     blanked = "".join(chars)
-    d = r.date.search(blanked, timeout=TIMEOUT)
+    d = _date_search(blanked)
     if d:
         _set_date(header, d)
         _blank(chars, d.start(), d.end())
@@ -174,12 +201,33 @@ def parse(text: str) -> Header:
         if _SECTION.match(c.text, timeout=TIMEOUT):  # "I. MỤC ĐÍCH, YÊU CẦU" is the body
             break
         if c.is_upper:
-            lines.append(c)
+            lines.append(Cell(c.start, c.end, respace(c.text), c.line))  # OCR: "ỦYBANNHÂNDÂN"
         elif not found and any(ch.isalpha() for ch in c.text):
             break  # without a type line the header ends at the first text in lower case
     header.issuer_lines = lines
     return header
 
+
+
+_NGAY = regex.compile(r"(?<!\p{L})(?i:ngày)")
+
+
+def _date_search(text: str, start: int = 0) -> regex.Match[str] | None:
+    """The first date line of text[start:]: tried only around each "ngày" (its place name
+    comes at most a line before it)."""
+    date = rules().date
+    for n in _NGAY.finditer(text, start, timeout=TIMEOUT):
+        at = max(start, n.start() - 80)
+        m = date.search(text, at, n.end() + 40, timeout=TIMEOUT)
+        # a place wrapped over two lines must start its line ("Thành phố Hồ Chí\nMinh");
+        # else the line before ended with capitalised words of another cell
+        while m is not None and m.group("place") and "\n" in m.group("place") and not \
+                at_cell_start(text, m.start("place")):
+            at = text.index("\n", m.start("place")) + 1
+            m = date.search(text, at, n.end() + 40, timeout=TIMEOUT)
+        if m is not None:
+            return m
+    return None
 
 
 def _set_date(header: Header, m: regex.Match[str]) -> None:
@@ -196,7 +244,8 @@ def _set_date(header: Header, m: regex.Match[str]) -> None:
         header.issue_date, header.date_precision = f"{y:04d}", "year"
     header.date_span = Span(m.start(), m.end())
     if m.group("place"):
-        header.place = collapse(m.group("place"))
+        # words run together by OCR are split at their capitals ("QuảngNgãi")
+        header.place = collapse(_CAMEL.sub(" ", m.group("place"), timeout=TIMEOUT))
 
 
 def date_line(text: str, start: int, end: int) -> Header | None:

@@ -58,3 +58,77 @@ def at_cell_start(text: str, pos: int) -> bool:
 
 def collapse(s: str) -> str:
     return " ".join(s.split())
+
+
+@cache
+def _syllables() -> frozenset[str]:
+    """Syllables of the words a header is made of (bodies, units, provinces, type words,
+    signer titles), case folded: the lexicon OCR runs are split with."""
+    from kehoach.tables import load_csv, load_yaml
+
+    words: list[str] = []
+    issuers = load_yaml("issuers.yaml")
+    for c in issuers["councils"]:
+        words += c["forms"]
+    words += list(issuers["party_committees"]) + issuers["party_organs"] + issuers["body_heads"]
+    meta = load_yaml("metadata.yaml")
+    words += meta["doc_types"] + list(meta["signer_titles"]) + meta["header_mottos"]
+    for table in ("issuers_departments.csv", "issuers_national.csv"):
+        for row in load_csv(table):
+            words += [row["name"], *filter(None, row["aliases"].split(";"))]
+    for row in load_csv("admin_units.csv"):
+        words += [row["name"], *filter(None, row["aliases"].split(";"))]
+    out = set()
+    for w in words:
+        for s in regex.split(r"[^\p{L}]+", w):
+            if len(s) > 1 or s.casefold() in {"y"}:
+                out.add(s.casefold())
+    return frozenset(out)
+
+
+_RUN = regex.compile(r"\p{L}{6,}")
+
+
+def _split_run(run: str, lexicon: frozenset[str]) -> str | None:
+    """`run` split into lexicon syllables ("ỦYBANNHÂNDÂN" -> "ỦY BAN NHÂN DÂN"), the split
+    with the fewest pieces; None when it cannot be split entirely."""
+    key = run.casefold()
+    if len(key) != len(run):
+        return None
+    n = len(key)
+    best: list[tuple[int, int] | None] = [None] * (n + 1)  # (pieces, previous cut)
+    best[0] = (0, 0)
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for j in range(i + 1, min(n, i + 8) + 1):
+            if key[i:j] in lexicon:
+                cand = (best[i][0] + 1, i)  # type: ignore[index]
+                if best[j] is None or cand[0] < best[j][0]:  # type: ignore[index]
+                    best[j] = cand
+    if best[n] is None or best[n][0] < 2:  # type: ignore[index]
+        return None
+    cuts = []
+    j = n
+    while j > 0:
+        i = best[j][1]  # type: ignore[index]
+        cuts.append(run[i:j])
+        j = i
+    return " ".join(reversed(cuts))
+
+
+def respace(text: str) -> str:
+    """Spaces an OCR lost restored in the upper-case runs of a header line ("ỦYBANNHÂNDÂN
+    TỈNHQUẢNGNGÃI" -> "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI"), with the syllables of the header
+    tables; runs that are no sequence of known syllables stay as they are."""
+    if not _RUN.search(text, timeout=TIMEOUT):
+        return text
+    lexicon = _syllables()
+
+    def fix(m: regex.Match[str]) -> str:
+        run = m.group()
+        if not run.isupper() or run.casefold() in lexicon:
+            return run
+        return _split_run(run, lexicon) or run
+
+    return _RUN.sub(fix, text, timeout=TIMEOUT)

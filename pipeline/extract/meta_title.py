@@ -29,6 +29,8 @@ class _Rules:
     authority: regex.Pattern[str]
     periods: tuple[regex.Pattern[str], ...]
     period_ignore: regex.Pattern[str]
+    open_ended: regex.Pattern[str]
+    ranges: tuple[regex.Pattern[str], ...]
     cited_dates: regex.Pattern[str]
     period_line: regex.Pattern[str]
     attach: regex.Pattern[str]
@@ -52,6 +54,9 @@ def rules() -> _Rules:
         authority=regex.compile(rf"(?:(?:PHÓ\s+)?(?:{titles})|{councils})(?!\p{{L}})[^\p{{Ll}}\n]*$"),
         periods=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_patterns"]),
         period_ignore=regex.compile(rf"(?i:{ignore})\s*(?:năm\s*)?(?:19|20)\d\d"),
+        ranges=tuple(regex.compile(p, regex.IGNORECASE) for p in cfg["period_ranges"]),
+        open_ended=regex.compile("|".join(f"(?:{p})" for p in cfg["period_open_ended"]),
+                                 regex.IGNORECASE),
         # dates and numbers of cited instruments are not the period
         cited_dates=regex.compile(
             r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d|\d+/(?:19|20)\d\d/[\p{L}\-]+"
@@ -116,9 +121,31 @@ def find_title(text: str, header: Header) -> Title | None:
     return Title(title, start, end) if title else None
 
 
+def subject_title(text: str, span: tuple[int, int]) -> Title:
+    """The subject of an official letter ("V/v hướng dẫn ...") with the lines that continue
+    it (lower-case starts, not the date line nor "Kính gửi")."""
+    start, end = span
+    pos = end
+    for _ in range(3):
+        if pos >= len(text) or text[pos] != "\n":
+            break
+        nl = text.find("\n", pos + 1)
+        nl = len(text) if nl < 0 else nl
+        line = text[pos + 1 : nl]
+        stripped = line.strip()
+        if not stripped or not stripped[0].islower() or "\t" in line.strip() or len(stripped) > 200:
+            break
+        end = pos + 1 + len(line.rstrip())
+        pos = nl
+    return Title(collapse(text[start:end]).strip(" .;:"), start, end)
+
+
 def _period_in(s: str) -> tuple[int | None, int | None] | None:
+    """The period stated in `s`; (None, None) when it is open-ended; None when `s` states none."""
     r = rules()
     s = r.period_ignore.sub(" ", s, timeout=TIMEOUT)
+    if r.open_ended.search(s, timeout=TIMEOUT):
+        return None, None  # stated, but open-ended: no period
     s = r.cited_dates.sub(" ", s, timeout=TIMEOUT)
     # every period expression, a stronger pattern owning its span; the plan's own period
     # is the last one ("thực hiện Chương trình ... giai đoạn 2021-2030 năm 2022" -> 2022)
@@ -151,6 +178,10 @@ def find_period(text: str, title: str | None, self_desc: str) -> tuple[int | Non
             return p
     m = r.period_line.search(text, timeout=TIMEOUT)
     if m:
+        for pattern in r.ranges:  # "từ tháng 6/2025 đến tháng 12/2026"
+            rm = pattern.search(m.group(), timeout=TIMEOUT)
+            if rm and int(rm.group("a")) <= int(rm.group("b")):
+                return int(rm.group("a")), int(rm.group("b"))
         p = _period_in(m.group())
         if p:
             return p

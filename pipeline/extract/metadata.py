@@ -18,14 +18,14 @@ from typing import Any
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract import issuer as bodies
+from kehoach.extract import header_issuer as bodies
 from kehoach.extract import meta_header, meta_title, signature
-from kehoach.extract.issuer import Body, Resolved
+from kehoach.extract.header_issuer import Body, Resolved
 from kehoach.extract.locality import Locality, detect
 from kehoach.extract.meta_layout import Cell, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import provinces
+from kehoach.places import case_variants, provinces, unit_forms
 from kehoach.tables import load_yaml
 
 
@@ -286,7 +286,9 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
         if chosen.body is not None
         else Resolved(None, None, loc.province, None, None, None)
     )
-    doc_type = header.doc_type or meta_header.type_from_symbol(header.doc_symbol)
+    doc_type = header.doc_type or meta_header.type_from_symbol(header.symbol)
+    if title is None and header.subject is not None:  # an official letter's "V/v ..."
+        title = meta_title.subject_title(text, header.subject)
     self_desc = ""
     for _, _, e in opening_bodies:
         m = r.opening_after.match(text, e, timeout=TIMEOUT)
@@ -347,11 +349,27 @@ def _place_name(place: str | None) -> str | None:
     """The place of the date line without its unit prefix ("TP. Hồ Chí Minh" -> "Hồ Chí Minh")."""
     if not place:
         return None
-    cfg = load_yaml("metadata.yaml")
-    for p in sorted(cfg["place_prefixes"], key=len, reverse=True):
+    for p in sorted(case_variants(unit_forms()), key=len, reverse=True):
         if place.startswith(p + " ") or (p.endswith(".") and place.startswith(p)):
             return collapse(place[len(p):])
     return place
+
+
+_QUOTES = {'"': "\u201c\u201d\u201e\u00ab\u00bb\"", "'": "\u2018\u2019'"}
+
+
+def restore_quotes(norm: str, raw: str) -> str:
+    """The quotation marks of `raw` (the source text of a span) put back into `norm`
+    (the same span normalized, where typographic quotes became straight ones): the title
+    keeps the quotes as written. Only when both hold the same number of them."""
+    out = norm
+    for plain, forms in _QUOTES.items():
+        written = [c for c in raw if c in forms]
+        if not written or len(written) != norm.count(plain):
+            continue
+        it = iter(written)
+        out = "".join(next(it) if c == plain else c for c in out)
+    return out
 
 
 def run(ctx: DocContext) -> None:
@@ -367,6 +385,8 @@ def run(ctx: DocContext) -> None:
             continue
         ev = ctx.evidence(*span)
         meta[f"{key}_start"], meta[f"{key}_end"] = ev.start, ev.end
+        if key == "title" and meta["title"]:
+            meta["title"] = restore_quotes(meta["title"], ev.text)
     ctx.document.update(meta)
     ctx.shared["metadata"] = meta
     # the issuer's own province and district become the plan's locality (a national

@@ -1,5 +1,7 @@
-"""Issuer phrases ("của UBND tỉnh", "của Ban Thường vụ Tỉnh ủy") and issuer codes ("CP",
-"UBND", "TU"), resolved to a full name and a scope with the plan's own locality."""
+"""Issuers of CITED instruments: issuer phrases after a citation ("của UBND tỉnh", "của
+Ban Thường vụ Tỉnh ủy") and issuer codes ("CP", "UBND", "TU"), resolved to a full name and a
+scope with the plan's own locality. The document's own issuer is
+kehoach.extract.header_issuer."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from kehoach.extract.codes import codes
 from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import provinces
+from kehoach.places import provinces, unit_forms, unit_of
 from kehoach.tables import load_yaml
 
 _EMPTY = Locality(None)
@@ -39,11 +41,15 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     """The lead ("của", "do"), one pattern holding every issuer phrase of the table as a
     named alternative entry_0, entry_1, ... (first in the table wins), and the entries."""
     cfg = load_yaml("instruments.yaml")
-    place = rf"(?:{provinces().pattern.pattern}|\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})"
+    # a province, or up to three capitalised words that are not a unit word ("của Thành ủy
+    # Thành phố": "Thành phố" names the unit, not the place)
+    not_unit = rf"(?!(?i:{alternation(unit_forms())})(?!\p{{L}}))"
+    place = (rf"(?:{provinces().pattern.pattern}"
+             rf"|{not_unit}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
     parts = {
-        "unit": alternation(list(cfg["units"])),
+        "unit": alternation(unit_forms()),
         "place": place,
-        "party_committee": alternation(list(cfg["party_committees"])),
+        "party_committee": alternation(list(_committees())),
         "ministry": alternation([m.removeprefix("Bộ ") for m in codes().ministries]),
         "department": alternation(list(codes().departments)),
     }
@@ -60,11 +66,21 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     return lead, phrase, tuple(entries)
 
 
+@cache
+def _committees() -> dict[str, str]:
+    """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
+    return dict(load_yaml("issuers.yaml")["party_committees"])
+
+
 def _unit_level(unit: str | None) -> str | None:
-    cfg = load_yaml("instruments.yaml")
+    """Level of a unit word or party committee (models/admin_units.csv); "city" for
+    "thành phố", which is a province or a district depending on the place."""
     if unit is None:
         return None
-    return cfg["units"].get(unit) or cfg["party_committees"].get(unit)
+    u = unit_of(_committees().get(unit, unit))
+    if u is None:
+        return None
+    return "city" if u.name == "thành phố" else u.level
 
 
 def _clean(name: str) -> str:
@@ -146,7 +162,8 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
             )
             return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
         unit = groups.get("unit")
-        unit = load_yaml("instruments.yaml")["unit_names"].get(unit, unit)
+        canonical = unit_of(unit) if unit else None
+        unit = canonical.name if canonical else unit
         pc = groups.get("pc")
         if entry.level == "province":  # a provincial department (Sở)
             level, province, district, place = "province", loc.province, None, loc.province
@@ -158,6 +175,9 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
             level, province, district, place = resolve_place(
                 _unit_level(unit or pc), groups.get("place"), loc
             )
+            if pc and level == "province" and place:
+                prov = provinces().lookup(place)
+                place = prov.in_body_name if prov else place
             name = entry.template.format(
                 chair=(groups.get("chair") or "").strip() + " " if groups.get("chair") else "",
                 unit=unit or "", place=place or "", pc=pc or "", b=groups.get("b", ""),
@@ -194,14 +214,15 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
         return None, UNKNOWN_SCOPE
     prov = provinces().lookup(loc.province)
     province_full = _province_full(loc.province) or ""
-    committees = load_yaml("instruments.yaml")["committee_of_unit"]
+    committees = {u: c for c, u in _committees().items()}
     committee = committees[prov.unit if prov else "tỉnh"]
     if ic.level == "local" and loc.district:
         local, scope = f"{loc.district_unit} {loc.district}", f"{loc.province} / {loc.district}"
     else:
         local, scope = province_full, loc.province
     name = ic.template.format(
-        local=local, province=loc.province, province_full=province_full,
+        local=local, province=prov.in_body_name if prov else loc.province,
+        province_full=province_full,
         party_committee=committee,
     )
     return _clean(name), scope

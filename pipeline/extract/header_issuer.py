@@ -1,9 +1,12 @@
-"""Issuing bodies: find and parse body phrases ("UBND TỈNH CAO BẰNG", "Sở Du lịch thành phố
+"""The document's own issuing body (header column, authority line, opening, signature):
+find and parse body phrases ("UBND TỈNH CAO BẰNG", "Sở Du lịch thành phố
 Hải Phòng", "Ban Quản lý Khu kinh tế Hải Phòng", "GIÁM ĐỐC SỞ XÂY DỰNG KHÁNH HÒA"), map
 symbol codes ("SDL" in KH-SDL) to bodies, and resolve a body to its full name, level,
 province and parent with the document's locality.
 
-Tables: models/issuers.yaml (councils, party committees, unit words),
+Issuer phrases after a citation ("của UBND tỉnh") are kehoach.extract.citation_issuers.
+
+Tables: models/issuers.yaml (councils, party committees), models/admin_units.csv (unit words),
 models/issuers_departments.csv (provincial departments and agencies with their codes),
 models/issuers_national.csv (national bodies and their codes).
 """
@@ -18,7 +21,7 @@ from kehoach.extract.codes import fold
 from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import Province, provinces
+from kehoach.places import Province, provinces, unit_level, units
 from kehoach.tables import load_csv, load_yaml
 
 
@@ -70,7 +73,6 @@ class _Tables:
     pattern: regex.Pattern[str]  # a body phrase
     councils: dict[str, tuple[str, str]]  # form casefold -> (name, kind)
     units: dict[str, str]  # unit form casefold -> canonical unit
-    unit_levels: dict[str, str]
     party: dict[str, str]  # committee casefold -> unit
     party_names: dict[str, str]  # casefold -> canonical
     organs: dict[str, str]
@@ -94,10 +96,10 @@ def tables() -> _Tables:
     for c in cfg["councils"]:
         for f in c["forms"]:
             councils[f.casefold()] = (c["name"], c["kind"])
-    units: dict[str, str] = {}
-    for unit, forms in cfg["unit_forms"].items():
-        for f in forms:
-            units[f.casefold()] = unit
+    unit_words: dict[str, str] = {}
+    for u in units().values():
+        for f in u.forms:
+            unit_words[f.casefold()] = u.name
     agencies: dict[str, Agency] = {}
     codes: dict[str, Agency] = {}
     for row in load_csv("issuers_departments.csv"):
@@ -115,7 +117,7 @@ def tables() -> _Tables:
     party = {k.casefold(): v for k, v in cfg["party_committees"].items()}
     party_names = {k.casefold(): k for k in cfg["party_committees"]}
     organs = {o.casefold(): o for o in cfg["party_organs"]}
-    committee_of_unit = {u: cfg["party_default_committee"] for u in cfg["units"]}
+    committee_of_unit = {u: cfg["party_default_committee"] for u in units()}
     committee_of_unit.update({u: c for c, u in cfg["party_committees"].items()})
     heads = tuple(
         (regex.compile(rf"(?i:{regex.escape(h)})(?!\p{{L}})"), h)
@@ -124,7 +126,7 @@ def tables() -> _Tables:
 
     place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
     prov_ci = provinces().pattern.pattern
-    unit_alt = alternation([f for forms in cfg["unit_forms"].values() for f in forms])
+    unit_alt = alternation(list(unit_words))
     # a place: a province name (any case), else up to four capitalised words
     word = r"\p{Lu}[\p{L}]*"
     place = rf"(?:(?i:{prov_ci})|{word}(?:[ \t]+{word}){{0,3}})"
@@ -156,8 +158,7 @@ def tables() -> _Tables:
     return _Tables(
         pattern=regex.compile(body),
         councils=councils,
-        units=units,
-        unit_levels=dict(cfg["units"]),
+        units=unit_words,
         party=party,
         party_names=party_names,
         organs=organs,
@@ -338,13 +339,7 @@ def unit_of(text: str, place: str) -> str | None:
 
 
 def _unit_level(unit: str | None, place: str | None, tb: _Tables) -> str | None:
-    if unit is None:
-        return None
-    level = tb.unit_levels.get(unit)
-    if level == "city":
-        prov = provinces().lookup(place) if place else None
-        return "province" if prov and prov.unit == "thành phố" else "district"
-    return level
+    return unit_level(unit, place)
 
 
 def _council_name(name: str, unit: str | None, place: str | None) -> str:
@@ -359,6 +354,10 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
     table = provinces()
     if body.kind == "national":
         return Resolved(body.name, "national", None, None, None, None)
+    if parent_body is not None and parent_body.kind == "national" and body.name and \
+            body.kind in {"department", "other"}:
+        # a unit of a ministry ("BỘ TÀI CHÍNH / CỤC THUẾ") is central, whatever the date line
+        return Resolved(body.name, "national", None, None, None, parent_body.name)
     place_prov: Province | None = table.lookup(place_line) if place_line else None
     unit, place = body.unit, body.place
     if place and unit is None:
@@ -428,16 +427,19 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
             parent = _council_name(body.name or "", province.unit, province.name)
         return Resolved(issuer, level, pname, district_unit, district, parent)
     if body.kind == "party":
+        if level == "province" and province and place == province.name:
+            place = province.in_body_name
         issuer = " ".join(x for x in (body.name, place) if x)
         if level in {"district", "commune"} and province and parent is None:
             committee = "Thành ủy" if province.unit == "thành phố" else "Tỉnh ủy"
-            parent = f"{committee} {province.name}"
+            parent = f"{committee} {province.in_body_name}"
         return Resolved(issuer, level, pname, district_unit, district, parent)
     # departments and other bodies
     name = body.name
     if name and province and province.name.casefold() not in name.casefold():
         short = body.locality_form == "short"
-        name = f"{name} {province.name}" if short else f"{name} {province.unit} {province.name}"
+        name = (f"{name} {province.in_body_name}" if short
+                else f"{name} {province.unit} {province.name}")
     if parent is None and province:
         parent = f"Ủy ban nhân dân {province.unit} {province.name}"
     lvl = "department" if body.kind in {"department", "other"} else level
