@@ -21,9 +21,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
+from kehoach import places
 from kehoach.export.writer import write_tables
 from kehoach.report import build_report
-from kehoach.tables import load_csv
 
 LEVELS = [("province", 0.25), ("department", 0.4), ("district", 0.3), ("commune", 0.05)]
 CHANNELS = ["web_portal", "social_media", "press", "radio", "television", "conference", "training", "meeting",
@@ -41,7 +41,7 @@ NATIONAL = [("Nghị quyết", "NQ-CP", "Chính phủ"), ("Nghị định", "NĐ
 
 def generate(n_plans: int, seed: int = 11) -> dict[str, pd.DataFrame]:
     rnd = random.Random(seed)
-    provinces = load_csv("provinces.csv")
+    provinces = [{"province": p.name} for p in sorted(set(places.provinces().by_key.values()), key=lambda p: p.name)]
     instruments = []
     for i in range(400):  # national instruments
         typ, code, issuer = rnd.choice(NATIONAL)

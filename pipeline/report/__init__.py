@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from kehoach import places
 from kehoach.report import charts
-from kehoach.tables import load_csv
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 UNKNOWN = "(không rõ)"
@@ -47,31 +47,16 @@ ROLES = {"lead": "chủ trì", "support": "phối hợp", "requested": "đề ng
          "approve": "trình, tham mưu"}
 
 
-# --- provinces: the only place that knows where the 2025 mapping lives ---------------------
-
-def _province_rows() -> tuple[dict[str, str], ...]:
-    return load_csv("provinces.csv")
-
+# --- provinces: the 2025 merger, from the one table of administrative units ------------------
 
 def current_provinces() -> list[str]:
     """The 34 provinces and centrally-run cities after the 2025 merger, sorted (Vietnamese order)."""
-    return sorted({r["province_current"] for r in _province_rows()}, key=_vi_key)
+    return sorted(places.current_provinces(), key=_vi_key)
 
 
 def current_province(province: str) -> str:
     """Province after the 2025 merger for a pre-2025 (or current) province name or alias; '' if unknown."""
-    return _current_map().get(_fold(province), "")
-
-
-@cache
-def _current_map() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for r in _province_rows():
-        for name in (r["province"], *filter(None, (r.get("aliases") or "").split(";"))):
-            out[_fold(name)] = r["province_current"]
-    for r in _province_rows():
-        out.setdefault(_fold(r["province_current"]), r["province_current"])
-    return out
+    return places.province_current(province) or ""
 
 
 def _fold(s: str) -> str:
