@@ -163,6 +163,7 @@ class _Rules:
     columns: dict[str, str]  # folded column name -> role
     row_label: regex.Pattern[str]
     max_column_name: int
+    cell_lines: int
     # first character of a line -> (whether the closing pattern may match, the markers that
     # may match), from partial matches on that character
     _by_first: dict[str, tuple[bool, tuple[tuple[str, int, regex.Pattern[str]], ...]]] = field(
@@ -201,6 +202,7 @@ def compile_rules(cfg: dict) -> _Rules:
         columns=columns,
         row_label=regex.compile(r"(?:\d{1,3}(?:\.\d{1,2})*|[IVX]{1,5})\.?"),
         max_column_name=max(len(k) for k in columns) + 8,
+        cell_lines=int(cfg["cell_lines"]),
     )
 
 
@@ -360,9 +362,21 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
     else:
         has_stt = roles[0] == "stt"
         current: list[tuple[int, int]] = []
+        # web text gives a table one cell per line with "|" lines between cells: once such
+        # separators were seen, a run of more than `cell_lines` lines without one is text
+        # after the table (the page around the document), not a cell
+        separators = 0
+        run_start = (i, 0)  # (line index, len(current)) after the last separator
         while i < len(lines):
             s, e = lines[i]
             line = text[s:e]
+            if i and "\t" in text[lines[i - 1][1] : s]:
+                separators += 1
+                run_start = (i, len(current))
+            elif separators >= n and i - run_start[0] > r.cell_lines:
+                del current[run_start[1] :]
+                i = run_start[0]
+                break
             if (r.at_first(line[0])[0] and r.closing.match(line, timeout=TIMEOUT)) \
                     or _table_header(text, lines, i, r) is not None:
                 break
