@@ -22,7 +22,7 @@ from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
 from kehoach.segment.sections import SectionTree
-from kehoach.tables import load_yaml
+from kehoach.tables import load_csv, load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
@@ -49,6 +49,12 @@ class BodyRules:
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
+    lead_labels: regex.Pattern[str] | None = None
+    subject_prefix: regex.Pattern[str] | None = None
+    group_start: regex.Pattern[str] | None = None
+    boilerplate: regex.Pattern[str] | None = None
+    split_at: regex.Pattern[str] | None = None
+    value_lines: int = 3
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -105,7 +111,24 @@ def _alt(items: list[str]) -> str:
     return "|".join(sorted(items, key=len, reverse=True))
 
 
-def compile_rules(cfg: dict[str, Any]) -> BodyRules:
+def _top_alternatives(pattern: str) -> list[str]:
+    """The top-level branches of a regex alternation ("A|B(?:C|D)" -> ["A", "B(?:C|D)"])."""
+    out, depth, last = [], 0, 0
+    for i, c in enumerate(pattern):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[last:i])
+            last = i + 1
+    out.append(pattern[last:])
+    return out
+
+
+def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None = None) -> BodyRules:
+    """The body finder from models/bodies.yaml and the heads of models/body_types.csv."""
+    heads = heads if heads is not None else load_csv("body_types.csv")
     esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
     phrases = _alt(esc)
     stop = _alt([regex.escape(s) for s in cfg["stop_syllables"]])
@@ -113,15 +136,17 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     cap_word = f"{SYL_CAP}(?<!(?<![\\p{{L}}])(?:Sở|Ban|Bộ|Phòng))"
     ref = "(?<![\\p{L}])(?:Sở|Ban|Bộ|Phòng)"
     word = f"(?:{phrases}|{cap_word}{low}{{0,{int(cfg['max_lower'])}}}|{ref})"
-    head_starts = _alt([h["head"] for h in cfg["heads"]])
+    head_starts = _alt([h["head"] for h in heads])
     name = (
         f"(?:{word}(?:(?:[ ]*-[ ]*|[ ]+)(?={SYL_CAP}){word}"
         f"|(?:,[ ]+|[ ]+và[ ]+)(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word})*)"
     )
-    units = _alt([regex.escape(u) for u in cfg["units"]])
+    # unit words, any case of their first letter ("thành phố", "Thành phố")
+    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in cfg["units"]])
     party = _alt([regex.escape(p) for p in cfg["party_committees"]])
     place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
-    loc = f"(?:[ ]+(?:(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?|(?:{party})(?![\\p{{L}}])))"
+    loc = (f"(?:[ ]+(?:(?:cấp[ ]+)?(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
+           f"|(?:{party})(?![\\p{{L}}])))")
     unit_list = (
         f"(?:{units})(?:\\s*(?:,|và)\\s*(?:các\\s+)?(?:{units}))*(?![\\p{{L}}])"
         f"(?:[ ]+{place})?"
@@ -133,14 +158,16 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     group_heads: dict[str, str] = {}
     bare_heads: dict[str, regex.Pattern[str]] = {}
     for i, c in enumerate(cfg["collectives"]):
-        pat = (c["pattern"].replace("{LOC}", f"(?:{loc})?").replace("{UNITS}", unit_list)
+        pat = (c["pattern"].replace("{GROUPS}", cfg["groups"]).replace("{LOC}", f"(?:{loc})?")
+               .replace("{UNITS}", unit_list)
                .replace("{OWNER}", owner))
         alts.append(f"(?P<c{i}>(?i:{pat}))")
-        free = c["pattern"].replace("{LOC}", ANY).replace("{UNITS}", ANY).replace("{OWNER}", ANY)
+        free = c["pattern"].replace("{GROUPS}", ANY).replace("{LOC}", ANY).replace("{UNITS}", ANY).replace("{OWNER}", ANY)
         starts.append(f"(?i:{free})")
         group_types[f"c{i}"] = c["type"]
         group_heads[f"c{i}"] = "collective"
-    for i, h in enumerate(cfg["heads"]):
+    region = r"(?:[ ]+khu[ ]+vực[ ]+(?:[IVXL]+|\d+))"
+    for i, h in enumerate(heads):
         kind = h["name"]
         head = f"(?:{h['head']})"
         if kind == "required":
@@ -149,6 +176,10 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
             body = f"{head}(?:[ ]+{name})?{loc}?"
         elif kind == "locality":
             body = f"{head}(?:[ ]+(?:các[ ]+)?(?:cấp[ ]+)?{unit_list}|{loc})?"
+        elif kind == "region":
+            body = f"{head}(?:{region}|{loc})?"
+        elif kind == "place":
+            body = f"{head}{loc}"
         else:
             body = head
         alts.append(f"(?P<h{i}>{body})")
@@ -156,7 +187,10 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         group_types[f"h{i}"] = h["type"]
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
-    anchors = tuple(sorted(set(cfg["anchors"])))
+    # first words of the heads ("Kho bạc nhà nước" -> "Kho") and of the collectives
+    head_words = {regex.split(r"[ (?:)|\\]", alt, maxsplit=1)[0]
+                  for h in heads for alt in _top_alternatives(h["head"])}
+    anchors = tuple(sorted(set(cfg["anchors"]) | {w for w in head_words if w}))
     abbrev = cfg["abbreviations"]
     abbrev_re = regex.compile(
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
@@ -177,6 +211,12 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
+        lead_labels=regex.compile(cfg["lead_labels"]),
+        subject_prefix=regex.compile(cfg["subject_prefix"]),
+        group_start=regex.compile(cfg["group_start"]),
+        boilerplate=regex.compile(cfg["boilerplate"]),
+        split_at=regex.compile(cfg["split_at"]),
+        value_lines=int(cfg["value_lines"]),
     )
 
 
@@ -445,6 +485,126 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     return out
 
 
+def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
+    """Whether section `i` lies under a heading of `organisation_headings`."""
+    for sec in t.ancestors(i):
+        if sec.kind in ("roman", "part", "num", "subnum"):
+            heading = sec.heading.casefold()
+            if any(h in heading for h in r.organisation):
+                return True
+    return False
+
+
+def _names(text: str, start: int, end: int, r: BodyRules, whole: bool) -> list[Mention]:
+    """The bodies a name list `text[start:end]` gives, split at ";" and at a comma or "và"
+    followed by a body with its own head. With `whole`, each part is the name as written
+    ("Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"); else the body mention
+    it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
+    cuts = [start]
+    for m in r.split_at.finditer(text, start, end, timeout=TIMEOUT):
+        if m.group().strip() == ";" or mention_starting(text, m.end(), end, "", r) is not None \
+                or (r.group_start.match(text[m.end():end], timeout=TIMEOUT)
+                    and text.startswith(("các ", "Các "), m.end())):
+            cuts.append(m.start())
+            cuts.append(m.end())
+    cuts.append(end)
+    out: list[Mention] = []
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        m = mention_starting(text, a, b, " \t", r)
+        if m is not None and not whole:
+            out.append(m)
+            continue
+        part = text[a:b]
+        part = regex.sub(r"\s*\([^()]*\)", "", part, timeout=TIMEOUT).strip(" \t.:;,")
+        if not part:
+            continue
+        if m is None and not (whole and r.group_start.match(part, timeout=TIMEOUT)):
+            break
+        out.append(Mention(a, a + len(text[a:b].rstrip(" \t.:;,")), " ".join(part.split()),
+                           m.type if m else "nhóm", m.head if m else "collective"))
+    return out
+
+
+def _label_value_end(t: SectionTree, text: str, pos: int, r: BodyRules) -> int:
+    """Where the value of a labelled field starting at `pos` ends: its line, continued over
+    the next lines of a hard-wrapped paragraph (no blank line, no bullet, marker or label
+    between) up to `value_lines` lines, cut at the first full stop."""
+    line = t.line_at(pos)
+    end = line.end if line is not None else min(len(text), pos + 200)
+    for _ in range(r.value_lines - 1):
+        if text[end - 1 : end] in (".", ";") or text[end : end + 1] != "\n":
+            break
+        nxt = t.line_at(end + 1)
+        if nxt is None or nxt.start != end + 1 or nxt.bullet or t.index_at(nxt.start) is None:
+            break
+        sec = t.sections[t.index_at(nxt.start)]
+        first = text[nxt.start : min(nxt.end, nxt.start + 50)]
+        if sec.start == nxt.start or ":" in first or r.lead_labels.match(text, nxt.start,
+                                                                          timeout=TIMEOUT):
+            break
+        end = nxt.end
+    stop = regex.compile(r"\.(?:\s|$)").search(text, pos, end, timeout=TIMEOUT)
+    return stop.start() if stop else end
+
+
+def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
+    """Lead bodies read from the structure of the plan: labelled fields ("Đơn vị chủ trì:
+    X") and the subjects of the items of the assignment sections ("1. Sở Tài chính chủ trì",
+    "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "3. Các doanh nghiệp công nghệ số")."""
+    text = ctx.text
+    t = common.tree(ctx)
+    begin = t.first_section_start()
+    out: list[Mention] = []
+    for m in r.lead_labels.finditer(text, begin, timeout=TIMEOUT):
+        if t.in_closing(m.start()):
+            continue
+        end = _label_value_end(t, text, m.end(), r)
+        out += _names(text, m.end(), end, r, whole=False)
+    mentions = ctx.shared.get("body_mentions") or []
+    starts = {mm.start: k for k, mm in enumerate(mentions)}
+    for line in t.lines:
+        if line.start < begin or line.section is None:
+            continue
+        sec = t.sections[line.section]
+        if sec.start == line.start and sec.kind in ("num", "subnum", "letter"):
+            pos, heading = sec.body_start, sec.kind != "letter"
+        elif line.bullet:
+            pos, heading = line.start + 1, False
+        else:
+            continue
+        if sec.kind == "row" or t.in_closing(pos) or not _in_organisation(t, line.section, r):
+            continue
+        item = text[pos : line.end]
+        if r.boilerplate.search(item, timeout=TIMEOUT):
+            continue
+        pre = r.subject_prefix.match(text, pos, line.end, timeout=TIMEOUT)
+        q = pre.end() if pre else pos
+        while q < line.end and text[q] in " \t:":
+            q += 1
+        # a heading that is only a name list: the whole heading
+        name_only = heading and line.end - q <= 200 and not regex.search(
+            r"[.;:](?:\s|$)", text[q : line.end].rstrip(" .:"), timeout=TIMEOUT)
+        first = mention_starting(text, q, line.end, "", r)
+        if name_only and (first is not None or r.group_start.match(text, q, line.end)):
+            words = len(text[q : line.end].split())
+            if first is not None or words <= 20:
+                out += _names(text, q, line.end, r, whole=True)
+                continue
+        if first is None:
+            continue
+        chain = [first]
+        k = starts.get(first.start)
+        if k is not None:
+            for nxt in mentions[k + 1 :]:
+                gap = text[chain[-1].end : nxt.start]
+                if nxt.start >= line.end or "\n" in gap or not r.roles["glue"].match(
+                        gap, timeout=TIMEOUT):
+                    break
+                chain.append(nxt)
+        out += chain
+    return out
+
+
 def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
     """A bare head ("Văn phòng") takes the full name used in the same block, else the most
     frequent full name with that head in the document."""
@@ -465,6 +625,11 @@ def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
 def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     r = r or rules()
     found = extract(ctx, r)
+    leads = {(a.mention.start, a.mention.text) for a, _ in found if a.role == "lead"}
+    for m in structural(ctx, r):
+        if (m.start, m.text) not in leads:
+            leads.add((m.start, m.text))
+            found.append((Assignment(m, "lead"), "structure"))
     named = ctx.shared.get("body_mentions") or []
     rows = []
     spans = []
@@ -472,7 +637,7 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
         m = a.mention
         written = _resolve_bare(ctx, m, named) if m.bare else m.text
         row = {
-            "body": expand(written, r),
+            "body": normalise(written, ctx, r),
             "body_norm": normalise(written, ctx, r),
             "body_type": body_type(m, r),
             "role": a.role,
