@@ -365,7 +365,8 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
         # web text gives a table one cell per line with "|" lines between cells: once such
         # separators were seen, a run of more than `cell_lines` lines without one is text
         # after the table (the page around the document), not a cell
-        separators = 0
+        separators = sum("\t" in text[lines[j - 1][1] : lines[j][0]]
+                         for j in range(max(1, i - n + 1), min(i + 1, len(lines))))
         run_start = (i, 0)  # (line index, len(current)) after the last separator
         while i < len(lines):
             s, e = lines[i]
@@ -382,13 +383,22 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
                 break
             mk = _marker(text, s, e, r)
             if mk is not None and mk[0] in ("roman", "part", "article"):
-                break
+                if separators < n:
+                    break
+                # between "|" lines a numbered heading is a group row of the table
+                if current:
+                    groups.append(current)
+                    current = []
+                i += 1
+                continue
             if has_stt and r.row_label.fullmatch(line.strip(), timeout=TIMEOUT):
                 if current:
                     groups.append(current)
                 current = [(s, e)]
             elif has_stt and not current:
-                break  # text after the table
+                if separators < n:
+                    break  # text after the table
+                # (a group row before the first numbered row of a "|" table)
             else:
                 current.append((s, e))
                 if not has_stt and len(current) == n:
