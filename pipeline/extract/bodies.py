@@ -562,7 +562,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         out += _names(text, m.end(), end, r, whole=False)
     mentions = ctx.shared.get("body_mentions") or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
-    for line in t.lines:
+    for n, line in enumerate(t.lines):
         if line.start < begin or line.section is None:
             continue
         sec = t.sections[line.section]
@@ -581,9 +581,14 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         q = pre.end() if pre else pos
         while q < line.end and text[q] in " \t:":
             q += 1
-        # a heading that is only a name list: the whole heading
-        name_only = heading and line.end - q <= 200 and not regex.search(
-            r"[.;:](?:\s|$)", text[q : line.end].rstrip(" .:"), timeout=TIMEOUT)
+        # a heading that is only a name list (no full stop, the item's text on the next
+        # lines): the whole heading
+        nxt = t.lines[n + 1] if n + 1 < len(t.lines) else None
+        name_only = (heading and line.end - q <= 200 and nxt is not None
+                     and nxt.section is not None
+                     and any(a is sec for a in t.ancestors(nxt.section))
+                     and not regex.search(r"[.;:](?:\s|$)", text[q : line.end].rstrip(" :"),
+                                          timeout=TIMEOUT))
         first = mention_starting(text, q, line.end, "", r)
         if name_only and (first is not None or r.group_start.match(text, q, line.end)):
             words = len(text[q : line.end].split())
@@ -622,6 +627,16 @@ def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
     return m.text
 
 
+def _as_written(ctx: DocContext, m: Mention) -> str:
+    """The mention's text in the source (tone marks where the plan puts them: "Văn hoá"),
+    when it is the same name (same length, no markup); else the normalized text."""
+    a, b = ctx.norm.span_to_source(m.start, m.end)
+    src = " ".join(ctx.norm.source[a:b].split())
+    if len(src) == len(m.text) and not any(c in src for c in "*#\\|_"):
+        return src
+    return m.text
+
+
 def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     r = r or rules()
     found = extract(ctx, r)
@@ -635,7 +650,7 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     spans = []
     for a, cue in found:
         m = a.mention
-        written = _resolve_bare(ctx, m, named) if m.bare else m.text
+        written = _resolve_bare(ctx, m, named) if m.bare else _as_written(ctx, m)
         row = {
             "body": normalise(written, ctx, r),
             "body_norm": normalise(written, ctx, r),
