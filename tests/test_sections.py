@@ -95,3 +95,16 @@ Sở Văn hóa
     row = build(text).rows[0]
     assert row.cell("lead").text == "Sở Văn hóa"
     assert "phóng sự" in row.cell("task").text
+
+
+def test_web_table_group_rows_and_page_after() -> None:
+    """A "|" table of web text, one cell per line: a numbered group row between "|" lines
+    stays inside the table; a long run of lines without "|" after it is not a cell."""
+    cells = ["STT", "Nội dung", "Cơ quan chủ trì", "Thời gian", "",
+             "I. TRUYỀN THÔNG", "", "1", "Tuyên truyền", "Sở Y tế", "Quý I", "",
+             "II. ĐÀO TẠO", "", "2", "Tập huấn", "Sở Nội vụ", "Quý II", ""]
+    page = "\n".join(f"Dòng {k} của trang web" for k in range(20))
+    tree = build(normalize("III. NHIỆM VỤ\n" + "\n|\n".join(cells) + "\n" + page).text)
+    assert [(row.label, row.cell("lead").text) for row in tree.rows] == [
+        ("1", "Sở Y tế"), ("2", "Sở Nội vụ")]
+    assert not any("trang web" in c.text for row in tree.rows for c in row.cells)

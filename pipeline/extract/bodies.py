@@ -162,7 +162,9 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
                .replace("{UNITS}", unit_list)
                .replace("{OWNER}", owner))
         alts.append(f"(?P<c{i}>(?i:{pat}))")
-        free = c["pattern"].replace("{GROUPS}", ANY).replace("{LOC}", ANY).replace("{UNITS}", ANY).replace("{OWNER}", ANY)
+        free = c["pattern"]
+        for slot in ("{GROUPS}", "{LOC}", "{UNITS}", "{OWNER}"):
+            free = free.replace(slot, ANY)
         starts.append(f"(?i:{free})")
         group_types[f"c{i}"] = c["type"]
         group_heads[f"c{i}"] = "collective"
@@ -559,7 +561,12 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         if t.in_closing(m.start()):
             continue
         end = _label_value_end(t, text, m.end(), r)
-        out += _names(text, m.end(), end, r, whole=False)
+        # the value's line breaks are wraps ("Sở\nKhoa học và Công nghệ"): same length
+        value = text[m.end() : end].replace("\n", " ")
+        for found in _names(value, 0, len(value), r, whole=False):
+            found.start += m.end()
+            found.end += m.end()
+            out.append(found)
     mentions = ctx.shared.get("body_mentions") or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
     for n, line in enumerate(t.lines):
