@@ -55,6 +55,10 @@ class BodyRules:
     boilerplate: regex.Pattern[str] | None = None
     split_at: regex.Pattern[str] | None = None
     value_lines: int = 3
+    name_tail: int = 6
+    group_words: int = 25
+    referring: regex.Pattern[str] | None = None
+    predicate: regex.Pattern[str] | None = None
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -219,6 +223,10 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         boilerplate=regex.compile(cfg["boilerplate"]),
         split_at=regex.compile(cfg["split_at"]),
         value_lines=int(cfg["value_lines"]),
+        name_tail=int(cfg["name_tail"]),
+        group_words=int(cfg["group_words"]),
+        referring=regex.compile(cfg["referring"]),
+        predicate=regex.compile(cfg["predicate"]),
     )
 
 
@@ -497,7 +505,8 @@ def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
     return False
 
 
-def _names(text: str, start: int, end: int, r: BodyRules, whole: bool) -> list[Mention]:
+def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
+           label: bool = False) -> list[Mention]:
     """The bodies a name list `text[start:end]` gives, split at ";" and at a comma or "và"
     followed by a body with its own head. With `whole`, each part is the name as written
     ("Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"); else the body mention
@@ -513,8 +522,10 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool) -> list[M
     out: list[Mention] = []
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
         m = mention_starting(text, a, b, " \t", r)
-        if m is not None and not whole:
-            out.append(m)
+        tail = len(text[m.end : b].split()) if m is not None else 0
+        if m is not None and (not whole or (tail > r.name_tail and (
+                label or r.predicate.search(text, m.end, b, timeout=TIMEOUT)))):
+            out.append(m)  # (a longer tail with a verb is a predicate, not part of the name)
             continue
         part = text[a:b]
         part = regex.sub(r"\s*\([^()]*\)", "", part, timeout=TIMEOUT).strip(" \t.:;,")
@@ -563,7 +574,9 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         end = _label_value_end(t, text, m.end(), r)
         # the value's line breaks are wraps ("Sở\nKhoa học và Công nghệ"): same length
         value = text[m.end() : end].replace("\n", " ")
-        for found in _names(value, 0, len(value), r, whole=False):
+        if r.roles["support_cue"].search(value, timeout=TIMEOUT):
+            continue  # a sentence with its own cues ("X chủ trì ...; Y phối hợp"): cue words
+        for found in _names(value, 0, len(value), r, whole=True, label=True):
             found.start += m.end()
             found.end += m.end()
             out.append(found)
@@ -597,9 +610,11 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                      and not regex.search(r"[.;:](?:\s|$)", text[q : line.end].rstrip(" :"),
                                           timeout=TIMEOUT))
         first = mention_starting(text, q, line.end, "", r)
+        if first is not None and r.referring.match(text, first.end, line.end, timeout=TIMEOUT):
+            continue  # ("Các cơ quan được giao chủ trì ...": bodies named elsewhere)
         if name_only and (first is not None or r.group_start.match(text, q, line.end)):
             words = len(text[q : line.end].split())
-            if first is not None or words <= 20:
+            if first is not None or words <= r.group_words:
                 out += _names(text, q, line.end, r, whole=True)
                 continue
         if first is None:
