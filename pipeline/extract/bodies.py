@@ -511,10 +511,11 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     followed by a body with its own head. With `whole`, each part is the name as written
     ("Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"); else the body mention
     it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
+    groups = whole and not label  # groups outside the gazetteer: only in item headings
     cuts = [start]
     for m in r.split_at.finditer(text, start, end, timeout=TIMEOUT):
         if m.group().strip() == ";" or mention_starting(text, m.end(), end, "", r) is not None \
-                or (r.group_start.match(text[m.end():end], timeout=TIMEOUT)
+                or (groups and r.group_start.match(text[m.end():end], timeout=TIMEOUT)
                     and text.startswith(("các ", "Các "), m.end())):
             cuts.append(m.start())
             cuts.append(m.end())
@@ -531,7 +532,7 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
         part = regex.sub(r"\s*\([^()]*\)", "", part, timeout=TIMEOUT).strip(" \t.:;,")
         if not part:
             continue
-        if m is None and not (whole and r.group_start.match(part, timeout=TIMEOUT)):
+        if m is None and not (groups and r.group_start.match(part, timeout=TIMEOUT)):
             break
         out.append(Mention(a, a + len(text[a:b].rstrip(" \t.:;,")), " ".join(part.split()),
                            m.type if m else "nhóm", m.head if m else "collective"))
