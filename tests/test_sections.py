@@ -108,3 +108,18 @@ def test_web_table_group_rows_and_page_after() -> None:
     assert [(row.label, row.cell("lead").text) for row in tree.rows] == [
         ("1", "Sở Y tế"), ("2", "Sở Nội vụ")]
     assert not any("trang web" in c.text for row in tree.rows for c in row.cells)
+
+
+def test_web_table_cells_between_bars() -> None:
+    """In a "|" table the lines between two "|" lines are one cell (hard-wrapped with a
+    capital letter), and two "|" lines with nothing between them an empty cell."""
+    lines = ["TT", "|", "Nội dung", "|", "Cơ quan chủ trì", "|", "Cơ quan phối hợp", "|",
+             "Thời gian", "|", "Sản phẩm", "|", "|",
+             "1", "|", "Ban hành quy chế", "|", "Sở Nội vụ", "|", "Văn phòng", "Ủy ban nhân dân",
+             "|", "Năm 2026", "|", "Quyết định của", "UBND tỉnh", "|", "|",
+             "2", "|", "Tập huấn", "|", "Sở Y tế", "|", "|", "Quý III", "|", "Báo cáo", "|"]
+    tree = build(normalize("III. NHIỆM VỤ\n" + "\n".join(lines) + "\n").text)
+    got = [(row.cell("lead").text, row.cell("support").text, row.cell("time").text)
+           for row in tree.rows]
+    assert got == [("Sở Nội vụ", "Văn phòng Ủy ban nhân dân", "Năm 2026"),
+                   ("Sở Y tế", "", "Quý III")]

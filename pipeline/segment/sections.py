@@ -371,7 +371,8 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
         while i < len(lines):
             s, e = lines[i]
             line = text[s:e]
-            if i and "\t" in text[lines[i - 1][1] : s]:
+            seps = text.count("\t", lines[i - 1][1], s) if i else 0
+            if seps:
                 separators += 1
                 run_start = (i, len(current))
             elif separators >= n and i - run_start[0] > r.cell_lines:
@@ -399,6 +400,13 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
                 if separators < n:
                     break  # text after the table
                 # (a group row before the first numbered row of a "|" table)
+            elif separators >= n and has_stt and current:
+                # a "|" table: the lines between two "|" lines are one cell (hard-wrapped),
+                # "|" lines with nothing between them are empty cells
+                if seps:
+                    current += [(s, s)] * (seps - 1) + [(s, e)]
+                else:
+                    current[-1] = (current[-1][0], e)
             else:
                 current.append((s, e))
                 if not has_stt and len(current) == n:
