@@ -173,6 +173,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         group_types[f"c{i}"] = c["type"]
         group_heads[f"c{i}"] = "collective"
     region = r"(?:[ ]+khu[ ]+vực[ ]+(?:[IVXL]+|\d+))"
+    central = r"(?:[ ]+trực[ ]+thuộc[ ]+(?:T|t)rung[ ]+ương)"  # "các tỉnh, thành phố trực thuộc .."
     for i, h in enumerate(heads):
         kind = h["name"]
         head = f"(?:{h['head']})"
@@ -181,7 +182,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         elif kind == "optional":
             body = f"{head}(?:[ ]+{name})?{loc}?"
         elif kind == "locality":
-            body = f"{head}(?:[ ]+(?:các[ ]+)?(?:cấp[ ]+)?{unit_list}|{loc})?"
+            body = f"{head}(?:[ ]+(?:các[ ]+)?(?:cấp[ ]+)?{unit_list}{central}?|{loc})?"
         elif kind == "region":
             body = f"{head}(?:{region}|{loc})?"
         elif kind == "place":
@@ -513,12 +514,18 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
     groups = whole and not label  # groups outside the gazetteer: only in item headings
     cuts = [start]
+    first = mention_starting(text, start, end, " \t", r)
+    inside = first.end if first is not None else start  # never cut inside a body's name
     for m in r.split_at.finditer(text, start, end, timeout=TIMEOUT):
-        if m.group().strip() == ";" or mention_starting(text, m.end(), end, "", r) is not None \
+        if m.start() < inside:
+            continue
+        nxt = mention_starting(text, m.end(), end, "", r)
+        if m.group().strip() == ";" or nxt is not None \
                 or (groups and r.group_start.match(text[m.end():end], timeout=TIMEOUT)
                     and text.startswith(("các ", "Các "), m.end())):
             cuts.append(m.start())
             cuts.append(m.end())
+            inside = nxt.end if nxt is not None else m.end()
     cuts.append(end)
     out: list[Mention] = []
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
