@@ -659,12 +659,15 @@ def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
 
 def _as_written(ctx: DocContext, m: Mention) -> str:
     """The mention's text in the source (tone marks where the plan puts them: "Văn hoá"),
-    when it is the same name (same length, no markup); else the normalized text."""
+    when it is the same name (same length, no markup), else the normalized text; "Các"
+    before a plural of named bodies."""
     a, b = ctx.norm.span_to_source(m.start, m.end)
     src = " ".join(ctx.norm.source[a:b].split())
-    if len(src) == len(m.text) and not any(c in src for c in "*#\\|_"):
-        return src
-    return m.text
+    name = src if len(src) == len(m.text) and not any(c in src for c in "*#\\|_") else m.text
+    if m.head in ("required", "optional") and ctx.text[max(0, m.start - 4) : m.start] in (
+            "các ", "Các "):
+        name = "Các " + name  # a plural of named bodies ("các Ban Xây dựng Đảng")
+    return name
 
 
 def run(ctx: DocContext, r: BodyRules | None = None) -> None:
