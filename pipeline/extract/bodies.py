@@ -358,10 +358,31 @@ def mention_starting(text: str, start: int, end: int, skip: str,
         pos += 1
     if pos >= end:
         return None
-    longest = max(map(len, r.anchors), default=0)
-    if pos not in _candidates(text, pos, min(end, pos + longest), r.anchors):
+    if not _anchor_at(text, pos, end, r.anchors):
         return None
     return _mention_at(text, pos, end, r)
+
+
+@lru_cache(maxsize=8)
+def _anchors_by_first(anchors: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for a in anchors:
+        out.setdefault(a[0], []).append(a)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _anchor_at(text: str, pos: int, end: int, anchors: tuple[str, ...]) -> bool:
+    """Whether an anchor word starts at `pos` (whole word, ending by `end`): the test
+    `_candidates` makes at one position."""
+    if pos and common._is_word_char(text[pos - 1]):
+        return False
+    n = len(text)
+    for a in _anchors_by_first(anchors).get(text[pos], ()):
+        after = pos + len(a)
+        if after <= end and text.startswith(a, pos) and (
+                after >= n or not common._is_word_char(text[after])):
+            return True
+    return False
 
 
 def expand(text: str, r: BodyRules | None = None) -> str:
@@ -590,6 +611,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             out.append(found)
     mentions = ctx.shared.get("body_mentions") or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
+    in_org: dict[int, bool] = {}  # section index -> under an assignment heading
     for n, line in enumerate(t.lines):
         if line.start < begin or line.section is None:
             continue
@@ -600,7 +622,11 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             pos, heading = line.start + 1, False
         else:
             continue
-        if sec.kind == "row" or t.in_closing(pos) or not _in_organisation(t, line.section, r):
+        org = in_org.get(line.section)
+        if org is None:
+            org = in_org[line.section] = (sec.kind != "row" and not t.in_closing(pos)
+                                          and _in_organisation(t, line.section, r))
+        if not org:
             continue
         item = text[pos : line.end]
         if r.boilerplate.search(item, timeout=TIMEOUT):
@@ -684,9 +710,10 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     for a, cue in found:
         m = a.mention
         written = _resolve_bare(ctx, m, named) if m.bare else _as_written(ctx, m)
+        name = normalise(written, ctx, r)
         row = {
-            "body": normalise(written, ctx, r),
-            "body_norm": normalise(written, ctx, r),
+            "body": name,
+            "body_norm": name,
             "body_type": body_type(m, r),
             "role": a.role,
             "mention": m.text,
