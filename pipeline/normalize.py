@@ -126,7 +126,9 @@ def _rules() -> _Rules:
         soft_wrap=regex.compile(
             r"(?<=[\p{L}\d,)][ \t]*)\n(?:[ ]*\n)*[ ]*(?=\p{Ll}(?![\)\.])|\d+\s*[/\-]\s*\d*\s*\p{Lu})"
         ),
-        word_wrap=regex.compile(rf"(?<=(?<!\p{{L}})(?i:{words})[ \t]*)\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"),
+        # (never before an item marker: "... công nghệ số\n\na) Doanh nghiệp ...")
+        word_wrap=regex.compile(rf"(?<=(?<!\p{{L}})(?i:{words})[ \t]*)\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"
+                                r"(?![a-zđ]\)|\d{1,2}[.)][ \t]|[IVX]{1,5}\.[ \t])"),
         # a bold span of markdown ("**VI. TỔ CHỨC\nTHỰC HIỆN**") hard-wrapped over at most
         # `emphasis_lines` lines of one paragraph: its line breaks are spaces
         emphasis_wrap=regex.compile(

@@ -77,3 +77,9 @@ def test_wrapped_bold_span_is_one_line() -> None:
     assert "IV. TỔ CHỨC THỰC HIỆN\n" in text
     assert "1. Sở Khoa học và Công nghệ\n" in text
     assert "Sở Y tế\nGhi chú" in text  # bold spans on their own lines stay apart
+
+
+def test_no_join_before_an_item_marker() -> None:
+    text = normalize("1. Các doanh nghiệp công nghệ số\n\na) Đầu tư hạ tầng\nKế hoạch số\n12/KH-UBND").text
+    assert "công nghệ số\n\na) Đầu tư" in text
+    assert "Kế hoạch số 12/KH-UBND" in text
