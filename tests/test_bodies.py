@@ -135,3 +135,10 @@ def test_items_outside_assignment_sections_are_not_lead() -> None:
 - Sở Tài chính bảo đảm kinh phí.
 """)
     assert got == set()
+
+
+def test_lead_cue_after_an_aside() -> None:
+    got = roles("""III. KINH PHÍ
+3. Sở Tài chính, trên cơ sở đề xuất của các cơ quan, đơn vị, chủ trì tổng hợp dự toán.
+""")
+    assert ("Sở Tài chính", "lead") in got

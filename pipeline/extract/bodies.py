@@ -495,7 +495,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
             roles.append("lead")
             if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
-        elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or (
+        elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or r.roles["lead_aside"].match(
+                after, timeout=TIMEOUT) or (
             r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
             and r.roles["assign_before"].search(before, timeout=TIMEOUT)
         ):
