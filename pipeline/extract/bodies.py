@@ -149,7 +149,8 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
     units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in cfg["units"]])
     party = _alt([regex.escape(p) for p in cfg["party_committees"]])
     place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
-    loc = (f"(?:[ ]+(?:(?:cấp[ ]+)?(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
+    levels = f"cấp[ ]+(?:{units})(?:,[ ]*cấp[ ]+(?:{units}))*(?![\\p{{L}}])"  # "cấp tỉnh, cấp xã"
+    loc = (f"(?:[ ]+(?:{levels}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
            f"|(?:{party})(?![\\p{{L}}])))")
     unit_list = (
         f"(?:{units})(?:\\s*(?:,|và)\\s*(?:các\\s+)?(?:{units}))*(?![\\p{{L}}])"
