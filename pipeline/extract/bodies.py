@@ -591,6 +591,18 @@ def _label_value_end(t: SectionTree, text: str, pos: int, r: BodyRules) -> int:
     return stop.start() if stop else end
 
 
+def _first_predicate_is_support(text: str, start: int, end: int, r: BodyRules) -> bool:
+    """Whether the first verb of the clause after a subject (`predicate`, "có/chịu trách
+    nhiệm" and "chủ động" passed over) is "phối hợp"."""
+    stop = regex.compile(r"[;]|\.(?:\s|$)").search(text, start, end, timeout=TIMEOUT)
+    for m in r.predicate.finditer(text, start, stop.start() if stop else end, timeout=TIMEOUT):
+        verb = m.group().casefold()
+        if "trách" in verb or verb.startswith("chủ động"):
+            continue
+        return r.roles["support_cue"].match(m.group(), timeout=TIMEOUT) is not None
+    return False
+
+
 def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
     """Lead bodies read from the structure of the plan: labelled fields ("Đơn vị chủ trì:
     X") and the subjects of the items of the assignment sections ("1. Sở Tài chính chủ trì",
@@ -664,6 +676,8 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                         gap, timeout=TIMEOUT):
                     break
                 chain.append(nxt)
+        if _first_predicate_is_support(text, chain[-1].end, line.end, r):
+            continue  # ("- X, căn cứ ..., có trách nhiệm phối hợp với Y": X supports)
         out += chain
     return out
 
