@@ -143,3 +143,25 @@ def test_lead_cue_after_an_aside() -> None:
 3. Sở Tài chính, trên cơ sở đề xuất của các cơ quan, đơn vị, chủ trì tổng hợp dự toán.
 """)
     assert ("Sở Tài chính", "lead") in got
+
+
+def test_lead_column_cell_is_a_name_list() -> None:
+    got = leads("""III. NHIỆM VỤ
+TT
+Nội dung
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian thực hiện
+1
+Khảo sát hạ tầng viễn thông
+Ban Quản lý các khu công nghệ cao và khu công nghiệp
+Sở Tài chính
+Quý II/2026
+2
+Công bố dữ liệu mở
+Sở Nội vụ chủ trì hướng dẫn; Các sở, ngành, UBND cấp xã thực hiện
+Sở Tư pháp
+Hằng năm
+""")
+    assert got == {"Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Sở Nội vụ",
+                   "Các sở, ngành", "Ủy ban nhân dân cấp xã"}

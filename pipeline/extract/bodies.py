@@ -531,12 +531,13 @@ def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
 
 
 def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
-           label: bool = False) -> list[Mention]:
+           label: bool = False, groups: bool | None = None) -> list[Mention]:
     """The bodies a name list `text[start:end]` gives, split at ";" and at a comma or "và"
     followed by a body with its own head. With `whole`, each part is the name as written
     ("Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"); else the body mention
     it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
-    groups = whole and not label  # groups outside the gazetteer: only in item headings
+    if groups is None:  # groups outside the gazetteer: only in item headings
+        groups = whole and not label
     cuts = [start]
     first = mention_starting(text, start, end, " \t", r)
     inside = first.end if first is not None else start  # never cut inside a body's name
@@ -555,8 +556,8 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
         m = mention_starting(text, a, b, " \t", r)
         tail = len(text[m.end : b].split()) if m is not None else 0
-        if m is not None and (not whole or (tail > r.name_tail and (
-                label or r.predicate.search(text, m.end, b, timeout=TIMEOUT)))):
+        if m is not None and (not whole or (label and tail > r.name_tail) or (
+                tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))):
             out.append(m)  # (a longer tail with a verb is a predicate, not part of the name)
             continue
         part = text[a:b]
@@ -624,6 +625,16 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             found.start += m.end()
             found.end += m.end()
             out.append(found)
+    for row in t.rows:  # the lead column of task tables: a name list like a labelled value
+        cell = row.cell("lead")
+        if cell is not None and cell.text:
+            value = text[cell.start : cell.end].replace("\n", " ")
+            if r.roles["support_cue"].search(value, timeout=TIMEOUT):
+                continue
+            for found in _names(value, 0, len(value), r, whole=True, groups=False):
+                found.start += cell.start
+                found.end += cell.start
+                out.append(found)
     mentions = ctx.shared.get("body_mentions") or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
     in_org: dict[int, bool] = {}  # section index -> under an assignment heading
@@ -717,10 +728,17 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     r = r or rules()
     found = extract(ctx, r)
     leads = {(a.mention.start, a.mention.text) for a, _ in found if a.role == "lead"}
+    whole = {}  # start -> the name read from the structure, which may go on after the mention
     for m in structural(ctx, r):
         if (m.start, m.text) not in leads:
             leads.add((m.start, m.text))
             found.append((Assignment(m, "lead"), "structure"))
+            whole[m.start] = m.text
+    # a lead mention cut short where the structure gives the whole name ("Ban Quản lý" of
+    # "Ban Quản lý các khu công nghệ cao và khu công nghiệp") gives no row of its own
+    found = [(a, cue) for a, cue in found if not (
+        a.role == "lead" and cue != "structure" and whole.get(a.mention.start, a.mention.text)
+        != a.mention.text and whole[a.mention.start].startswith(a.mention.text))]
     named = ctx.shared.get("body_mentions") or []
     rows = []
     spans = []
