@@ -1,9 +1,12 @@
 """Responsible bodies and their roles: lead, support, requested, report_to, approve.
 
 Body mentions are found with one pattern built from models/bodies.yaml (collective
-phrases such as "các sở, ban, ngành", then HEAD NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa
-và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"), tried where an anchor word starts;
-only its branches that can start with the first two words there are run (same matches).
+phrases such as "các sở, ban, ngành") and the gazetteer of heads models/body_types.csv (HEAD
+NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa và Thông tin thị xã", "Ủy ban nhân dân các xã,
+phường"), tried where an anchor word starts; only its branches that can start with the first
+two words there are run (same matches). Lead bodies also come from the structure of the plan
+(`structural`): labelled fields ("Đơn vị chủ trì: X"), the lead column of task tables and
+the subjects of the items of the assignment sections.
 Mentions joined by commas or "và" form one enumeration, which takes its role from the words
 around it ("chủ trì", "giao ... tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"),
 from the task-table column it sits in, or from the heading of the numbered section under
