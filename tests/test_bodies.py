@@ -123,6 +123,7 @@ a) Theo dõi, đôn đốc.
 4. Thủ trưởng các sở, ban, ngành và UBND các phường, đặc khu chịu trách nhiệm thực hiện Kế hoạch.
 5. Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản ánh về Sở Tư pháp.
 6. Các phòng chuyên môn thuộc Sở, căn cứ nhiệm vụ được giao, có trách nhiệm phối hợp với Sở Tư pháp.
+7. Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ đúng tiến độ.
 """)
     assert got == {
         "Các doanh nghiệp bưu chính, viễn thông trên địa bàn", "Hội Nông dân tỉnh", "Tỉnh đoàn",

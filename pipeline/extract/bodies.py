@@ -496,7 +496,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         elif sec is not None and r.heading_prefix.sub(
             "", text[sec.body_start : first.start], timeout=TIMEOUT
         ).strip(" :-") in ("", "các", "Các") and not _first_predicate_is_support(
-                text, last.end, block_end, r):
+                text, last.end, block_end, r) and not r.referring.match(
+                text, last.end, block_end, timeout=TIMEOUT):
             roles.append("lead")
             if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
