@@ -93,6 +93,7 @@ class _Rules:
     hyphen_join: regex.Pattern[str]
     soft_wrap: regex.Pattern[str]
     word_wrap: regex.Pattern[str]
+    emphasis_wrap: regex.Pattern[str]
 
 
 def _toned(pairs: list[str]) -> str:
@@ -125,7 +126,14 @@ def _rules() -> _Rules:
         soft_wrap=regex.compile(
             r"(?<=[\p{L}\d,)][ \t]*)\n(?:[ ]*\n)*[ ]*(?=\p{Ll}(?![\)\.])|\d+\s*[/\-]\s*\d*\s*\p{Lu})"
         ),
-        word_wrap=regex.compile(rf"(?<=(?<!\p{{L}})(?i:{words})[ \t]*)\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"),
+        # (never before an item marker: "... công nghệ số\n\na) Doanh nghiệp ...")
+        word_wrap=regex.compile(rf"(?<=(?<!\p{{L}})(?i:{words})[ \t]*)\n(?:[ ]*\n)*[ ]*(?=[\p{{L}}\d])"
+                                r"(?![a-zđ]\)|\d{1,2}[.)][ \t]|[IVX]{1,5}\.[ \t])"),
+        # a bold span of markdown ("**VI. TỔ CHỨC\nTHỰC HIỆN**") hard-wrapped over at most
+        # `emphasis_lines` lines of one paragraph: its line breaks are spaces
+        emphasis_wrap=regex.compile(
+            rf"\*\*(?=[^*\s])[^*\n|\t]{{1,200}}(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
+            rf"(?<=\S)\*\*"),
     )
 
 
@@ -188,6 +196,8 @@ def normalize(source: str) -> NormText:
     if "---" in text:
         text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
     text = text.replace("|", "\t")
+    if "**" in text:
+        text = _same_length(text, rules.emphasis_wrap, lambda s: s.replace("\n", " "))
     if any(c in text for c in "*_#\\"):
         apply(rules.md_delete, _markdown)
     apply(rules.hyphen_join, lambda m: "")

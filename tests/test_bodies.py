@@ -5,6 +5,8 @@ from pathlib import Path
 from helpers import run_text
 from kehoach.evaluate import evaluate_dir
 from kehoach.evaluate.assignments import body_key
+from kehoach.extract import bodies
+from kehoach.tables import load_csv
 
 GOLD = Path(__file__).resolve().parent / "gold"
 
@@ -30,7 +32,7 @@ def test_organisation_section_heading_is_lead() -> None:
 """)
     assert ("Sở Thông tin và Truyền thông", "lead") in got
     assert ("Sở Nội vụ", "support") in got
-    assert ("Các sở, ban, ngành", "support") in got
+    assert ("Các sở, ban, ngành liên quan", "support") in got
     assert ("Ủy ban nhân dân các huyện, thị xã, thành phố", "lead") in got
     assert ("Sở Nội vụ", "report_to") in got
 
@@ -54,8 +56,8 @@ def test_abbreviations_and_locality() -> None:
                    "- Sở Xây dựng tỉnh Khánh Hòa chủ trì kiểm tra.\n")
     rows = {r["body"]: r for r in ctx.tables["bodies"]}
     assert rows["Ủy ban nhân dân các xã, phường"]["body_type"] == "ubnd cấp xã"
-    assert rows["Sở Xây dựng tỉnh Khánh Hòa"]["body_norm"] == "Sở Xây dựng tỉnh"
-    assert rows["Sở Xây dựng tỉnh Khánh Hòa"]["section"] == "I"
+    assert rows["Sở Xây dựng tỉnh"]["mention"] == "Sở Xây dựng tỉnh Khánh Hòa"  # own locality omitted
+    assert rows["Sở Xây dựng tỉnh"]["section"] == "I"
 
 
 def test_table_lead_column() -> None:
@@ -80,3 +82,87 @@ def test_body_key() -> None:
     assert body_key("UBND các xã, phường") == body_key("Ủy ban nhân dân các xã, phường")
     assert body_key("Phòng Tài chính-Kế hoạch thị xã") == body_key("Phòng Tài chính - Kế hoạch")
     assert body_key("Sở Nội vụ") != body_key("Sở Tư pháp")
+
+
+def leads(text: str) -> set[str]:
+    return {b for b, role in roles(text) if role == "lead"}
+
+
+def test_body_types_examples() -> None:
+    """Every example of the gazetteer (models/body_types.csv) is found whole, with its type."""
+    for row in load_csv("body_types.csv"):
+        for example in row["examples"].split(";"):
+            found = bodies.find_mentions(example)
+            assert [(m.text, m.type) for m in found] == [(example, row["type"])], example
+
+
+def test_labelled_field_is_lead() -> None:
+    got = leads("""II. NHIỆM VỤ
+1. Xây dựng cơ sở dữ liệu về đất đai
+- Cơ quan chủ trì: Sở
+Khoa học và Công nghệ; UBND các xã, phường.
+- Cơ quan phối hợp: Sở Nội vụ.
+2. Tập huấn cho cán bộ
+Đơn vị thực hiện: Các sở, ban, ngành, đơn vị liên quan
+Thời gian: Quý III/2026
+""")
+    assert "Sở Khoa học và Công nghệ" in got
+    assert "Ủy ban nhân dân các xã, phường" in got
+    assert "Các sở, ban, ngành, đơn vị liên quan" in got
+    assert "Sở Nội vụ" not in got
+
+
+def test_subjects_of_assignment_items_are_lead() -> None:
+    got = leads("""V. PHÂN CÔNG TRÁCH NHIỆM
+1. Các doanh nghiệp bưu chính, viễn thông trên địa bàn
+- Chủ động đầu tư hạ tầng.
+2. Đề nghị Hội Nông dân tỉnh và Tỉnh đoàn
+- Tuyên truyền đến hội viên.
+3. Liên đoàn Lao động tỉnh, Sở Y tế tỉnh Khánh Hòa
+a) Theo dõi, đôn đốc.
+4. Thủ trưởng các sở, ban, ngành và UBND các phường, đặc khu chịu trách nhiệm thực hiện Kế hoạch.
+5. Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản ánh về Sở Tư pháp.
+6. Các phòng chuyên môn thuộc Sở, căn cứ nhiệm vụ được giao, có trách nhiệm phối hợp với Sở Tư pháp.
+7. Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ đúng tiến độ.
+""")
+    assert got == {
+        "Các doanh nghiệp bưu chính, viễn thông trên địa bàn", "Hội Nông dân tỉnh", "Tỉnh đoàn",
+        "Liên đoàn Lao động tỉnh", "Sở Y tế tỉnh", "Các sở, ban, ngành",
+        "Ủy ban nhân dân các phường, đặc khu"}
+
+
+def test_items_outside_assignment_sections_are_not_lead() -> None:
+    got = leads("""I. MỤC ĐÍCH, YÊU CẦU
+1. Các cơ quan, đơn vị nâng cao nhận thức về chuyển đổi số.
+- Sở Tài chính bảo đảm kinh phí.
+""")
+    assert got == set()
+
+
+def test_lead_cue_after_an_aside() -> None:
+    got = roles("""III. KINH PHÍ
+3. Sở Tài chính, trên cơ sở đề xuất của các cơ quan, đơn vị, chủ trì tổng hợp dự toán.
+""")
+    assert ("Sở Tài chính", "lead") in got
+
+
+def test_lead_column_cell_is_a_name_list() -> None:
+    got = leads("""III. NHIỆM VỤ
+TT
+Nội dung
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian thực hiện
+1
+Khảo sát hạ tầng viễn thông
+Ban Quản lý các khu công nghệ cao và khu công nghiệp
+Sở Tài chính
+Quý II/2026
+2
+Công bố dữ liệu mở
+Sở Nội vụ chủ trì hướng dẫn; Các sở, ngành, UBND cấp xã thực hiện
+Sở Tư pháp
+Hằng năm
+""")
+    assert got == {"Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Sở Nội vụ",
+                   "Các sở, ngành", "Ủy ban nhân dân cấp xã"}

@@ -69,3 +69,17 @@ def test_development_plans_round_trip() -> None:
                 mapped = normalize(" ".join(w for w in words if w)).text
                 assert mapped == " ".join(line.split()), path.name
             pos += len(line) + 1
+
+
+def test_wrapped_bold_span_is_one_line() -> None:
+    source = "**IV. TỔ CHỨC\nTHỰC HIỆN**\n\n**1. Sở\nKhoa học và Công nghệ**\n\n**2.** Sở Y tế\n**Ghi chú**"
+    text = normalize(source).text
+    assert "IV. TỔ CHỨC THỰC HIỆN\n" in text
+    assert "1. Sở Khoa học và Công nghệ\n" in text
+    assert "Sở Y tế\nGhi chú" in text  # bold spans on their own lines stay apart
+
+
+def test_no_join_before_an_item_marker() -> None:
+    text = normalize("1. Các doanh nghiệp công nghệ số\n\na) Đầu tư hạ tầng\nKế hoạch số\n12/KH-UBND").text
+    assert "công nghệ số\n\na) Đầu tư" in text
+    assert "Kế hoạch số 12/KH-UBND" in text

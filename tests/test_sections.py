@@ -95,3 +95,31 @@ Sở Văn hóa
     row = build(text).rows[0]
     assert row.cell("lead").text == "Sở Văn hóa"
     assert "phóng sự" in row.cell("task").text
+
+
+def test_web_table_group_rows_and_page_after() -> None:
+    """A "|" table of web text, one cell per line: a numbered group row between "|" lines
+    stays inside the table; a long run of lines without "|" after it is not a cell."""
+    cells = ["STT", "Nội dung", "Cơ quan chủ trì", "Thời gian", "",
+             "I. TRUYỀN THÔNG", "", "1", "Tuyên truyền", "Sở Y tế", "Quý I", "",
+             "II. ĐÀO TẠO", "", "2", "Tập huấn", "Sở Nội vụ", "Quý II", ""]
+    page = "\n".join(f"Dòng {k} của trang web" for k in range(20))
+    tree = build(normalize("III. NHIỆM VỤ\n" + "\n|\n".join(cells) + "\n" + page).text)
+    assert [(row.label, row.cell("lead").text) for row in tree.rows] == [
+        ("1", "Sở Y tế"), ("2", "Sở Nội vụ")]
+    assert not any("trang web" in c.text for row in tree.rows for c in row.cells)
+
+
+def test_web_table_cells_between_bars() -> None:
+    """In a "|" table the lines between two "|" lines are one cell (hard-wrapped with a
+    capital letter), and two "|" lines with nothing between them an empty cell."""
+    lines = ["TT", "|", "Nội dung", "|", "Cơ quan chủ trì", "|", "Cơ quan phối hợp", "|",
+             "Thời gian", "|", "Sản phẩm", "|", "|",
+             "1", "|", "Ban hành quy chế", "|", "Sở Nội vụ", "|", "Văn phòng", "Ủy ban nhân dân",
+             "|", "Năm 2026", "|", "Quyết định của", "UBND tỉnh", "|", "|",
+             "2", "|", "Tập huấn", "|", "Sở Y tế", "|", "|", "Quý III", "|", "Báo cáo", "|"]
+    tree = build(normalize("III. NHIỆM VỤ\n" + "\n".join(lines) + "\n").text)
+    got = [(row.cell("lead").text, row.cell("support").text, row.cell("time").text)
+           for row in tree.rows]
+    assert got == [("Sở Nội vụ", "Văn phòng Ủy ban nhân dân", "Năm 2026"),
+                   ("Sở Y tế", "", "Quý III")]

@@ -1,9 +1,12 @@
 """Responsible bodies and their roles: lead, support, requested, report_to, approve.
 
 Body mentions are found with one pattern built from models/bodies.yaml (collective
-phrases such as "các sở, ban, ngành", then HEAD NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa
-và Thông tin thị xã", "Ủy ban nhân dân các xã, phường"), tried where an anchor word starts;
-only its branches that can start with the first two words there are run (same matches).
+phrases such as "các sở, ban, ngành") and the gazetteer of heads models/body_types.csv (HEAD
+NAME LOCALITY: "Sở Nội vụ", "Phòng Văn hóa và Thông tin thị xã", "Ủy ban nhân dân các xã,
+phường"), tried where an anchor word starts; only its branches that can start with the first
+two words there are run (same matches). Lead bodies also come from the structure of the plan
+(`structural`): labelled fields ("Đơn vị chủ trì: X"), the lead column of task tables and
+the subjects of the items of the assignment sections.
 Mentions joined by commas or "và" form one enumeration, which takes its role from the words
 around it ("chủ trì", "giao ... tham mưu", "phối hợp với", "đề nghị", "báo cáo về", "trình"),
 from the task-table column it sits in, or from the heading of the numbered section under
@@ -22,7 +25,7 @@ from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
 from kehoach.segment.sections import SectionTree
-from kehoach.tables import load_yaml
+from kehoach.tables import load_csv, load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
@@ -49,6 +52,16 @@ class BodyRules:
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
+    lead_labels: regex.Pattern[str] | None = None
+    subject_prefix: regex.Pattern[str] | None = None
+    group_start: regex.Pattern[str] | None = None
+    boilerplate: regex.Pattern[str] | None = None
+    split_at: regex.Pattern[str] | None = None
+    value_lines: int = 3
+    name_tail: int = 6
+    group_words: int = 25
+    referring: regex.Pattern[str] | None = None
+    predicate: regex.Pattern[str] | None = None
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -105,7 +118,24 @@ def _alt(items: list[str]) -> str:
     return "|".join(sorted(items, key=len, reverse=True))
 
 
-def compile_rules(cfg: dict[str, Any]) -> BodyRules:
+def _top_alternatives(pattern: str) -> list[str]:
+    """The top-level branches of a regex alternation ("A|B(?:C|D)" -> ["A", "B(?:C|D)"])."""
+    out, depth, last = [], 0, 0
+    for i, c in enumerate(pattern):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(pattern[last:i])
+            last = i + 1
+    out.append(pattern[last:])
+    return out
+
+
+def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None = None) -> BodyRules:
+    """The body finder from models/bodies.yaml and the heads of models/body_types.csv."""
+    heads = heads if heads is not None else load_csv("body_types.csv")
     esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
     phrases = _alt(esc)
     stop = _alt([regex.escape(s) for s in cfg["stop_syllables"]])
@@ -113,15 +143,18 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     cap_word = f"{SYL_CAP}(?<!(?<![\\p{{L}}])(?:Sở|Ban|Bộ|Phòng))"
     ref = "(?<![\\p{L}])(?:Sở|Ban|Bộ|Phòng)"
     word = f"(?:{phrases}|{cap_word}{low}{{0,{int(cfg['max_lower'])}}}|{ref})"
-    head_starts = _alt([h["head"] for h in cfg["heads"]])
+    head_starts = _alt([h["head"] for h in heads])
     name = (
         f"(?:{word}(?:(?:[ ]*-[ ]*|[ ]+)(?={SYL_CAP}){word}"
         f"|(?:,[ ]+|[ ]+và[ ]+)(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word})*)"
     )
-    units = _alt([regex.escape(u) for u in cfg["units"]])
+    # unit words, any case of their first letter ("thành phố", "Thành phố")
+    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in cfg["units"]])
     party = _alt([regex.escape(p) for p in cfg["party_committees"]])
     place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
-    loc = f"(?:[ ]+(?:(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?|(?:{party})(?![\\p{{L}}])))"
+    levels = f"cấp[ ]+(?:{units})(?:,[ ]*cấp[ ]+(?:{units}))*(?![\\p{{L}}])"  # "cấp tỉnh, cấp xã"
+    loc = (f"(?:[ ]+(?:{levels}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
+           f"|(?:{party})(?![\\p{{L}}])))")
     unit_list = (
         f"(?:{units})(?:\\s*(?:,|và)\\s*(?:các\\s+)?(?:{units}))*(?![\\p{{L}}])"
         f"(?:[ ]+{place})?"
@@ -133,14 +166,19 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
     group_heads: dict[str, str] = {}
     bare_heads: dict[str, regex.Pattern[str]] = {}
     for i, c in enumerate(cfg["collectives"]):
-        pat = (c["pattern"].replace("{LOC}", f"(?:{loc})?").replace("{UNITS}", unit_list)
+        pat = (c["pattern"].replace("{GROUPS}", cfg["groups"]).replace("{LOC}", f"(?:{loc})?")
+               .replace("{UNITS}", unit_list)
                .replace("{OWNER}", owner))
         alts.append(f"(?P<c{i}>(?i:{pat}))")
-        free = c["pattern"].replace("{LOC}", ANY).replace("{UNITS}", ANY).replace("{OWNER}", ANY)
+        free = c["pattern"]
+        for slot in ("{GROUPS}", "{LOC}", "{UNITS}", "{OWNER}"):
+            free = free.replace(slot, ANY)
         starts.append(f"(?i:{free})")
         group_types[f"c{i}"] = c["type"]
         group_heads[f"c{i}"] = "collective"
-    for i, h in enumerate(cfg["heads"]):
+    region = r"(?:[ ]+khu[ ]+vực[ ]+(?:[IVXL]+|\d+))"
+    central = r"(?:[ ]+trực[ ]+thuộc[ ]+(?:T|t)rung[ ]+ương)"  # "các tỉnh, thành phố trực thuộc .."
+    for i, h in enumerate(heads):
         kind = h["name"]
         head = f"(?:{h['head']})"
         if kind == "required":
@@ -148,7 +186,11 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         elif kind == "optional":
             body = f"{head}(?:[ ]+{name})?{loc}?"
         elif kind == "locality":
-            body = f"{head}(?:[ ]+(?:các[ ]+)?(?:cấp[ ]+)?{unit_list}|{loc})?"
+            body = f"{head}(?:[ ]+(?:các[ ]+)?(?:cấp[ ]+)?{unit_list}{central}?|{loc})?"
+        elif kind == "region":
+            body = f"{head}(?:{region}|{loc})?"
+        elif kind == "place":
+            body = f"{head}{loc}"
         else:
             body = head
         alts.append(f"(?P<h{i}>{body})")
@@ -156,7 +198,10 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         group_types[f"h{i}"] = h["type"]
         group_heads[f"h{i}"] = kind
         bare_heads[f"h{i}"] = regex.compile(head)
-    anchors = tuple(sorted(set(cfg["anchors"])))
+    # first words of the heads ("Kho bạc nhà nước" -> "Kho") and of the collectives
+    head_words = {regex.split(r"[ (?:)|\\]", alt, maxsplit=1)[0]
+                  for h in heads for alt in _top_alternatives(h["head"])}
+    anchors = tuple(sorted(set(cfg["anchors"]) | {w for w in head_words if w}))
     abbrev = cfg["abbreviations"]
     abbrev_re = regex.compile(
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
@@ -177,6 +222,16 @@ def compile_rules(cfg: dict[str, Any]) -> BodyRules:
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
+        lead_labels=regex.compile(cfg["lead_labels"]),
+        subject_prefix=regex.compile(cfg["subject_prefix"]),
+        group_start=regex.compile(cfg["group_start"]),
+        boilerplate=regex.compile(cfg["boilerplate"]),
+        split_at=regex.compile(cfg["split_at"]),
+        value_lines=int(cfg["value_lines"]),
+        name_tail=int(cfg["name_tail"]),
+        group_words=int(cfg["group_words"]),
+        referring=regex.compile(cfg["referring"]),
+        predicate=regex.compile(cfg["predicate"]),
     )
 
 
@@ -307,10 +362,31 @@ def mention_starting(text: str, start: int, end: int, skip: str,
         pos += 1
     if pos >= end:
         return None
-    longest = max(map(len, r.anchors), default=0)
-    if pos not in _candidates(text, pos, min(end, pos + longest), r.anchors):
+    if not _anchor_at(text, pos, end, r.anchors):
         return None
     return _mention_at(text, pos, end, r)
+
+
+@lru_cache(maxsize=8)
+def _anchors_by_first(anchors: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for a in anchors:
+        out.setdefault(a[0], []).append(a)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _anchor_at(text: str, pos: int, end: int, anchors: tuple[str, ...]) -> bool:
+    """Whether an anchor word starts at `pos` (whole word, ending by `end`): the test
+    `_candidates` makes at one position."""
+    if pos and common._is_word_char(text[pos - 1]):
+        return False
+    n = len(text)
+    for a in _anchors_by_first(anchors).get(text[pos], ()):
+        after = pos + len(a)
+        if after <= end and text.startswith(a, pos) and (
+                after >= n or not common._is_word_char(text[after])):
+            return True
+    return False
 
 
 def expand(text: str, r: BodyRules | None = None) -> str:
@@ -419,11 +495,14 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
             roles.append(cell_role)
         elif sec is not None and r.heading_prefix.sub(
             "", text[sec.body_start : first.start], timeout=TIMEOUT
-        ).strip(" :-") in ("", "các", "Các"):
+        ).strip(" :-") in ("", "các", "Các") and not _first_predicate_is_support(
+                text, last.end, block_end, r) and not r.referring.match(
+                text, last.end, block_end, timeout=TIMEOUT):
             roles.append("lead")
             if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
-        elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or (
+        elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or r.roles["lead_aside"].match(
+                after, timeout=TIMEOUT) or (
             r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
             and r.roles["assign_before"].search(before, timeout=TIMEOUT)
         ):
@@ -445,6 +524,180 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     return out
 
 
+def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
+    """Whether section `i` lies under a heading of `organisation_headings`."""
+    for sec in t.ancestors(i):
+        if sec.kind in ("roman", "part", "num", "subnum"):
+            heading = sec.heading.casefold()
+            if any(h in heading for h in r.organisation):
+                return True
+    return False
+
+
+def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
+           label: bool = False, groups: bool | None = None) -> list[Mention]:
+    """The bodies a name list `text[start:end]` gives, split at ";" and at a comma or "và"
+    followed by a body with its own head. With `whole`, each part is the name as written
+    ("Các doanh nghiệp viễn thông, tổ chức, cá nhân có liên quan"); else the body mention
+    it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
+    if groups is None:  # groups outside the gazetteer: only in item headings
+        groups = whole and not label
+    cuts = [start]
+    first = mention_starting(text, start, end, " \t", r)
+    inside = first.end if first is not None else start  # never cut inside a body's name
+    for m in r.split_at.finditer(text, start, end, timeout=TIMEOUT):
+        if m.start() < inside:
+            continue
+        nxt = mention_starting(text, m.end(), end, "", r)
+        if m.group().strip() == ";" or nxt is not None \
+                or (groups and r.group_start.match(text[m.end():end], timeout=TIMEOUT)
+                    and text.startswith(("các ", "Các "), m.end())):
+            cuts.append(m.start())
+            cuts.append(m.end())
+            inside = nxt.end if nxt is not None else m.end()
+    cuts.append(end)
+    out: list[Mention] = []
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        m = mention_starting(text, a, b, " \t", r)
+        tail = len(text[m.end : b].split()) if m is not None else 0
+        if m is not None and (not whole or (label and tail > r.name_tail) or (
+                tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))):
+            out.append(m)  # (a longer tail with a verb is a predicate, not part of the name)
+            continue
+        part = text[a:b]
+        part = regex.sub(r"\s*\([^()]*\)", "", part, timeout=TIMEOUT).strip(" \t.:;,")
+        if not part:
+            continue
+        if m is None and not (groups and r.group_start.match(part, timeout=TIMEOUT)):
+            break
+        out.append(Mention(a, a + len(text[a:b].rstrip(" \t.:;,")), " ".join(part.split()),
+                           m.type if m else "nhóm", m.head if m else "collective"))
+    return out
+
+
+def _label_value_end(t: SectionTree, text: str, pos: int, r: BodyRules) -> int:
+    """Where the value of a labelled field starting at `pos` ends: its line, continued over
+    the next lines of a hard-wrapped paragraph (no blank line, no bullet, marker or label
+    between) up to `value_lines` lines, cut at the first full stop."""
+    line = t.line_at(pos)
+    end = line.end if line is not None else min(len(text), pos + 200)
+    for _ in range(r.value_lines - 1):
+        if text[end - 1 : end] in (".", ";") or text[end : end + 1] != "\n":
+            break
+        nxt = t.line_at(end + 1)
+        if nxt is None or nxt.start != end + 1 or nxt.bullet or t.index_at(nxt.start) is None:
+            break
+        sec = t.sections[t.index_at(nxt.start)]
+        first = text[nxt.start : min(nxt.end, nxt.start + 50)]
+        if sec.start == nxt.start or ":" in first or r.lead_labels.match(text, nxt.start,
+                                                                          timeout=TIMEOUT):
+            break
+        end = nxt.end
+    stop = regex.compile(r"\.(?:\s|$)").search(text, pos, end, timeout=TIMEOUT)
+    return stop.start() if stop else end
+
+
+def _first_predicate_is_support(text: str, start: int, end: int, r: BodyRules) -> bool:
+    """Whether the first verb of the clause after a subject (`predicate`, "có/chịu trách
+    nhiệm" and "chủ động" passed over) is "phối hợp"."""
+    stop = regex.compile(r"[;]|\.(?:\s|$)").search(text, start, end, timeout=TIMEOUT)
+    for m in r.predicate.finditer(text, start, stop.start() if stop else end, timeout=TIMEOUT):
+        verb = m.group().casefold()
+        if "trách" in verb or verb.startswith("chủ động"):
+            continue
+        return r.roles["support_cue"].match(m.group(), timeout=TIMEOUT) is not None
+    return False
+
+
+def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
+    """Lead bodies read from the structure of the plan: labelled fields ("Đơn vị chủ trì:
+    X") and the subjects of the items of the assignment sections ("1. Sở Tài chính chủ trì",
+    "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "3. Các doanh nghiệp công nghệ số")."""
+    text = ctx.text
+    t = common.tree(ctx)
+    begin = t.first_section_start()
+    out: list[Mention] = []
+    for m in r.lead_labels.finditer(text, begin, timeout=TIMEOUT):
+        if t.in_closing(m.start()):
+            continue
+        end = _label_value_end(t, text, m.end(), r)
+        # the value's line breaks are wraps ("Sở\nKhoa học và Công nghệ"): same length
+        value = text[m.end() : end].replace("\n", " ")
+        if r.roles["support_cue"].search(value, timeout=TIMEOUT):
+            continue  # a sentence with its own cues ("X chủ trì ...; Y phối hợp"): cue words
+        for found in _names(value, 0, len(value), r, whole=True, label=True):
+            found.start += m.end()
+            found.end += m.end()
+            out.append(found)
+    for row in t.rows:  # the lead column of task tables: a name list like a labelled value
+        cell = row.cell("lead")
+        if cell is not None and cell.text:
+            value = text[cell.start : cell.end].replace("\n", " ")
+            if r.roles["support_cue"].search(value, timeout=TIMEOUT):
+                continue
+            for found in _names(value, 0, len(value), r, whole=True, groups=False):
+                found.start += cell.start
+                found.end += cell.start
+                out.append(found)
+    mentions = ctx.shared.get("body_mentions") or []
+    starts = {mm.start: k for k, mm in enumerate(mentions)}
+    in_org: dict[int, bool] = {}  # section index -> under an assignment heading
+    for n, line in enumerate(t.lines):
+        if line.start < begin or line.section is None:
+            continue
+        sec = t.sections[line.section]
+        if sec.start == line.start and sec.kind in ("num", "subnum", "letter"):
+            pos, heading = sec.body_start, sec.kind != "letter"
+        elif line.bullet:
+            pos, heading = line.start + 1, False
+        else:
+            continue
+        org = in_org.get(line.section)
+        if org is None:
+            org = in_org[line.section] = (sec.kind != "row" and not t.in_closing(pos)
+                                          and _in_organisation(t, line.section, r))
+        if not org:
+            continue
+        item = text[pos : line.end]
+        if r.boilerplate.search(item, timeout=TIMEOUT):
+            continue
+        pre = r.subject_prefix.match(text, pos, line.end, timeout=TIMEOUT)
+        q = pre.end() if pre else pos
+        while q < line.end and text[q] in " \t:":
+            q += 1
+        # a heading that is only a name list (no full stop, the item's text on the next
+        # lines): the whole heading
+        nxt = t.lines[n + 1] if n + 1 < len(t.lines) else None
+        name_only = (heading and line.end - q <= 200 and nxt is not None
+                     and nxt.section is not None
+                     and any(a is sec for a in t.ancestors(nxt.section))
+                     and not regex.search(r"[.;:](?:\s|$)", text[q : line.end].rstrip(" :"),
+                                          timeout=TIMEOUT))
+        first = mention_starting(text, q, line.end, "", r)
+        if first is not None and r.referring.match(text, first.end, line.end, timeout=TIMEOUT):
+            continue  # ("Các cơ quan được giao chủ trì ...": bodies named elsewhere)
+        if name_only and (first is not None or r.group_start.match(text, q, line.end)):
+            words = len(text[q : line.end].split())
+            if first is not None or words <= r.group_words:
+                out += _names(text, q, line.end, r, whole=True)
+                continue
+        if first is None:
+            continue
+        chain = [first]
+        k = starts.get(first.start)
+        if k is not None:
+            for nxt in mentions[k + 1 :]:
+                gap = text[chain[-1].end : nxt.start]
+                if nxt.start >= line.end or "\n" in gap or not r.roles["glue"].match(
+                        gap, timeout=TIMEOUT):
+                    break
+                chain.append(nxt)
+        if _first_predicate_is_support(text, chain[-1].end, line.end, r):
+            continue  # ("- X, căn cứ ..., có trách nhiệm phối hợp với Y": X supports)
+        out += chain
+    return out
+
+
 def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
     """A bare head ("Văn phòng") takes the full name used in the same block, else the most
     frequent full name with that head in the document."""
@@ -462,18 +715,44 @@ def _resolve_bare(ctx: DocContext, m: Mention, named: list[Mention]) -> str:
     return m.text
 
 
+def _as_written(ctx: DocContext, m: Mention) -> str:
+    """The mention's text in the source (tone marks where the plan puts them: "Văn hoá"),
+    when it is the same name (same length, no markup), else the normalized text; "Các"
+    before a plural of named bodies."""
+    a, b = ctx.norm.span_to_source(m.start, m.end)
+    src = " ".join(ctx.norm.source[a:b].split())
+    name = src if len(src) == len(m.text) and not any(c in src for c in "*#\\|_") else m.text
+    if m.head in ("required", "optional") and ctx.text[max(0, m.start - 4) : m.start] in (
+            "các ", "Các "):
+        name = "Các " + name  # a plural of named bodies ("các Ban Xây dựng Đảng")
+    return name
+
+
 def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     r = r or rules()
     found = extract(ctx, r)
+    leads = {(a.mention.start, a.mention.text) for a, _ in found if a.role == "lead"}
+    whole = {}  # start -> the name read from the structure, which may go on after the mention
+    for m in structural(ctx, r):
+        if (m.start, m.text) not in leads:
+            leads.add((m.start, m.text))
+            found.append((Assignment(m, "lead"), "structure"))
+            whole[m.start] = m.text
+    # a lead mention cut short where the structure gives the whole name ("Ban Quản lý" of
+    # "Ban Quản lý các khu công nghệ cao và khu công nghiệp") gives no row of its own
+    found = [(a, cue) for a, cue in found if not (
+        a.role == "lead" and cue != "structure" and whole.get(a.mention.start, a.mention.text)
+        != a.mention.text and whole[a.mention.start].startswith(a.mention.text))]
     named = ctx.shared.get("body_mentions") or []
     rows = []
     spans = []
     for a, cue in found:
         m = a.mention
-        written = _resolve_bare(ctx, m, named) if m.bare else m.text
+        written = _resolve_bare(ctx, m, named) if m.bare else _as_written(ctx, m)
+        name = normalise(written, ctx, r)
         row = {
-            "body": expand(written, r),
-            "body_norm": normalise(written, ctx, r),
+            "body": name,
+            "body_norm": name,
             "body_type": body_type(m, r),
             "role": a.role,
             "mention": m.text,

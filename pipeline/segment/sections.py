@@ -163,6 +163,7 @@ class _Rules:
     columns: dict[str, str]  # folded column name -> role
     row_label: regex.Pattern[str]
     max_column_name: int
+    cell_lines: int
     # first character of a line -> (whether the closing pattern may match, the markers that
     # may match), from partial matches on that character
     _by_first: dict[str, tuple[bool, tuple[tuple[str, int, regex.Pattern[str]], ...]]] = field(
@@ -201,6 +202,7 @@ def compile_rules(cfg: dict) -> _Rules:
         columns=columns,
         row_label=regex.compile(r"(?:\d{1,3}(?:\.\d{1,2})*|[IVX]{1,5})\.?"),
         max_column_name=max(len(k) for k in columns) + 8,
+        cell_lines=int(cfg["cell_lines"]),
     )
 
 
@@ -360,21 +362,51 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
     else:
         has_stt = roles[0] == "stt"
         current: list[tuple[int, int]] = []
+        # web text gives a table one cell per line with "|" lines between cells: once such
+        # separators were seen, a run of more than `cell_lines` lines without one is text
+        # after the table (the page around the document), not a cell
+        separators = sum("\t" in text[lines[j - 1][1] : lines[j][0]]
+                         for j in range(max(1, i - n + 1), min(i + 1, len(lines))))
+        run_start = (i, 0)  # (line index, len(current)) after the last separator
         while i < len(lines):
             s, e = lines[i]
             line = text[s:e]
+            seps = text.count("\t", lines[i - 1][1], s) if i else 0
+            if seps:
+                separators += 1
+                run_start = (i, len(current))
+            elif separators >= n and i - run_start[0] > r.cell_lines:
+                del current[run_start[1] :]
+                i = run_start[0]
+                break
             if (r.at_first(line[0])[0] and r.closing.match(line, timeout=TIMEOUT)) \
                     or _table_header(text, lines, i, r) is not None:
                 break
             mk = _marker(text, s, e, r)
             if mk is not None and mk[0] in ("roman", "part", "article"):
-                break
+                if separators < n:
+                    break
+                # between "|" lines a numbered heading is a group row of the table
+                if current:
+                    groups.append(current)
+                    current = []
+                i += 1
+                continue
             if has_stt and r.row_label.fullmatch(line.strip(), timeout=TIMEOUT):
                 if current:
                     groups.append(current)
                 current = [(s, e)]
             elif has_stt and not current:
-                break  # text after the table
+                if separators < n:
+                    break  # text after the table
+                # (a group row before the first numbered row of a "|" table)
+            elif separators >= n and has_stt and current:
+                # a "|" table: the lines between two "|" lines are one cell (hard-wrapped),
+                # "|" lines with nothing between them are empty cells
+                if seps:
+                    current += [(s, s)] * (seps - 1) + [(s, e)]
+                else:
+                    current[-1] = (current[-1][0], e)
             else:
                 current.append((s, e))
                 if not has_stt and len(current) == n:
