@@ -1,0 +1,261 @@
+"""The one date grammar of kehoach: days, months, quarters, parts of a year and years as
+Vietnamese administrative text writes them, driven by models/dates.yaml (words, separators,
+quarters, parts of a year, and examples that tests/test_dates.py runs).
+
+Forms (`DateMatch.form`):
+  numeric        "15/7/2021", "15-7-2021", "15.7.2021", "ngày 15/7/2021", "ngay15 / 7 / 2021",
+                 "ngày 03/9 năm 2024", "ngày 15/11" (no year: only after the day word, or with
+                 `bare=True`)
+  words          "ngày 15 tháng 7 năm 2021", "ngày 15 tháng 7, năm 2021", "15 tháng 7 năm 2021",
+                 "ngày 15 tháng 7/2021", "ngày 15 tháng 11", and date lines with blanks
+                 ("ngày   tháng 02 năm 2022" -> precision month; "ngày ... tháng ... năm 2023"
+                 -> precision year)
+  month          "tháng 7/2021", "Tháng 12 năm 2025", "tháng 7, năm 2021", "tháng 3"
+  month_numeric  "12/2025" (not "12/2024/QĐ-UBND")
+  quarter        "quý II/2026", "Quí IV-2025", "Quý III Năm 2026", "Quý IV"
+  year_part      "6 tháng đầu năm 2025", "9 tháng đầu năm", "cuối năm 2025"
+  year_range     "2026-2030", "năm 2026 - 2027" (`year_from` .. `year`)
+  year           "năm 2030"
+  bare_year      "2025" (only with `bare=True`: a task table's time cell)
+Words match in any case, with or without diacritics where the table lists both, and with any
+spacing. Calendar-invalid dates ("31/2/2025") and years outside `years` are not dates.
+
+API (all offsets are exact spans in the text given):
+  find_dates(text, start=0, end=None, *, bare=False) -> list[DateMatch]
+      every date expression in text[start:end], left to right, not overlapping.
+  date_at(text, pos, end=None, *, bare=False) -> DateMatch | None
+      the date expression starting exactly at `pos` (no skipping), e.g. right after a cited
+      symbol and its "ban hành" words.
+  parse(text, *, bare=True) -> DateMatch | None   the whole (stripped) text as one expression.
+  parse_date(text, year=None) -> datetime.date | None
+      the whole text as one day ("15/7/2021", "ngày 15 tháng 7, năm 2021"); `year` completes
+      a day written without one.
+DateMatch gives `day`, `month`, `year`, `quarter`, `precision` ("day", "month", "quarter",
+"part", "year"), `first(year)` / `last(year)` (first and last day covered; `year` fills a
+missing year) and `iso()` (the date as written: "2022-02-11", "2022-02", "2022").
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+from typing import Any
+
+import regex
+from kehoach.normalize import TIMEOUT
+from kehoach.patterns import alternation, fold_spaces
+from kehoach.tables import load_yaml
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    text: str
+    form: str
+    precision: str  # day, month, quarter, part, year
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    quarter: int | None = None
+    year_from: int | None = None  # year_range: the first year
+
+    def with_year(self, year: int | None) -> DateMatch:
+        """The same expression with a missing year filled in."""
+        return self if self.year is not None or year is None else replace(self, year=year)
+
+    def _months(self) -> tuple[int, int]:
+        if self.precision in ("day", "month"):
+            return self.month or 1, self.month or 12
+        if self.precision == "quarter" and self.quarter:
+            return self.quarter * 3 - 2, self.quarter * 3
+        if self.precision == "part" and self.month:
+            return 1, self.month
+        return 1, 12
+
+    def first(self, year: int | None = None) -> date | None:
+        """First day the expression covers (`year` fills a missing year)."""
+        y = self.year_from or self.year or year
+        if y is None:
+            return None
+        return date(y, self._months()[0], self.day or 1)
+
+    def last(self, year: int | None = None) -> date | None:
+        """Last day the expression covers: the day itself, or the last day of its month,
+        quarter, part of a year or year."""
+        y = self.year or year
+        if y is None:
+            return None
+        if self.precision == "day" and self.day:
+            return _valid(y, self.month or 0, self.day)
+        m = self._months()[1]
+        return date(y, m, calendar.monthrange(y, m)[1])
+
+    def iso(self) -> str | None:
+        """The date as written: "YYYY-MM-DD", "YYYY-MM" or "YYYY" (None without a year)."""
+        if self.year is None:
+            return None
+        if self.precision == "day":
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.precision == "month":
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Grammar:
+    pattern: regex.Pattern[str]
+    bare_pattern: regex.Pattern[str]
+    quarters: dict[str, int]
+    parts: dict[str, int]  # folded year-part phrase -> last month
+    years: tuple[int, int]
+    forms: tuple[tuple[str, str], ...]  # (group name f_<i>_<form>, form) of each branch
+    bare_forms: tuple[tuple[str, str], ...]
+
+
+def compile_grammar(cfg: dict[str, Any]) -> Grammar:
+    w = {k: f"(?i:{alternation(v)})" for k, v in cfg["words"].items()}
+    dw, mw, yw, qw = w["day"], w["month"], w["year"], w["quarter"]
+    seps = "".join(regex.escape(s) for s in cfg["separators"])
+    links = "".join(regex.escape(s) for s in cfg["year_links"])
+    fill = f"[{regex.escape(cfg['fill'])}]"
+    lo = r"(?<![\p{L}\d/.,])"  # a number standing alone on its left
+    word = r"(?<![\p{L}\p{M}])"
+    # not followed by a digit, "/2" or a symbol part ("12/2024/QĐ-UBND")
+    stop = r"(?!\d|[/\-]\p{L}|/\d)"
+    yy = r"(?P<y>\d{4})"
+    d, m = r"(?P<d>\d{1,2})", r"(?P<m>\d{1,2})"
+    year_tail = rf"(?:\s*[{links}]\s*{yy}|\s*,?\s*{yw}{fill}*{yy})"
+    parts = alternation(list({p for part in cfg["year_parts"] for p in part["words"]}))
+    quarter = r"(?P<q>(?i:IV|I{1,3})|[1-4])(?![\p{L}\d])"
+    branches = [
+        # "ngày ... tháng ... năm 2023" and every "tháng" form with a day
+        ("words", rf"{word}{dw}{fill}*{d}?{fill}*{mw}{fill}*{m}?(?:{fill}*,?{fill}*{yw}{fill}*{yy}"
+                  rf"|\s*/\s*{yy})?{stop}"),
+        ("words", rf"{lo}{d}\s*{mw}\s*{m}{year_tail}?{stop}"),
+        ("numeric", rf"(?:{word}{dw}\s*|{lo}){d}\s*(?P<sep>[{seps}])\s*{m}"
+                    rf"(?:\s*(?P=sep)\s*{yy}|\s*,?\s*{yw}\s*{yy}){stop}"),
+        ("numeric", rf"{word}{dw}\s*{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
+        ("month", rf"{word}{mw}\s*{m}{year_tail}?{stop}(?!\s*[{seps}]\s*\d)"),
+        ("quarter", rf"{word}{qw}\s*{quarter}{year_tail}?{stop}"),
+        ("year_part", rf"{word}(?P<part>(?i:{parts}))(?:\s*{yy})?{stop}"),
+        ("year_range", rf"(?:{word}{yw}\s*|{lo})(?P<y0>\d{{4}})\s*[-–—]\s*(?:{yw}\s*)?{yy}{stop}"),
+        ("month_numeric", rf"{lo}{m}\s*[{seps}]\s*{yy}{stop}"),
+        ("year", rf"{word}{yw}\s*{yy}{stop}"),
+    ]
+    bare = [
+        ("numeric", rf"{lo}{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
+        ("bare_year", rf"{lo}{yy}{stop}"),
+    ]
+
+    def build(items: list[tuple[str, str]]) -> regex.Pattern[str]:
+        return regex.compile("|".join(f"(?P<f_{i}_{form}>{p})" for i, (form, p) in
+                                      enumerate(items)))
+
+    return Grammar(
+        pattern=build(branches),
+        bare_pattern=build(branches + bare),
+        quarters={str(k).upper(): int(v) for k, v in cfg["quarters"].items()},
+        parts={fold_spaces(p): int(part["end_month"]) for part in cfg["year_parts"]
+               for p in part["words"]},
+        years=(int(cfg["years"][0]), int(cfg["years"][1])),
+        forms=tuple((f"f_{i}_{form}", form) for i, (form, _p) in enumerate(branches)),
+        bare_forms=tuple((f"f_{i}_{form}", form) for i, (form, _p) in enumerate(branches + bare)),
+    )
+
+
+@cache
+def grammar() -> Grammar:
+    return compile_grammar(load_yaml("dates.yaml"))
+
+
+def _num(m: regex.Match[str], name: str) -> int | None:
+    v = m.group(name)
+    return int(v) if v else None
+
+
+def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
+    names = g.bare_forms if m.re is g.bare_pattern else g.forms
+    form = next((f for n, f in names if m.start(n) >= 0), "")  # the branch that matched
+    y = _num(m, "y")
+    if y is not None and not g.years[0] <= y <= g.years[1]:
+        return None
+    base = {"start": m.start(), "end": m.end(), "text": m.group(), "form": form, "year": y}
+    if form in ("numeric", "words"):
+        d, mo = _num(m, "d"), _num(m, "m")
+        if d is not None and mo is not None:
+            if _valid(y or 2000, mo, d) is None:  # 2000: a leap year, "29/2" without a year
+                return None
+            return DateMatch(**base, precision="day", month=mo, day=d)
+        if y is None:
+            return None
+        if mo is not None:  # "ngày   tháng 02 năm 2022"
+            return DateMatch(**base, precision="month", month=mo) if 1 <= mo <= 12 else None
+        return DateMatch(**base, precision="year") if d is None else None
+    if form in ("month", "month_numeric"):
+        mo = _num(m, "m")
+        return DateMatch(**base, precision="month", month=mo) if mo and mo <= 12 else None
+    if form == "quarter":
+        q = g.quarters.get(m.group("q").upper())
+        return DateMatch(**base, precision="quarter", quarter=q) if q else None
+    if form == "year_part":
+        end_month = g.parts.get(fold_spaces(m.group("part")))
+        return DateMatch(**base, precision="part", month=end_month) if end_month else None
+    if form == "year_range":
+        y0 = int(m.group("y0"))
+        if y is None or not g.years[0] <= y0 < y:
+            return None
+        return DateMatch(**base, precision="year", year_from=y0)
+    if form in ("year", "bare_year"):
+        return DateMatch(**base, precision="year")
+    return None
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None, *,
+               bare: bool = False) -> list[DateMatch]:
+    """Every date expression in text[start:end], left to right, not overlapping. `bare`:
+    also a day and month alone ("03/6") and a year alone ("2025"), as in a list after
+    "ngày" or a table's time cell."""
+    g = grammar()
+    pat = g.bare_pattern if bare else g.pattern
+    end = len(text) if end is None else end
+    out = []
+    for m in pat.finditer(text, start, end, timeout=TIMEOUT):
+        dm = _build(m, g)
+        if dm is not None:
+            out.append(dm)
+    return out
+
+
+def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) -> DateMatch | None:
+    """The date expression starting exactly at `pos`."""
+    g = grammar()
+    pat = g.bare_pattern if bare else g.pattern
+    m = pat.match(text, pos, len(text) if end is None else end, timeout=TIMEOUT)
+    return _build(m, g) if m else None
+
+
+def parse(text: str, *, bare: bool = True) -> DateMatch | None:
+    """The whole text (surrounding spaces ignored) as one date expression."""
+    s = text.strip()
+    g = grammar()
+    m = (g.bare_pattern if bare else g.pattern).fullmatch(s, timeout=TIMEOUT)
+    return _build(m, g) if m else None
+
+
+def parse_date(text: str, year: int | None = None) -> date | None:
+    """The whole text as one day ("15/7/2021", "ngày 15 tháng 7, năm 2021"); `year` completes
+    a day written without one ("ngày 15/11")."""
+    dm = parse(text)
+    if dm is None or dm.precision != "day":
+        return None
+    return dm.last(year)
