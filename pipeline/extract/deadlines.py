@@ -1,52 +1,61 @@
 """Deadlines (dates the plan sets) and recurring duties, with the task and body they belong to.
 
-Dates: a day, or a list of days, after a deadline cue ("trước ngày 03/3, 03/6, 03/9 năm
-2024"); a month or quarter with its year ("tháng 3/2026", "Quý II/2026") or after a cue; a
-year after a year cue ("hoàn thành trong năm 2026"); any of them in a task table's time
-column. A month, quarter or year given as a deadline is its last day. Years left out come from
-the plan (`assign_common.plan_year`). Dates inside cited instruments and before the first
-section (the plan's own date line) are not deadlines.
+Dates are read by the one date grammar (`kehoach.extract.dates`, models/dates.yaml); this
+module decides which of them the plan sets (GUIDELINE "deadlines"), with the words of
+models/deadlines.yaml:
+- in a task table's time column, or on a line labelled "Thời gian thực hiện:", "Thời hạn:",
+  ... (and the paragraph under such a heading): every date, a year alone too;
+- elsewhere in the body: a day, month, quarter or part of a year after a deadline cue
+  ("trước ngày 15/12/2026", "hoàn thành trong Quý II/2026") or not before the plan's own
+  date; a year only after a year cue ("hoàn thành trong năm 2026", "đến hết năm 2025") or as
+  a target ("Phấn đấu đến năm 2030", "Mục tiêu đến hết năm 2026", "Đến năm 2030, ..."), never
+  an orientation or vision ("định hướng/tầm nhìn đến năm 2045");
+- a range counts by its end ("Từ ngày 15/11/2025 đến ngày 15/12/2025" -> 2025-12-15), a list
+  of days by each day, the year written last applying to all ("trước ngày 03/3, 03/6, 03/9
+  năm 2024");
+- a month, quarter, part of a year or year is its last day;
+- a day without a year takes the year of a single-year plan; in a multi-year or open-ended
+  plan, or next to "hằng năm", it is a yearly date and gives the recurrence only ("trước
+  ngày 01/6 và 15/11 hằng năm" -> half-yearly);
+- not deadlines: dates of cited instruments, the plan's own date and header, the closing,
+  dates long before the plan's own date.
 
-Recurrences: phrases such as "hằng quý", "thường xuyên", and unit lists after "định kỳ" /
-"báo cáo" ("định kỳ quý, 06 tháng, 09 tháng và năm"); not in budget clauses ("kinh phí ...
-hằng năm"). Cues are data: models/deadlines.yaml.
+Recurrences: phrases such as "hằng quý", "thường xuyên", "2 lần/tháng", and unit lists after
+"định kỳ" / "báo cáo" ("định kỳ quý, 06 tháng, 09 tháng và năm"); not in budget or payment
+clauses ("kinh phí ... hằng năm"), targets ("Phấn đấu mỗi năm ..."), nor in the Mục đích /
+Yêu cầu / Mục tiêu sections.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
 import regex
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
-from kehoach.extract import bodies
+from kehoach.extract import bodies, dates
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
 from kehoach.tables import load_yaml
 
-_DM = r"\d{1,2}\s*[/\-.]\s*\d{1,2}(?:\s*[/\-.]\s*\d{4})?"
-_DWORDS = r"\d{1,2}\s+tháng\s+\d{1,2}(?:\s*,?\s+năm\s+\d{4})?"
-_ITEM = rf"(?:ngày\s+)?(?:{_DWORDS}|{_DM})(?![\d/])"
-_ITEM_RE = regex.compile(
-    r"(?P<d>\d{1,2})\s*(?:[/\-.]|\s+tháng\s+)\s*(?P<m>\d{1,2})"
-    r"(?:\s*(?:[/\-.]|,?\s+năm\s+)\s*(?P<y>\d{4}))?"
-)
-_QUARTER = r"(?:IV|I{1,3}|[1-4])"
+PAST_SLACK = timedelta(days=365)  # a time-cell date may lie this long before the plan's date
+CUE_REACH = 12  # characters between a cue and its date (spaces, "ngày", markup)
 
 
 @dataclass(frozen=True)
 class DeadlineRules:
-    day_list: regex.Pattern[str]
     cue_before: regex.Pattern[str]  # a deadline cue ending right before a date
-    month: regex.Pattern[str]
-    quarter: regex.Pattern[str]
-    year: regex.Pattern[str]
-    table_year: regex.Pattern[str]
-    quarters: dict[str, int]
+    year_cue_before: regex.Pattern[str]
+    target_before: regex.Pattern[str]  # "[Phấn đấu|Mục tiêu|<clause start>] đến [hết] "
+    not_target_before: regex.Pattern[str]
+    time_label: regex.Pattern[str]
+    range_link: regex.Pattern[str]
+    list_link: regex.Pattern[str]
+    yearly_words: regex.Pattern[str]
+    days_per_year: dict[int, str]
     strong: common.PhraseIndex
     list_leads: common.PhraseIndex
     strong_map: dict[str, str]
@@ -54,38 +63,35 @@ class DeadlineRules:
     unit_item: regex.Pattern[str]
     unit_map: dict[str, str]
     exclude_clause: regex.Pattern[str]
-    exclude_phrases: regex.Pattern[str]
-    # `year` and `exclude_phrases` as one pattern per phrase (same matches, much faster scan)
-    year_branches: common.Branches
+    exclude_sections: tuple[str, ...]
     exclude_branches: common.Branches
-
 
 
 def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     b = r"(?<![\p{L}\p{M}\d])"
-    cue = f"{b}(?i:{alternation(cfg['cues'])})"
-    ycue = f"{b}(?i:{alternation(cfg['year_cues'])})"
+    gap = r"[\s*_:(]*"  # markup and spaces between a cue and its date
     rec = cfg["recurrence"]
     strong_map = {fold_spaces(p): code for code, ps in rec["strong"].items() for p in ps}
     unit_map = {fold_spaces(p): code for code, ps in rec["list_units"].items() for p in ps}
     units = alternation(list(unit_map))
+    links = alternation(cfg["target_links"])
+    clause_start = r"(?:^|\n|[.:;]\s|[-+•*)]\s|\*\*)[\s*_]*"
     return DeadlineRules(
-        day_list=regex.compile(
-            rf"(?<![\d/])(?P<items>(?:{_DWORDS}|{_DM})(?![\d/])"
-            rf"(?:\s*(?:,|;|và|hoặc)\s*{_ITEM})*(?:\s*,?\s*(?:năm\s+|/)\d{{4}})?)"
-        ),
-        cue_before=regex.compile(rf"{cue}\s*:?\s*(?:(?i:ngày)\s+)?$"),
-        month=regex.compile(
-            rf"(?<!ngày\s+(?:\d{{1,2}}\s+)?){b}(?i:tháng)\s+(?P<m>\d{{1,2}})"
-            rf"(?:\s*(?:/|-|\s+năm\s+)\s*(?P<y>\d{{4}}))?(?![\d/])"
-        ),
-        quarter=regex.compile(
-            rf"{b}(?i:quý)\s+(?P<q>{_QUARTER})(?![\p{{L}}\d])"
-            rf"(?:\s*(?:/|-|\s+năm\s+)\s*(?P<y>\d{{4}}))?"
-        ),
-        year=regex.compile(rf"{ycue}\s+(?P<y>\d{{4}})(?!\d)"),
-        table_year=regex.compile(r"(?<![\d/])(?P<y>20\d\d)(?![\d/])"),
-        quarters={str(k): int(v) for k, v in cfg["quarters"].items()},
+        cue_before=regex.compile(rf"{b}(?i:{alternation(cfg['cues'])}){gap}(?i:ngày)?{gap}$"),
+        year_cue_before=regex.compile(rf"{b}(?i:{alternation(cfg['year_cues'])})\s*$"),
+        target_before=regex.compile(
+            rf"(?:{b}(?i:{alternation(cfg['target_leads'])})[^.;:\n]{{0,40}}?|{clause_start})"
+            rf"{b}(?i:{links})\s+$"),
+        not_target_before=regex.compile(
+            rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
+        time_label=regex.compile(
+            rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
+            rf"(?i:{alternation(cfg['time_labels'])})[\s*_]*(?::[\s*_]*|$)"),
+        range_link=regex.compile(
+            rf"[\s*_]*(?:{b}(?i:{alternation(cfg['range_links'])})|[-–—~])[\s*_]*(?:(?i:ngày)\s*)?"),
+        list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*(?:(?i:ngày)\s*)?"),
+        yearly_words=regex.compile(rf"(?i:{alternation(cfg['yearly_words'])})"),
+        days_per_year={int(k): str(v) for k, v in cfg["days_per_year"].items()},
         strong=common.phrase_index(list(strong_map)),
         list_leads=common.phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
@@ -97,8 +103,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         unit_item=regex.compile(rf"(?i:{units})(?![\p{{L}}\p{{M}}])"),
         unit_map=unit_map,
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
-        exclude_phrases=regex.compile(rf"(?i:{alternation(rec['exclude_phrases'])})"),
-        year_branches=common.phrase_branches(b, cfg["year_cues"], r"\s+(?P<y>\d{4})(?!\d)"),
+        exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
         exclude_branches=common.phrase_branches("", rec["exclude_phrases"], ""),
     )
 
@@ -109,99 +114,162 @@ def rules() -> DeadlineRules:
 
 
 @dataclass
-class DateMention:
-    start: int
-    end: int
-    date: date
-    precision: str  # day, month, quarter, year
-
-
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _safe(fn, *args) -> date | None:
-    try:
-        return fn(*args)
-    except ValueError:
-        return None
-
-
-def find_dates(text: str, start: int, end: int, year: int | None, r: DeadlineRules,
-               in_table: bool = False) -> list[DateMention]:
-    """Deadline dates in text[start:end]. `in_table`: a task-table time cell (no cue needed)."""
-    out: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return not any(a < e and s < b for a, b in taken)
-
-    def cued(pos: int) -> bool:
-        return r.cue_before.search(text, max(start, pos - 40), pos, timeout=TIMEOUT) is not None
-
-    for m in r.day_list.finditer(text, start, end, timeout=TIMEOUT):
-        if not (in_table or cued(m.start())):
-            continue
-        items = list(_ITEM_RE.finditer(text, m.start("items"), m.end("items"), timeout=TIMEOUT))
-        tail = regex.search(r"(?:năm\s+|/)(\d{4})\s*$", m.group("items"), timeout=TIMEOUT)
-        list_year = int(tail.group(1)) if tail else None
-        for it in items:
-            y = int(it.group("y")) if it.group("y") else (list_year or year)
-            if y is None:
-                continue
-            d = _safe(date, y, int(it.group("m")), int(it.group("d")))
-            if d is not None:
-                out.append(DateMention(it.start(), it.end(), d, "day"))
-        taken.append(m.span())
-    for m in r.quarter.finditer(text, start, end, timeout=TIMEOUT):
-        if not free(*m.span()) or not (m.group("y") or in_table or cued(m.start())):
-            continue
-        y = int(m.group("y")) if m.group("y") else year
-        q = r.quarters.get(m.group("q").upper())
-        if y and q:
-            out.append(DateMention(m.start(), m.end(), _last_day(y, q * 3), "quarter"))
-            taken.append(m.span())
-    for m in r.month.finditer(text, start, end, timeout=TIMEOUT):
-        if not free(*m.span()) or not (m.group("y") or in_table or cued(m.start())):
-            continue
-        y = int(m.group("y")) if m.group("y") else year
-        mo = int(m.group("m"))
-        if y and 1 <= mo <= 12:
-            out.append(DateMention(m.start(), m.end(), _last_day(y, mo), "month"))
-            taken.append(m.span())
-    years = (r.table_year.finditer(text, start, end, timeout=TIMEOUT) if in_table
-             else r.year_branches.finditer(text, start, end))
-    for m in years:
-        if free(*m.span()):
-            out.append(DateMention(m.start("y"), m.end("y"), date(int(m.group("y")), 12, 31),
-                                   "year"))
-    out.sort(key=lambda d: d.start)
-    return out
-
-
-@dataclass
 class RecurrenceMention:
     start: int
     end: int
     recurrence: str
 
 
-def _clause(text: str, pos: int, lo: int, hi: int) -> str:
-    s = max(text.rfind(";", lo, pos), text.rfind(". ", lo, pos), lo)
-    ends = [i for i in (text.find(";", pos, hi), text.find(". ", pos, hi)) if i >= 0]
-    return text[s : min(ends) if ends else hi]
+@dataclass
+class DateMention:
+    start: int
+    end: int
+    date: date
+    precision: str  # day, month, quarter, part, year
 
 
-def find_recurrences(text: str, start: int, end: int, r: DeadlineRules,
-                     block=None) -> list[RecurrenceMention]:
-    out: list[RecurrenceMention] = []
+@dataclass(frozen=True)
+class Plan:
+    """What the plan itself says about time: its own date and the year of a single-year plan."""
+    issued: date | None = None
+    single_year: int | None = None  # None: multi-year, open-ended or unknown
+    fallback_year: int | None = None  # unknown period: the plan's year (`plan_year`)
+
+
+def _clause(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
+    s = max(text.rfind(";", lo, pos), text.rfind(". ", lo, pos), text.rfind("\n", lo, pos), lo)
+    ends = [i for i in (text.find(";", pos, hi), text.find(". ", pos, hi), text.find("\n", pos, hi))
+            if i >= 0]
+    return s, (min(ends) if ends else hi)
+
+
+def _day_lists(text: str, found: list[dates.DateMatch], end: int,
+               r: DeadlineRules) -> list[list[dates.DateMatch]]:
+    """Dates grouped into lists of days ("ngày 03/3, 03/6, 03/9 năm 2024"): items without "ngày"
+    are read here (bare day/month), and the year written last fills the items without one."""
+    out: list[list[dates.DateMatch]] = []
+    i = 0
+    while i < len(found):
+        first = found[i]
+        group = [first]
+        i += 1
+        if first.precision == "day":
+            pos = first.end
+            while True:
+                link = r.list_link.match(text, pos, end, timeout=TIMEOUT)
+                if link is None or link.end() == pos:
+                    break
+                nxt = found[i] if i < len(found) and found[i].start == link.end() else \
+                    dates.date_at(text, link.end(), end, bare=True)
+                if nxt is None or nxt.precision != "day":
+                    break
+                if i < len(found) and found[i].start == nxt.start:
+                    i += 1
+                group.append(nxt)
+                pos = nxt.end
+            year = group[-1].year
+            if year is not None:
+                group = [g.with_year(year) for g in group]
+        out.append(group)
+    return out
+
+
+def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
+               in_cell: bool = False) -> tuple[list[DateMention], list[RecurrenceMention]]:
+    """Deadline dates in text[start:end], and the recurrences of yearly day lists ("trước ngày
+    01/6 và 15/11 hằng năm" -> half-yearly, on "hằng năm"). `in_cell`: a task-table time cell or a
+    labelled time line (every date counts)."""
+    out: list[DateMention] = []
+    yearly: list[RecurrenceMention] = []
+    found = dates.find_dates(text, start, end, bare=in_cell)
+    groups = _day_lists(text, found, end, r)
+    for gi, group in enumerate(groups):
+        head, tail = group[0], group[-1]
+        # a range: only its end counts ("Từ ngày 15/11 đến ngày 15/12", "Quý IV/2025 - Quý II/2026")
+        nxt = groups[gi + 1][0] if gi + 1 < len(groups) else None
+        if len(group) == 1 and nxt is not None:
+            link = r.range_link.match(text, tail.end, end, timeout=TIMEOUT)
+            if link is not None and link.end() == nxt.start and link.end() > tail.end:
+                continue
+        prev = groups[gi - 1][-1] if gi else None
+        ranged_from = None
+        if prev is not None:
+            link = r.range_link.match(text, prev.end, end, timeout=TIMEOUT)
+            if link is not None and link.end() == head.start and link.end() > prev.end:
+                ranged_from = prev
+        if not (in_cell or _accepted(text, start, head, ranged_from, plan, r)):
+            continue
+        lo, hi = _clause(text, head.start, start, end)
+        word = None
+        if any(g.year is None for g in group):
+            word = (r.yearly_words.search(text, tail.end, hi, timeout=TIMEOUT)
+                    or r.yearly_words.search(text, lo, head.start, timeout=TIMEOUT))
+        if word is not None:
+            code = r.days_per_year.get(len(group))
+            if code:
+                yearly.append(RecurrenceMention(word.start(), word.end(), code))
+            group = [g for g in group if g.year is not None]
+        for g in group:
+            year = g.year if g.year is not None else (plan.single_year or plan.fallback_year)
+            last = g.last(year)
+            if last is None or not _current(last, plan, in_cell):
+                continue
+            out.append(DateMention(g.start, g.end, last, g.precision))
+    return out, yearly
+
+
+def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMatch | None,
+              plan: Plan, r: DeadlineRules) -> bool:
+    """A date outside a time cell that the plan sets (see the module docstring)."""
+    before = max(0, dm.start - 60)
+    if ranged_from is not None and _accepted(text, lo, ranged_from, None, plan, r):
+        return True
+    if dm.precision == "year":
+        window = text[before:dm.start]
+        if dm.form == "year_range":
+            return False
+        if r.not_target_before.search(window, timeout=TIMEOUT):
+            return False
+        return bool(r.year_cue_before.search(window, timeout=TIMEOUT)
+                    or r.target_before.search(text, max(0, dm.start - 80), dm.start,
+                                              timeout=TIMEOUT))
+    if dm.precision == "part":  # "Phấn đấu đến cuối năm 2025", "trong 6 tháng đầu năm"
+        return dm.year is not None or r.cue_before.search(
+            text, max(0, dm.start - CUE_REACH - 20), dm.start, timeout=TIMEOUT) is not None
+    cued = r.cue_before.search(text, max(0, dm.start - CUE_REACH - 20), dm.start,
+                               timeout=TIMEOUT) is not None
+    if dm.year is None or plan.issued is None:  # "(ngày 25/11)", "trước ngày 15/12"
+        return cued or text[lo:dm.start].rstrip(" *_").endswith("(")
+    return True
+
+
+def _current(last: date, plan: Plan, in_cell: bool) -> bool:
+    """Not a date of the past: before the plan's own date (a time cell may start up to a year
+    earlier: "Từ 01/7/2025" in a plan of November 2025), nor the plan's own date."""
+    if plan.issued is None:
+        return True
+    if last == plan.issued:
+        return False
+    return last >= (plan.issued - PAST_SLACK if in_cell else plan.issued)
+
+
+def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=None,
+                     skip=None, taken: list[RecurrenceMention] | None = None
+                     ) -> list[RecurrenceMention]:
+    """Recurrences in text[start:end]. `block(pos)`: the row or line bounding a clause;
+    `skip(pos)`: positions where no recurrence counts (Mục đích / Yêu cầu sections); `taken`:
+    recurrences already read from yearly day lists (their "hằng năm" is not read again)."""
+    out: list[RecurrenceMention] = list(taken or [])
     excluded = [m.span() for m in r.exclude_branches.finditer(text, start, end)]
 
     def keep(s: int, e: int) -> bool:
-        if any(a <= s and e <= b for a, b in excluded):
+        if any(a <= s and e <= b for a, b in excluded) or (skip and skip(s)):
+            return False
+        if any(o.start <= s < o.end for o in out):
             return False
         lo, hi = block(s) if block else (start, end)
-        return not r.exclude_clause.search(_clause(text, s, lo, hi), timeout=TIMEOUT)
+        cs, ce = _clause(text, s, lo, hi)
+        return not r.exclude_clause.search(text, cs, ce, timeout=TIMEOUT)
 
     low = common.lower(text[start:end])
     for s, e, key in common.match_phrases(low, r.strong, False):
@@ -220,6 +288,54 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules,
     return out
 
 
+def time_cells(text: str, start: int, end: int, r: DeadlineRules) -> list[tuple[int, int]]:
+    """Values of labelled time lines: "Thời gian thực hiện: Quý IV/2025" (the rest of the line),
+    or the first line under a label ending its line ("III. THỜI GIAN THỰC HIỆN")."""
+    out = []
+    for m in r.time_label.finditer(text, start, end, timeout=TIMEOUT):
+        s = m.end()
+        while s < end and text[s] in " \t*_":
+            s += 1
+        e = text.find("\n", s, end)
+        e = end if e < 0 else e
+        if not text[s:e].strip(" \t*_:"):
+            s = e
+            while s < end and text[s] in " \t\n*_":
+                s += 1
+            e = text.find("\n", s, end)
+            e = end if e < 0 else e
+        if s < e:
+            out.append((s, min(e, s + 300)))
+    return out
+
+
+def _plan(ctx: DocContext) -> Plan:
+    doc = ctx.document
+    issued = None
+    raw = str(doc.get("issue_date") or "")
+    if len(raw) == 10:
+        try:
+            issued = date.fromisoformat(raw)
+        except ValueError:
+            issued = None
+    ps, pe = doc.get("period_start"), doc.get("period_end")
+    single = int(ps) if ps and pe and int(ps) == int(pe) else None
+    fallback = common.plan_year(ctx) if not (ps or pe) else None
+    return Plan(issued, single, fallback)
+
+
+def _excluded_section(t, r: DeadlineRules):
+    cache_: dict[int | None, bool] = {}
+
+    def skip(pos: int) -> bool:
+        i = t.index_at(pos)
+        if i not in cache_:
+            heads = [fold_spaces(s.heading).strip(" *_#") for s in t.ancestors(i)]
+            cache_[i] = any(h.startswith(r.exclude_sections) for h in heads)
+        return cache_[i]
+    return skip
+
+
 def _body_of_block(ctx: DocContext, pos: int) -> str | None:
     t = common.tree(ctx)
     row = t.row_at(pos)
@@ -235,20 +351,28 @@ def run(ctx: DocContext, r: DeadlineRules | None = None) -> None:
     r = r or rules()
     t = common.tree(ctx)
     text = ctx.text
-    year = common.plan_year(ctx)
+    plan = _plan(ctx)
     cites = common.citation_spans(ctx)
     begin = t.first_section_start()
-    time_cells = [(c.start, c.end) for row in t.rows for c in row.cells if c.role == "time"]
-    dates = find_dates(text, begin, len(text), year, r)
-    for s, e in time_cells:
-        dates = [d for d in dates if not (s <= d.start < e)]
-        dates += find_dates(text, s, e, year, r, in_table=True)
-    recs = find_recurrences(text, begin, len(text), r, block=t.block)
+    cells = [(c.start, c.end) for row in t.rows for c in row.cells if c.role == "time"]
+    cells += [(s, e) for s, e in time_cells(text, begin, len(text), r)
+              if not any(a < e and s < b for a, b in cells)]
+    cells.sort()
+    found, yearly = find_dates(text, begin, len(text), plan, r)
+    for s, e in cells:
+        found = [d for d in found if not (s <= d.start < e)]
+        yearly = [y for y in yearly if not (s <= y.start < e)]
+    for s, e in cells:
+        got, yl = find_dates(text, s, e, plan, r, in_cell=True)
+        found += got
+        yearly += yl
+    recs = find_recurrences(text, begin, len(text), r, block=t.block,
+                            skip=_excluded_section(t, r), taken=yearly)
 
     def keep(s: int, e: int) -> bool:
         return not t.in_closing(s) and not cites.overlaps(*ctx.norm.span_to_source(s, e))
 
-    for d in sorted(dates, key=lambda d: d.start):
+    for d in sorted(found, key=lambda d: d.start):
         if keep(d.start, d.end):
             _add(ctx, d.start, d.end, date=d.date.isoformat(), precision=d.precision,
                  recurrence=None)
