@@ -51,6 +51,7 @@ class DeadlineRules:
     year_cue_before: regex.Pattern[str]
     target_before: regex.Pattern[str]  # "[Phấn đấu|Mục tiêu|<clause start>] đến [hết] "
     not_target_before: regex.Pattern[str]
+    in_parens: regex.Pattern[str]  # "(" and paren words right before a date
     time_label: regex.Pattern[str]
     range_link: regex.Pattern[str]
     list_link: regex.Pattern[str]
@@ -84,12 +85,13 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
             rf"{b}(?i:{links})\s+$"),
         not_target_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
+        in_parens=regex.compile(rf"\(\s*(?:(?i:{alternation(cfg['paren_words'])})\s*)?$"),
         time_label=regex.compile(
             rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
             rf"(?i:{alternation(cfg['time_labels'])})[\s*_]*(?::[\s*_]*|$)"),
         range_link=regex.compile(
-            rf"[\s*_]*(?:{b}(?i:{alternation(cfg['range_links'])})|[-–—~])[\s*_]*(?:(?i:ngày)\s*)?"),
-        list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*(?:(?i:ngày)\s*)?"),
+            rf"[\s*_]*(?:{b}(?i:{alternation(cfg['range_links'])})|[-–—~])[\s*_]*"),
+        list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*"),
         yearly_words=regex.compile(rf"(?i:{alternation(cfg['yearly_words'])})"),
         days_per_year={int(k): str(v) for k, v in cfg["days_per_year"].items()},
         strong=common.phrase_index(list(strong_map)),
@@ -134,6 +136,7 @@ class Plan:
     issued: date | None = None
     single_year: int | None = None  # None: multi-year, open-ended or unknown
     fallback_year: int | None = None  # unknown period: the plan's year (`plan_year`)
+    floor: date | None = None  # dates before are of the past: the plan's date, else its first year
 
 
 def _clause(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
@@ -197,7 +200,11 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
             link = r.range_link.match(text, prev.end, end, timeout=TIMEOUT)
             if link is not None and link.end() == head.start and link.end() > prev.end:
                 ranged_from = prev
-        if not (in_cell or _accepted(text, start, head, ranged_from, plan, r)):
+        ls = text.rfind("\n", 0, head.start) + 1
+        le = text.find("\n", tail.end)
+        alone = in_cell or (head.form not in _NUMERIC and not text[ls:head.start].strip(_MARKUP)
+                            and not text[tail.end:len(text) if le < 0 else le].strip(_MARKUP + "."))
+        if not (alone or _accepted(text, start, head, ranged_from, plan, r)):
             continue
         lo, hi = _clause(text, head.start, start, end)
         word = None
@@ -212,7 +219,7 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
         for g in group:
             year = g.year if g.year is not None else (plan.single_year or plan.fallback_year)
             last = g.last(year)
-            if last is None or not _current(last, plan, in_cell):
+            if last is None or not _current(last, plan, alone):
                 continue
             out.append(DateMention(g.start, g.end, last, g.precision))
     return out, yearly
@@ -226,6 +233,9 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
         return True
     if dm.precision == "year":
         window = text[before:dm.start]
+        if r.in_parens.search(window, timeout=TIMEOUT) and \
+                text[dm.end:dm.end + 3].lstrip(" *_").startswith(")"):
+            return True  # "(xuyên suốt 2025 - 2035)" closing a task
         if dm.form == "year_range":
             return False
         if r.not_target_before.search(window, timeout=TIMEOUT):
@@ -246,11 +256,11 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
 def _current(last: date, plan: Plan, in_cell: bool) -> bool:
     """Not a date of the past: before the plan's own date (a time cell may start up to a year
     earlier: "Từ 01/7/2025" in a plan of November 2025), nor the plan's own date."""
-    if plan.issued is None:
+    if plan.floor is None:
         return True
     if last == plan.issued:
         return False
-    return last >= (plan.issued - PAST_SLACK if in_cell else plan.issued)
+    return last >= (plan.floor - PAST_SLACK if in_cell else plan.floor)
 
 
 def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=None,
@@ -288,24 +298,28 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
     return out
 
 
+_MARKUP = " \t|*_"  # around a date standing alone on its line (a table cell, a bold line)
+# forms never taken for a time cell when alone on a line (web page footers: "Ban hành:\n04/09/2025")
+_NUMERIC = ("numeric", "month_numeric")
+_BLANK_LINE = regex.compile(r"\n[ \t]*\n")
+_SENTENCE_END = regex.compile(r"[.;](?:\s|$)")
+
+
 def time_cells(text: str, start: int, end: int, r: DeadlineRules) -> list[tuple[int, int]]:
-    """Values of labelled time lines: "Thời gian thực hiện: Quý IV/2025" (the rest of the line),
-    or the first line under a label ending its line ("III. THỜI GIAN THỰC HIỆN")."""
+    """Values of labelled time lines: "Thời gian thực hiện: Quý IV/2025" (to the end of the
+    sentence, across hard line wraps), or the paragraph under a label ending its line ("III.
+    THỜI GIAN THỰC HIỆN")."""
     out = []
     for m in r.time_label.finditer(text, start, end, timeout=TIMEOUT):
         s = m.end()
-        while s < end and text[s] in " \t*_":
+        while s < end and text[s] in " \t\n*_":
             s += 1
-        e = text.find("\n", s, end)
-        e = end if e < 0 else e
-        if not text[s:e].strip(" \t*_:"):
-            s = e
-            while s < end and text[s] in " \t\n*_":
-                s += 1
-            e = text.find("\n", s, end)
-            e = end if e < 0 else e
+        stop = _BLANK_LINE.search(text, s, min(end, s + 300), timeout=TIMEOUT)
+        e = stop.start() if stop else min(end, s + 300)
+        dot = _SENTENCE_END.search(text, s, e, timeout=TIMEOUT)
+        e = dot.start() if dot else e
         if s < e:
-            out.append((s, min(e, s + 300)))
+            out.append((s, e))
     return out
 
 
@@ -321,7 +335,9 @@ def _plan(ctx: DocContext) -> Plan:
     ps, pe = doc.get("period_start"), doc.get("period_end")
     single = int(ps) if ps and pe and int(ps) == int(pe) else None
     fallback = common.plan_year(ctx) if not (ps or pe) else None
-    return Plan(issued, single, fallback)
+    first = int(ps) if ps else (single or fallback)
+    floor = issued or (date(first, 1, 1) if first else None)
+    return Plan(issued, single, fallback, floor)
 
 
 def _excluded_section(t, r: DeadlineRules):
