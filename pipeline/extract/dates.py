@@ -38,6 +38,7 @@ missing year) and `iso()` (the date as written: "2022-02-11", "2022-02", "2022")
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -113,13 +114,20 @@ def _valid(y: int, m: int, d: int) -> date | None:
 
 @dataclass(frozen=True)
 class Grammar:
-    pattern: regex.Pattern[str]
-    bare_pattern: regex.Pattern[str]
+    words: dict[str, regex.Pattern[str]]  # expressions led by a word, by the kind of word:
+    # day ("ngày"), month, year, quarter, part (first word of a year part)
+    digits: regex.Pattern[str]  # expressions led by a number, matched where one starts
+    bare_digits: regex.Pattern[str]  # the same and a day/month or a year alone
+    forms: dict[regex.Pattern[str], tuple[tuple[str, str], ...]]  # (group f_<i>_<form>, form)
+    number_start: regex.Pattern[str]  # a number standing alone on its left
+    number_lead: regex.Pattern[str]  # ... and followed as a digit-led form needs ("15/", "15 tháng")
+    lead_words: tuple[str, ...]  # lower-cased first words of the word-led forms
+    lead_kind: dict[str, str]  # lead word -> day, number (month, year), quarter, part
+    month_first: str  # first two letters of the month word ("th"): a blank date line
+    lead: regex.Pattern[str]  # the same as a pattern
     quarters: dict[str, int]
     parts: dict[str, int]  # folded year-part phrase -> last month
     years: tuple[int, int]
-    forms: tuple[tuple[str, str], ...]  # (group name f_<i>_<form>, form) of each branch
-    bare_forms: tuple[tuple[str, str], ...]
 
 
 def compile_grammar(cfg: dict[str, Any]) -> Grammar:
@@ -135,41 +143,67 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     yy = r"(?P<y>\d{4})"
     d, m = r"(?P<d>\d{1,2})", r"(?P<m>\d{1,2})"
     year_tail = rf"(?:\s*[{links}]\s*{yy}|\s*,?\s*{yw}{fill}*{yy})"
-    parts = alternation(list({p for part in cfg["year_parts"] for p in part["words"]}))
     quarter = r"(?P<q>(?i:IV|I{1,3})|[1-4])(?![\p{L}\d])"
-    branches = [
+    word_parts = [x for part in cfg["year_parts"] for x in part["words"] if not x[0].isdigit()]
+    digit_parts = [x for part in cfg["year_parts"] for x in part["words"] if x[0].isdigit()]
+    # Branches led by a word (tried where a word starts) ...
+    word_led = [
         # "ngày ... tháng ... năm 2023" and every "tháng" form with a day
-        ("words", rf"{word}{dw}{fill}*{d}?{fill}*{mw}{fill}*{m}?(?:{fill}*,?{fill}*{yw}{fill}*{yy}"
+        ("words", "day", rf"{dw}{fill}*{d}?{fill}*{mw}{fill}*{m}?(?:{fill}*,?{fill}*{yw}{fill}*{yy}"
                   rf"|\s*/\s*{yy})?{stop}"),
-        ("words", rf"{lo}{d}\s*{mw}\s*{m}{year_tail}?{stop}"),
-        ("numeric", rf"(?:{word}{dw}\s*|{lo}){d}\s*(?P<sep>[{seps}])\s*{m}"
+        ("numeric", "day", rf"{dw}\s*{d}\s*(?P<sep>[{seps}])\s*{m}"
                     rf"(?:\s*(?P=sep)\s*{yy}|\s*,?\s*{yw}\s*{yy}){stop}"),
-        ("numeric", rf"{word}{dw}\s*{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
-        ("month", rf"{word}{mw}\s*{m}{year_tail}?{stop}(?!\s*[{seps}]\s*\d)"),
-        ("quarter", rf"{word}{qw}\s*{quarter}{year_tail}?{stop}"),
-        ("year_part", rf"{word}(?P<part>(?i:{parts}))(?:\s*{yy})?{stop}"),
-        ("year_range", rf"(?:{word}{yw}\s*|{lo})(?P<y0>\d{{4}})\s*[-–—]\s*(?:{yw}\s*)?{yy}{stop}"),
-        ("month_numeric", rf"{lo}{m}\s*[{seps}]\s*{yy}{stop}"),
-        ("year", rf"{word}{yw}\s*{yy}{stop}"),
+        ("numeric", "day", rf"{dw}\s*{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
+        ("month", "month", rf"{mw}\s*{m}{year_tail}?{stop}(?!\s*[{seps}]\s*\d)"),
+        ("quarter", "quarter", rf"{qw}\s*{quarter}{year_tail}?{stop}"),
+        ("year_part", "part", rf"(?P<part>(?i:{alternation(word_parts)}))(?:\s*{yy})?{stop}"),
+        ("year_range", "year", rf"{yw}\s*(?P<y0>\d{{4}})\s*[-–—]\s*(?:{yw}\s*)?{yy}{stop}"),
+        ("year", "year", rf"{yw}\s*{yy}{stop}"),
+    ]
+    # ... and by a number (tried where a number stands alone on its left)
+    digit_led = [
+        ("words", rf"{d}\s*{mw}\s*{m}{year_tail}?{stop}"),
+        ("numeric", rf"{d}\s*(?P<sep>[{seps}])\s*{m}(?:\s*(?P=sep)\s*{yy}|\s*,?\s*{yw}\s*{yy}){stop}"),
+        ("year_part", rf"(?P<part>(?i:{alternation(digit_parts)}))(?:\s*{yy})?{stop}"),
+        ("year_range", rf"(?P<y0>\d{{4}})\s*[-–—]\s*(?:{yw}\s*)?{yy}{stop}"),
+        ("month_numeric", rf"{m}\s*[{seps}]\s*{yy}{stop}"),
     ]
     bare = [
-        ("numeric", rf"{lo}{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
-        ("bare_year", rf"{lo}{yy}{stop}"),
+        ("numeric", rf"{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
+        ("bare_year", rf"{yy}{stop}"),
     ]
+    lead_words = [x for k in ("day", "month", "year", "quarter") for x in cfg["words"][k]]
+    lead_words += [x.split()[0] for x in word_parts]
 
-    def build(items: list[tuple[str, str]]) -> regex.Pattern[str]:
-        return regex.compile("|".join(f"(?P<f_{i}_{form}>{p})" for i, (form, p) in
-                                      enumerate(items)))
+    def build(items: list[tuple[str, str]], prefix: str) -> tuple[regex.Pattern[str], tuple]:
+        pat = regex.compile(prefix + "(?:" + "|".join(
+            f"(?P<f_{i}_{form}>{b})" for i, (form, b) in enumerate(items)) + ")")
+        return pat, tuple((f"f_{i}_{form}", form) for i, (form, _b) in enumerate(items))
 
+    word_pats = {}
+    for kind in dict.fromkeys(k for _f, k, _b in word_led):
+        word_pats[kind] = build([(f, b) for f, k, b in word_led if k == kind], word)
+    digits_pat, digit_forms = build(digit_led, "")
+    bare_pat, bare_forms = build(digit_led + bare, "")
     return Grammar(
-        pattern=build(branches),
-        bare_pattern=build(branches + bare),
+        words={k: pat for k, (pat, _forms) in word_pats.items()},
+        digits=digits_pat,
+        bare_digits=bare_pat,
+        forms={digits_pat: digit_forms, bare_pat: bare_forms,
+               **{pat: forms for pat, forms in word_pats.values()}},
+        number_start=regex.compile(rf"{lo}\d"),
+        number_lead=regex.compile(rf"{lo}(?:\d{{1,2}}\s*(?:[{seps}]\s*\d|{mw})"
+                                  rf"|\d{{4}}\s*[-–—]\s*(?:{yw}\s*)?\d)"),
+        lead_words=tuple(sorted({x.lower() for x in lead_words})),
+        lead_kind={**{x.lower(): "part" for x in lead_words},
+                   **{x.lower(): k for k in ("day", "month", "year", "quarter")
+                      for x in cfg["words"][k]}},
+        month_first=cfg["words"]["month"][0][:2].lower(),
+        lead=regex.compile(rf"{word}(?i:{alternation(lead_words)})"),
         quarters={str(k).upper(): int(v) for k, v in cfg["quarters"].items()},
         parts={fold_spaces(p): int(part["end_month"]) for part in cfg["year_parts"]
                for p in part["words"]},
         years=(int(cfg["years"][0]), int(cfg["years"][1])),
-        forms=tuple((f"f_{i}_{form}", form) for i, (form, _p) in enumerate(branches)),
-        bare_forms=tuple((f"f_{i}_{form}", form) for i, (form, _p) in enumerate(branches + bare)),
     )
 
 
@@ -184,8 +218,7 @@ def _num(m: regex.Match[str], name: str) -> int | None:
 
 
 def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
-    names = g.bare_forms if m.re is g.bare_pattern else g.forms
-    form = next((f for n, f in names if m.start(n) >= 0), "")  # the branch that matched
+    form = next((f for n, f in g.forms[m.re] if m.start(n) >= 0), "")  # the branch that matched
     y = _num(m, "y")
     if y is not None and not g.years[0] <= y <= g.years[1]:
         return None
@@ -226,21 +259,67 @@ def find_dates(text: str, start: int = 0, end: int | None = None, *,
     also a day and month alone ("03/6") and a year alone ("2025"), as in a list after
     "ngày" or a table's time cell."""
     g = grammar()
-    pat = g.bare_pattern if bare else g.pattern
     end = len(text) if end is None else end
-    out = []
-    for m in pat.finditer(text, start, end, timeout=TIMEOUT):
+    digits = g.bare_digits if bare else g.digits
+    found = []
+    for pos, kind in _word_starts(g, text, start, end):
+        m = g.words[kind].match(text, pos, end, timeout=TIMEOUT)
+        if m is not None:
+            found.append(m)
+    starts = g.number_start if bare else g.number_lead
+    for n in starts.finditer(text, start, end, timeout=TIMEOUT):
+        m = digits.match(text, n.start(), end, timeout=TIMEOUT)
+        if m is not None:
+            found.append(m)
+    found.sort(key=lambda m: m.start())
+    out: list[DateMatch] = []
+    last_end = -1
+    for m in found:
+        if m.start() < last_end:  # inside an expression found further left
+            continue
+        last_end = m.end()
         dm = _build(m, g)
         if dm is not None:
             out.append(dm)
     return out
 
 
+def _word_starts(g: Grammar, text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Where a lead word ("ngày", "tháng", "quý", "cuối" ...) starts a word in text[start:end],
+    found by plain substring search on the lower-cased text (much faster than a regex scan)."""
+    low = text[start:end].lower()
+    if len(low) != end - start:  # a character whose lower case is longer: scan with the regex
+        return [(m.start(), g.lead_kind[m.group().lower()])
+                for m in g.lead.finditer(text, start, end, timeout=TIMEOUT)]
+    out = []
+    for w in g.lead_words:
+        kind = g.lead_kind[w]
+        i = low.find(w)
+        while i >= 0:
+            if i == 0 or not (low[i - 1].isalpha() or unicodedata.combining(low[i - 1])):
+                after = low[i + len(w):i + len(w) + 24].lstrip()
+                # what must follow: a number ("năm 2030"), a quarter numeral ("quý IV"), a day
+                # or the month word ("ngày 15", "ngày ... tháng"); year-part words anything
+                if (kind == "part"
+                        or (kind in ("month", "year") and after[:1].isdigit())
+                        or (kind == "quarter" and after[:1] in "iv1234")
+                        or (kind == "day" and (after[:1].isdigit() or g.month_first in after))):
+                    out.append((start + i, kind))
+            i = low.find(w, i + 1)
+    return sorted(set(out))
+
+
 def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) -> DateMatch | None:
     """The date expression starting exactly at `pos`."""
     g = grammar()
-    pat = g.bare_pattern if bare else g.pattern
-    m = pat.match(text, pos, len(text) if end is None else end, timeout=TIMEOUT)
+    end = len(text) if end is None else end
+    m = None
+    for pat in g.words.values():
+        m = pat.match(text, pos, end, timeout=TIMEOUT)
+        if m is not None:
+            break
+    if m is None and g.number_start.match(text, pos, end, timeout=TIMEOUT):
+        m = (g.bare_digits if bare else g.digits).match(text, pos, end, timeout=TIMEOUT)
     return _build(m, g) if m else None
 
 
@@ -248,8 +327,11 @@ def parse(text: str, *, bare: bool = True) -> DateMatch | None:
     """The whole text (surrounding spaces ignored) as one date expression."""
     s = text.strip()
     g = grammar()
-    m = (g.bare_pattern if bare else g.pattern).fullmatch(s, timeout=TIMEOUT)
-    return _build(m, g) if m else None
+    for pat in (*g.words.values(), g.bare_digits if bare else g.digits):
+        m = pat.fullmatch(s, timeout=TIMEOUT)
+        if m:
+            return _build(m, g)
+    return None
 
 
 def parse_date(text: str, year: int | None = None) -> date | None:

@@ -53,6 +53,7 @@ class DeadlineRules:
     not_target_before: regex.Pattern[str]
     in_parens: regex.Pattern[str]  # "(" and paren words right before a date
     time_label: regex.Pattern[str]
+    time_words: tuple[str, ...]  # first words of the labels, lower case
     range_link: regex.Pattern[str]
     list_link: regex.Pattern[str]
     yearly_words: regex.Pattern[str]
@@ -86,6 +87,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         not_target_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
         in_parens=regex.compile(rf"\(\s*(?:(?i:{alternation(cfg['paren_words'])})\s*)?$"),
+        time_words=tuple({" ".join(x.lower().split()[:2]) for x in cfg["time_labels"]}),
         time_label=regex.compile(
             rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
             rf"(?i:{alternation(cfg['time_labels'])})[\s*_]*(?::[\s*_]*|$)"),
@@ -310,7 +312,19 @@ def time_cells(text: str, start: int, end: int, r: DeadlineRules) -> list[tuple[
     sentence, across hard line wraps), or the paragraph under a label ending its line ("III.
     THỜI GIAN THỰC HIỆN")."""
     out = []
-    for m in r.time_label.finditer(text, start, end, timeout=TIMEOUT):
+    low = text[start:end].lower()
+    if len(low) != end - start:
+        labels = list(r.time_label.finditer(text, start, end, timeout=TIMEOUT))
+    else:  # lines holding a label word, found by substring search, then matched at their start
+        starts = set()
+        for w in r.time_words:
+            i = low.find(w)
+            while i >= 0:
+                starts.add(text.rfind("\n", start, start + i) + 1 or start)
+                i = low.find(w, i + 1)
+        labels = [m for m in (r.time_label.match(text, s, end, timeout=TIMEOUT)
+                              for s in sorted(starts)) if m is not None]
+    for m in labels:
         s = m.end()
         while s < end and text[s] in " \t\n*_":
             s += 1
