@@ -104,6 +104,8 @@ def test_yearly_dates_of_a_multi_year_plan_are_recurrences() -> None:
     got = rows("I. TỔ CHỨC THỰC HIỆN\nCác sở báo cáo kết quả trước ngày 01/6 và 15/11 hằng năm."
                "\nSở Văn hóa tổng hợp báo cáo UBND tỉnh trước ngày 30 tháng 11 hàng năm.\n", MULTI)
     assert found(got) == (set(), {"half-yearly", "yearly"})
+    got = rows("I. TỔ CHỨC THỰC HIỆN\nCác sở gửi báo cáo sơ kết trước ngày 20/6.\n", MULTI)
+    assert found(got) == (set(), {"yearly"})
 
 
 def test_single_year_plan_completes_days_without_year() -> None:

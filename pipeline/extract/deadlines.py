@@ -213,10 +213,13 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
         if any(g.year is None for g in group):
             word = (r.yearly_words.search(text, tail.end, hi, timeout=TIMEOUT)
                     or r.yearly_words.search(text, lo, head.start, timeout=TIMEOUT))
+            if word is None and plan.single_year is None and plan.fallback_year is None:
+                word = head  # a multi-year or open-ended plan: a day without year is yearly
         if word is not None:
             code = r.days_per_year.get(len(group))
             if code:
-                yearly.append(RecurrenceMention(word.start(), word.end(), code))
+                yearly.append(RecurrenceMention(word.start, word.end, code) if word is head else
+                              RecurrenceMention(word.start(), word.end(), code))
             group = [g for g in group if g.year is not None]
         for g in group:
             year = g.year if g.year is not None else (plan.single_year or plan.fallback_year)
@@ -339,18 +342,20 @@ def time_cells(text: str, start: int, end: int, r: DeadlineRules) -> list[tuple[
 
 def _plan(ctx: DocContext) -> Plan:
     doc = ctx.document
-    issued = None
+    issued = month = None
     raw = str(doc.get("issue_date") or "")
-    if len(raw) == 10:
-        try:
+    try:
+        if len(raw) == 10:
             issued = date.fromisoformat(raw)
-        except ValueError:
-            issued = None
+        elif len(raw) == 7:  # "2023-02": the day left blank on the date line
+            month = date.fromisoformat(raw + "-01")
+    except ValueError:
+        issued = month = None
     ps, pe = doc.get("period_start"), doc.get("period_end")
     single = int(ps) if ps and pe and int(ps) == int(pe) else None
     fallback = common.plan_year(ctx) if not (ps or pe) else None
     first = int(ps) if ps else (single or fallback)
-    floor = issued or (date(first, 1, 1) if first else None)
+    floor = issued or month or (date(first, 1, 1) if first else None)
     return Plan(issued, single, fallback, floor)
 
 
