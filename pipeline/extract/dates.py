@@ -132,7 +132,7 @@ class Grammar:
 
 def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     w = {k: f"(?i:{alternation(v)})" for k, v in cfg["words"].items()}
-    dw, mw, yw, qw = w["day"], w["month"], w["year"], w["quarter"]
+    dw, mw, yw, qw, week = w["day"], w["month"], w["year"], w["quarter"], w["week"]
     seps = "".join(regex.escape(s) for s in cfg["separators"])
     links = "".join(regex.escape(s) for s in cfg["year_links"])
     fill = f"[{regex.escape(cfg['fill'])}]"
@@ -162,7 +162,8 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     ]
     # ... and by a number (tried where a number stands alone on its left)
     digit_led = [
-        ("words", rf"{d}\s*{mw}\s*{m}{year_tail}?{stop}"),
+        # not "tuần 2 tháng 3" (the second week of March)
+        ("words", rf"(?<!{week}\s{{1,3}}){d}\s*{mw}\s*{m}{year_tail}?{stop}"),
         ("numeric", rf"{d}\s*(?P<sep>[{seps}])\s*{m}(?:\s*(?P=sep)\s*{yy}|\s*,?\s*{yw}\s*{yy}){stop}"),
         ("year_part", rf"(?P<part>(?i:{alternation(digit_parts)}))(?:\s*{yy})?{stop}"),
         ("year_range", rf"(?P<y0>\d{{4}})\s*[-–—]\s*(?:{yw}\s*)?{yy}{stop}"),

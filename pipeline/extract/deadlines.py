@@ -220,7 +220,8 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
             if code:
                 yearly.append(RecurrenceMention(word.start, word.end, code) if word is head else
                               RecurrenceMention(word.start(), word.end(), code))
-            group = [g for g in group if g.year is not None]
+            if plan.single_year is None:  # a single-year plan dates them in its year too
+                group = [g for g in group if g.year is not None]
         for g in group:
             year = g.year if g.year is not None else (plan.single_year or plan.fallback_year)
             last = g.last(year)
