@@ -62,3 +62,16 @@ def test_bare_day_lists_and_years_only_when_asked() -> None:
     assert dates.find_dates("Năm 2025 và các năm tiếp theo 2026") == [
         dates.find_dates("Năm 2025")[0]]
     assert [d.year for d in dates.find_dates("2025; 2026", bare=True)] == [2025, 2026]
+
+
+def test_day_word_and_the_citation_switch() -> None:
+    text = "Nghị định số 61/2018/NĐ-CP, ngày 15 tháng 7, năm 2021 của Chính phủ; số 12/2020 15/7/2021"
+    pos = text.index("ngày")
+    dm = dates.date_at(text, pos)
+    assert dm is not None and dm.day_word and (dm.iso(), text[dm.end:dm.end + 4]) == (
+        "2021-07-15", " của")
+    bare = dates.date_at(text, text.rindex("15/7"))
+    assert bare is not None and not bare.day_word
+    header = "Hà Nội, ngày\n19 tháng 11 năm 2025"
+    line = next(d for d in dates.find_dates(header) if d.day_word and d.year)
+    assert (line.iso(), header[:line.start]) == ("2025-11-19", "Hà Nội, ")

@@ -30,9 +30,20 @@ API (all offsets are exact spans in the text given):
   parse_date(text, year=None) -> datetime.date | None
       the whole text as one day ("15/7/2021", "ngày 15 tháng 7, năm 2021"); `year` completes
       a day written without one.
-DateMatch gives `day`, `month`, `year`, `quarter`, `precision` ("day", "month", "quarter",
-"part", "year"), `first(year)` / `last(year)` (first and last day covered; `year` fills a
-missing year) and `iso()` (the date as written: "2022-02-11", "2022-02", "2022").
+DateMatch gives `start`/`end`/`text` (the whole expression, "ngày" included), `form`, `day`,
+`month`, `year`, `quarter`, `precision` ("day", "month", "quarter", "part", "year"),
+`day_word` (led by "ngày"/"ngay"), `first(year)` / `last(year)` (first and last day covered;
+`year` fills a missing year) and `iso()` (the date as written: "2022-02-11", "2022-02",
+"2022", as a date line with blanks gives it).
+
+Switching the other readers of dates to this grammar:
+  citations (instruments.py `_trailing`): match the words before the date ("," "(" "ban
+      hành") as now, then `dm = dates.date_at(text, pos)` and take it when `dm.day_word and
+      dm.precision == "day" and dm.year`: `mention.date = dm.iso()`, `pos = dm.end` (then an
+      optional ")"). Accepts "ngay 15/7/2021", "ngày 15 tháng 7, năm 2021", "ngày15 / 7 / 2021".
+  date line (meta_header.py): `dm = next(d for d in dates.find_dates(blanked) if d.day_word and
+      d.year)`; `issue_date = dm.iso()`, `date_precision = dm.precision`, `date_span =
+      (dm.start, dm.end)`; the place is the text before it on its line ("Hà Nội, ").
 """
 
 from __future__ import annotations
@@ -62,6 +73,11 @@ class DateMatch:
     day: int | None = None
     quarter: int | None = None
     year_from: int | None = None  # year_range: the first year
+
+    @property
+    def day_word(self) -> bool:
+        """A day led by the day word ("ngày 15/7/2021", not "15/7/2021")."""
+        return self.form in ("numeric", "words") and self.text[:1].isalpha()
 
     def with_year(self, year: int | None) -> DateMatch:
         """The same expression with a missing year filled in."""
