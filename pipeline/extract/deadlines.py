@@ -208,6 +208,8 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
                             and not text[tail.end:len(text) if le < 0 else le].strip(_MARKUP + "."))
         if not (alone or _accepted(text, start, head, ranged_from, plan, r)):
             continue
+        if head.form == "bare_year" and ranged_from is None and _named_year(text, start, head, r):
+            continue  # "Theo tiến độ của Luật An ninh mạng 2025": a name, not a time
         lo, hi = _clause(text, head.start, start, end)
         word = None
         if any(g.year is None for g in group):
@@ -257,6 +259,15 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
     if dm.year is None or plan.issued is None:  # "(ngày 25/11)", "trước ngày 15/12"
         return cued or text[lo:dm.start].rstrip(" *_").endswith("(")
     return True
+
+
+def _named_year(text: str, lo: int, dm: dates.DateMatch, r: DeadlineRules) -> bool:
+    """A year alone in a time cell after words that are not a cue: part of a name."""
+    before = text[lo:dm.start]
+    if not any(c.isalpha() for c in before):
+        return False
+    return r.cue_before.search(text, max(lo, dm.start - CUE_REACH - 20), dm.start,
+                               timeout=TIMEOUT) is None
 
 
 def _current(last: date, plan: Plan, in_cell: bool) -> bool:
