@@ -48,6 +48,15 @@ def test_date_at_and_parse() -> None:
     assert dates.parse_date("15/7/2021 và 16/7/2021") is None
 
 
+def test_quarter_list_items() -> None:
+    text = "Quý II, III/2026"
+    head = dates.find_dates(text)[0]
+    item = dates.quarter_item_at(text, text.index("III"))
+    assert (head.text, head.year, head.quarter) == ("Quý II", None, 2)
+    assert item is not None and (item.text, item.last().isoformat()) == ("III/2026", "2026-09-30")
+    assert dates.quarter_item_at(text, text.index("/")) is None
+
+
 def test_blank_date_line_keeps_what_is_written() -> None:
     assert dates.parse("ngày   tháng 02 năm 2022").iso() == "2022-02"
     assert dates.parse("ngày ... tháng ... năm 2023").iso() == "2023"

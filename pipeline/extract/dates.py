@@ -27,6 +27,8 @@ API (all offsets are exact spans in the text given):
       the date expression starting exactly at `pos` (no skipping), e.g. right after a cited
       symbol and its "ban hành" words.
   parse(text, *, bare=True) -> DateMatch | None   the whole (stripped) text as one expression.
+  quarter_item_at(text, pos) -> DateMatch | None
+      a quarter numeral continuing a list ("III/2026" after "Quý II, ").
   parse_date(text, year=None) -> datetime.date | None
       the whole text as one day ("15/7/2021", "ngày 15 tháng 7, năm 2021"); `year` completes
       a day written without one.
@@ -141,6 +143,7 @@ class Grammar:
     lead_kind: dict[str, str]  # lead word -> day, number (month, year), quarter, part
     month_first: str  # first two letters of the month word ("th"): a blank date line
     lead: regex.Pattern[str]  # the same as a pattern
+    quarter_item: regex.Pattern[str]  # "III/2026" in "Quý II, III/2026"
     quarters: dict[str, int]
     parts: dict[str, int]  # folded year-part phrase -> last month
     years: tuple[int, int]
@@ -158,6 +161,7 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     stop = r"(?!\d|[/\-]\p{L}|/\d)"
     yy = r"(?P<y>\d{4})"
     d, m = r"(?P<d>\d{1,2})", r"(?P<m>\d{1,2})"
+    no_year = rf"(?![ \t]*[{seps}][ \t]*\d)"  # a year-less form is not the head of a longer one
     year_tail = rf"(?:\s*[{links}]\s*{yy}|\s*,?\s*{yw}{fill}*{yy})"
     quarter = r"(?P<q>(?i:IV|I{1,3})|[1-4])(?![\p{L}\d])"
     word_parts = [x for part in cfg["year_parts"] for x in part["words"] if not x[0].isdigit()]
@@ -169,8 +173,8 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
                   rf"|\s*/\s*{yy})?{stop}"),
         ("numeric", "day", rf"{dw}\s*{d}\s*(?P<sep>[{seps}])\s*{m}"
                     rf"(?:\s*(?P=sep)\s*{yy}|\s*,?\s*{yw}\s*{yy}){stop}"),
-        ("numeric", "day", rf"{dw}\s*{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
-        ("month", "month", rf"{mw}\s*{m}{year_tail}?{stop}(?!\s*[{seps}]\s*\d)"),
+        ("numeric", "day", rf"{dw}\s*{d}\s*[{seps}]\s*{m}{stop}{no_year}"),
+        ("month", "month", rf"{mw}\s*{m}(?:{year_tail}{stop}|{stop}{no_year})"),
         ("quarter", "quarter", rf"{qw}\s*{quarter}{year_tail}?{stop}"),
         ("year_part", "part", rf"(?P<part>(?i:{alternation(word_parts)}))(?:\s*{yy})?{stop}"),
         ("year_range", "year", rf"{yw}\s*(?P<y0>\d{{4}})\s*[-–—]\s*(?:{yw}\s*)?{yy}{stop}"),
@@ -186,7 +190,7 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
         ("month_numeric", rf"{m}\s*[{seps}]\s*{yy}{stop}"),
     ]
     bare = [
-        ("numeric", rf"{d}\s*[{seps}]\s*{m}{stop}(?!\s*[{seps}]\s*\d)"),
+        ("numeric", rf"{d}\s*[{seps}]\s*{m}{stop}{no_year}"),
         ("bare_year", rf"{yy}{stop}"),
     ]
     lead_words = [x for k in ("day", "month", "year", "quarter") for x in cfg["words"][k]]
@@ -207,6 +211,7 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
         digits=digits_pat,
         bare_digits=bare_pat,
         forms={digits_pat: digit_forms, bare_pat: bare_forms,
+               "quarter_item": (("f_0_quarter", "quarter"),),
                **{pat: forms for pat, forms in word_pats.values()}},
         number_start=regex.compile(rf"{lo}\d"),
         number_lead=regex.compile(rf"{lo}(?:\d{{1,2}}\s*(?:[{seps}]\s*\d|{mw})"
@@ -217,6 +222,7 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
                       for x in cfg["words"][k]}},
         month_first=cfg["words"]["month"][0][:2].lower(),
         lead=regex.compile(rf"{word}(?i:{alternation(lead_words)})"),
+        quarter_item=regex.compile(rf"(?P<f_0_quarter>{quarter}{year_tail}?{stop})"),
         quarters={str(k).upper(): int(v) for k, v in cfg["quarters"].items()},
         parts={fold_spaces(p): int(part["end_month"]) for part in cfg["year_parts"]
                for p in part["words"]},
@@ -235,7 +241,8 @@ def _num(m: regex.Match[str], name: str) -> int | None:
 
 
 def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
-    form = next((f for n, f in g.forms[m.re] if m.start(n) >= 0), "")  # the branch that matched
+    forms = g.forms["quarter_item"] if m.re is g.quarter_item else g.forms[m.re]
+    form = next((f for n, f in forms if m.start(n) >= 0), "")  # the branch that matched
     y = _num(m, "y")
     if y is not None and not g.years[0] <= y <= g.years[1]:
         return None
@@ -337,6 +344,13 @@ def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) 
             break
     if m is None and g.number_start.match(text, pos, end, timeout=TIMEOUT):
         m = (g.bare_digits if bare else g.digits).match(text, pos, end, timeout=TIMEOUT)
+    return _build(m, g) if m else None
+
+
+def quarter_item_at(text: str, pos: int, end: int | None = None) -> DateMatch | None:
+    """A quarter numeral continuing a list after "Quý II, " ("III/2026" in "Quý II, III/2026")."""
+    g = grammar()
+    m = g.quarter_item.match(text, pos, len(text) if end is None else end, timeout=TIMEOUT)
     return _build(m, g) if m else None
 
 

@@ -150,23 +150,28 @@ def _clause(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
 
 def _day_lists(text: str, found: list[dates.DateMatch], end: int,
                r: DeadlineRules) -> list[list[dates.DateMatch]]:
-    """Dates grouped into lists of days ("ngày 03/3, 03/6, 03/9 năm 2024"): items without "ngày"
-    are read here (bare day/month), and the year written last fills the items without one."""
+    """Dates grouped into lists of days or quarters ("ngày 03/3, 03/6, 03/9 năm 2024", "Quý II,
+    III/2026"): items without "ngày" / "Quý" are read here, and the year written last fills
+    the items without one."""
     out: list[list[dates.DateMatch]] = []
     i = 0
     while i < len(found):
         first = found[i]
         group = [first]
         i += 1
-        if first.precision == "day":
+        if first.precision in ("day", "quarter"):
             pos = first.end
             while True:
                 link = r.list_link.match(text, pos, end, timeout=TIMEOUT)
                 if link is None or link.end() == pos:
                     break
-                nxt = found[i] if i < len(found) and found[i].start == link.end() else \
-                    dates.date_at(text, link.end(), end, bare=True)
-                if nxt is None or nxt.precision != "day":
+                if i < len(found) and found[i].start == link.end():
+                    nxt = found[i]
+                elif first.precision == "day":
+                    nxt = dates.date_at(text, link.end(), end, bare=True)
+                else:
+                    nxt = dates.quarter_item_at(text, link.end(), end)
+                if nxt is None or nxt.precision != first.precision:
                     break
                 if i < len(found) and found[i].start == nxt.start:
                     i += 1
