@@ -86,11 +86,12 @@ Hằng quý""")
 
 def test_targets_but_not_orientations() -> None:
     got = rows("I. MỤC TIÊU\n1. Mục tiêu chung\nPhấn đấu đến năm 2030, 100% xã có điểm thư viện số; "
-               "định hướng đến năm 2035 phủ khắp các thôn.\n2. Mục tiêu cụ thể\n"
+               "định hướng đến năm 2035 phủ khắp các thôn. Xây dựng hệ thống thư viện hiện đại "
+               "đến năm 2029, tầm nhìn đến năm 2045.\n2. Mục tiêu cụ thể\n"
                "a) Đến hết năm 2028: 60% trường học kết nối.\n"
                "II. NHIỆM VỤ\n1. Rà soát theo Chiến lược phát triển văn hóa đến năm 2040, tầm nhìn "
                "đến năm 2045.\n", MULTI)
-    assert found(got)[0] == {"2030-12-31", "2028-12-31"}
+    assert found(got)[0] == {"2030-12-31", "2029-12-31", "2028-12-31"}
 
 
 def test_plan_period_end_and_ranges_by_their_end() -> None:

@@ -66,6 +66,8 @@ class DeadlineRules:
     unit_map: dict[str, str]
     exclude_clause: regex.Pattern[str]
     exclude_sections: tuple[str, ...]
+    target_sections: tuple[str, ...]
+    link_before: regex.Pattern[str]  # a target link ("đến", "đến hết") right before a date
     exclude_branches: common.Branches
 
 
@@ -108,6 +110,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         unit_map=unit_map,
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
         exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
+        target_sections=tuple(fold_spaces(s) for s in cfg["target_sections"]),
+        link_before=regex.compile(rf"{b}(?i:{links})\s+$"),
         exclude_branches=common.phrase_branches("", rec["exclude_phrases"], ""),
     )
 
@@ -185,10 +189,10 @@ def _day_lists(text: str, found: list[dates.DateMatch], end: int,
 
 
 def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
-               in_cell: bool = False) -> tuple[list[DateMention], list[RecurrenceMention]]:
+               in_cell: bool = False, in_targets=None) -> tuple[list[DateMention], list[RecurrenceMention]]:
     """Deadline dates in text[start:end], and the recurrences of yearly day lists ("trước ngày
     01/6 và 15/11 hằng năm" -> half-yearly, on "hằng năm"). `in_cell`: a task-table time cell or a
-    labelled time line (every date counts)."""
+    labelled time line (every date counts). `in_targets(pos)`: inside a Mục tiêu section."""
     out: list[DateMention] = []
     yearly: list[RecurrenceMention] = []
     found = dates.find_dates(text, start, end, bare=in_cell)
@@ -211,7 +215,7 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
         le = text.find("\n", tail.end)
         alone = in_cell or (head.form not in _NUMERIC and not text[ls:head.start].strip(_MARKUP)
                             and not text[tail.end:len(text) if le < 0 else le].strip(_MARKUP + "."))
-        if not (alone or _accepted(text, start, head, ranged_from, plan, r)):
+        if not (alone or _accepted(text, start, head, ranged_from, plan, r, in_targets)):
             continue
         if head.form == "bare_year" and ranged_from is None and _named_year(text, start, head, r):
             continue  # "Theo tiến độ của Luật An ninh mạng 2025": a name, not a time
@@ -239,7 +243,7 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
 
 
 def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMatch | None,
-              plan: Plan, r: DeadlineRules) -> bool:
+              plan: Plan, r: DeadlineRules, in_targets=None) -> bool:
     """A date outside a time cell that the plan sets (see the module docstring)."""
     before = max(0, dm.start - 60)
     if ranged_from is not None and _accepted(text, lo, ranged_from, None, plan, r):
@@ -255,7 +259,9 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
             return False
         return bool(r.year_cue_before.search(window, timeout=TIMEOUT)
                     or r.target_before.search(text, max(0, dm.start - 80), dm.start,
-                                              timeout=TIMEOUT))
+                                              timeout=TIMEOUT)
+                    or (in_targets is not None and in_targets(dm.start)
+                        and r.link_before.search(window, timeout=TIMEOUT)))
     if dm.precision == "part":  # "Phấn đấu đến cuối năm 2025", "trong 6 tháng đầu năm"
         return dm.year is not None or r.cue_before.search(
             text, max(0, dm.start - CUE_REACH - 20), dm.start, timeout=TIMEOUT) is not None
@@ -376,16 +382,17 @@ def _plan(ctx: DocContext) -> Plan:
     return Plan(issued, single, fallback, floor)
 
 
-def _excluded_section(t, r: DeadlineRules):
+def _under(t, headings: tuple[str, ...]):
+    """pos -> whether a section containing it has a heading starting with one of `headings`."""
     cache_: dict[int | None, bool] = {}
 
-    def skip(pos: int) -> bool:
+    def test(pos: int) -> bool:
         i = t.index_at(pos)
         if i not in cache_:
             heads = [fold_spaces(s.heading).strip(" *_#") for s in t.ancestors(i)]
-            cache_[i] = any(h.startswith(r.exclude_sections) for h in heads)
+            cache_[i] = any(h.startswith(headings) for h in heads)
         return cache_[i]
-    return skip
+    return test
 
 
 def _body_of_block(ctx: DocContext, pos: int) -> str | None:
@@ -410,7 +417,8 @@ def run(ctx: DocContext, r: DeadlineRules | None = None) -> None:
     cells += [(s, e) for s, e in time_cells(text, begin, len(text), r)
               if not any(a < e and s < b for a, b in cells)]
     cells.sort()
-    found, yearly = find_dates(text, begin, len(text), plan, r)
+    found, yearly = find_dates(text, begin, len(text), plan, r,
+                               in_targets=_under(t, r.target_sections))
     for s, e in cells:
         found = [d for d in found if not (s <= d.start < e)]
         yearly = [y for y in yearly if not (s <= y.start < e)]
@@ -419,7 +427,7 @@ def run(ctx: DocContext, r: DeadlineRules | None = None) -> None:
         found += got
         yearly += yl
     recs = find_recurrences(text, begin, len(text), r, block=t.block,
-                            skip=_excluded_section(t, r), taken=yearly)
+                            skip=_under(t, r.exclude_sections), taken=yearly)
 
     def keep(s: int, e: int) -> bool:
         return not t.in_closing(s) and not cites.overlaps(*ctx.norm.span_to_source(s, e))
