@@ -78,6 +78,10 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     strong_map = {fold_spaces(p): code for code, ps in rec["strong"].items() for p in ps}
     unit_map = {fold_spaces(p): code for code, ps in rec["list_units"].items() for p in ps}
     units = alternation(list(unit_map))
+    # range links: words may follow a line break ("15/11/2025\nđến ngày ..."), a dash may not
+    # (a dash opening the next line is a bullet)
+    range_words = [w for w in cfg["range_links"] if any(c.isalpha() for c in w)]
+    range_marks = "".join(w for w in cfg["range_links"] if not any(c.isalpha() for c in w))
     links = alternation(cfg["target_links"])
     clause_start = r"(?:^|\n|[.:;]\s|[-+•*)]\s|\*\*)[\s*_]*"
     return DeadlineRules(
@@ -94,7 +98,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
             rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
             rf"(?i:{alternation(cfg['time_labels'])})[\s*_]*(?::[\s*_]*|$)"),
         range_link=regex.compile(
-            rf"[\s*_]*(?:{b}(?i:{alternation(cfg['range_links'])})|[-–—~])[\s*_]*"),
+            rf"(?:[\s*_]*{b}(?i:{alternation(range_words)})(?![\p{{L}}\p{{M}}])"
+            rf"|[ \t*_]*[{regex.escape(range_marks)}])[\s*_]*"),
         list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*"),
         yearly_words=regex.compile(rf"(?i:{alternation(cfg['yearly_words'])})"),
         days_per_year={int(k): str(v) for k, v in cfg["days_per_year"].items()},
