@@ -128,3 +128,10 @@ def test_no_recurrence_in_requirements_targets_or_payments() -> None:
                "- Cập nhật dữ liệu hằng ngày; tổ chức đọc sách 2 lần/tháng.\n", MULTI)
     assert found(got)[1] == {"daily", "monthly"}
     assert not any(r["recurrence"] == "monthly" and "phụ cấp" in r["task"] for r in got)
+
+
+def test_year_after_a_year_cue_or_an_inline_label() -> None:
+    got = rows("I. NHIỆM VỤ\n1. Số hóa sách cổ; cơ quan chủ trì: Thư viện tỉnh; thời gian hoàn thành: "
+               "năm 2027.\n2. Sở Văn hóa hoàn thành trước năm 2029. Sở Tài chính bố trí vốn năm "
+               "2031.\n", MULTI)
+    assert found(got)[0] == {"2027-12-31", "2029-12-31"}

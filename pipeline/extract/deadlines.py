@@ -53,6 +53,7 @@ class DeadlineRules:
     not_target_before: regex.Pattern[str]
     in_parens: regex.Pattern[str]  # "(" and paren words right before a date
     time_label: regex.Pattern[str]
+    label_before: regex.Pattern[str]  # "...; thời gian hoàn thành: " inside a line
     time_words: tuple[str, ...]  # first words of the labels, lower case
     range_link: regex.Pattern[str]
     list_link: regex.Pattern[str]
@@ -78,6 +79,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     strong_map = {fold_spaces(p): code for code, ps in rec["strong"].items() for p in ps}
     unit_map = {fold_spaces(p): code for code, ps in rec["list_units"].items() for p in ps}
     units = alternation(list(unit_map))
+    # the year word belongs to the date ("năm 2026"): a cue is matched without it
+    ycues = alternation([regex.sub(r"\s+(?:năm|nam)$", "", c) for c in cfg["year_cues"]])
     # range links: words may follow a line break ("15/11/2025\nđến ngày ..."), a dash may not
     # (a dash opening the next line is a bullet)
     range_words = [w for w in cfg["range_links"] if any(c.isalpha() for c in w)]
@@ -86,13 +89,15 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     clause_start = r"(?:^|\n|[.:;]\s|[-+•*)]\s|\*\*)[\s*_]*"
     return DeadlineRules(
         cue_before=regex.compile(rf"{b}(?i:{alternation(cfg['cues'])}){gap}(?i:ngày)?{gap}$"),
-        year_cue_before=regex.compile(rf"{b}(?i:{alternation(cfg['year_cues'])})\s*$"),
+        year_cue_before=regex.compile(rf"{b}(?i:{ycues})\s*$"),
         target_before=regex.compile(
             rf"(?:{b}(?i:{alternation(cfg['target_leads'])})[^.;:\n]{{0,40}}?|{clause_start})"
             rf"{b}(?i:{links})\s+$"),
         not_target_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
         in_parens=regex.compile(rf"\(\s*(?:(?i:{alternation(cfg['paren_words'])})\s*)?$"),
+        label_before=regex.compile(
+            rf"{b}(?i:{alternation(cfg['time_labels'])})[\s*_]*:[\s*_]*(?:(?i:{ycues})\s*)?$"),
         time_words=tuple({" ".join(x.lower().split()[:2]) for x in cfg["time_labels"]}),
         time_label=regex.compile(
             rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
@@ -263,6 +268,7 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
         if r.not_target_before.search(window, timeout=TIMEOUT):
             return False
         return bool(r.year_cue_before.search(window, timeout=TIMEOUT)
+                    or r.label_before.search(window, timeout=TIMEOUT)
                     or r.target_before.search(text, max(0, dm.start - 80), dm.start,
                                               timeout=TIMEOUT)
                     or (in_targets is not None and in_targets(dm.start)
