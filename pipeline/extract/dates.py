@@ -308,29 +308,39 @@ def find_dates(text: str, start: int = 0, end: int | None = None, *,
     return out
 
 
+SHORT = 400  # spans shorter than this are scanned with one regex rather than substring searches
+
+
 def _word_starts(g: Grammar, text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """Where a lead word ("ngày", "tháng", "quý", "cuối" ...) starts a word in text[start:end],
-    found by plain substring search on the lower-cased text (much faster than a regex scan)."""
+    """Where a lead word ("ngày", "tháng", "quý", "cuối" ...) starts a word in text[start:end]
+    and is followed as its forms need, found by plain substring search on the lower-cased text
+    (much faster than a regex scan); a short span (a table cell) by one regex scan."""
     low = text[start:end].lower()
-    if len(low) != end - start:  # a character whose lower case is longer: scan with the regex
-        return [(m.start(), g.lead_kind[m.group().lower()])
+    hits: list[tuple[int, str]] = []
+    if len(low) != end - start or end - start < SHORT:
+        hits = [(m.start() - start, m.group().lower())
                 for m in g.lead.finditer(text, start, end, timeout=TIMEOUT)]
-    out = []
-    for w in g.lead_words:
+        if len(low) != end - start:  # a character whose lower case is longer
+            return [(start + i, g.lead_kind.get(w, "part")) for i, w in hits]
+    else:
+        for w in g.lead_words:
+            i = low.find(w)
+            while i >= 0:
+                if i == 0 or not (low[i - 1].isalpha() or unicodedata.combining(low[i - 1])):
+                    hits.append((i, w))
+                i = low.find(w, i + 1)
+    out = set()
+    for i, w in hits:
         kind = g.lead_kind[w]
-        i = low.find(w)
-        while i >= 0:
-            if i == 0 or not (low[i - 1].isalpha() or unicodedata.combining(low[i - 1])):
-                after = low[i + len(w):i + len(w) + 24].lstrip()
-                # what must follow: a number ("năm 2030"), a quarter numeral ("quý IV"), a day
-                # or the month word ("ngày 15", "ngày ... tháng"); year-part words anything
-                if (kind == "part"
-                        or (kind in ("month", "year") and after[:1].isdigit())
-                        or (kind == "quarter" and after[:1] in "iv1234")
-                        or (kind == "day" and (after[:1].isdigit() or g.month_first in after))):
-                    out.append((start + i, kind))
-            i = low.find(w, i + 1)
-    return sorted(set(out))
+        after = low[i + len(w):i + len(w) + 24].lstrip()
+        # what must follow: a number ("năm 2030"), a quarter numeral ("quý IV"), a day or the
+        # month word ("ngày 15", "ngày ... tháng"); after a year-part word anything
+        if (kind == "part"
+                or (kind in ("month", "year") and after[:1].isdigit())
+                or (kind == "quarter" and after[:1] in "iv1234")
+                or (kind == "day" and (after[:1].isdigit() or g.month_first in after))):
+            out.add((start + i, kind))
+    return sorted(out)
 
 
 def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) -> DateMatch | None:

@@ -28,6 +28,7 @@ Yêu cầu / Mục tiêu sections.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -57,6 +58,8 @@ class DeadlineRules:
     time_words: tuple[str, ...]  # first words of the labels, lower case
     range_link: regex.Pattern[str]
     list_link: regex.Pattern[str]
+    list_firsts: str  # first characters of the list links (a quick test before the pattern)
+    range_firsts: str
     yearly_words: regex.Pattern[str]
     days_per_year: dict[int, str]
     strong: common.PhraseIndex
@@ -105,6 +108,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         range_link=regex.compile(
             rf"(?:[\s*_]*{b}(?i:{alternation(range_words)})(?![\p{{L}}\p{{M}}])"
             rf"|[ \t*_]*[{regex.escape(range_marks)}])[\s*_]*"),
+        list_firsts="".join({c for w in cfg["list_links"] for c in (w[0].lower(), w[0].upper())}),
+        range_firsts="".join({w[0].lower() for w in cfg["range_links"]}),
         list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*"),
         yearly_words=regex.compile(rf"(?i:{alternation(cfg['yearly_words'])})"),
         days_per_year={int(k): str(v) for k, v in cfg["days_per_year"].items()},
@@ -176,6 +181,8 @@ def _day_lists(text: str, found: list[dates.DateMatch], end: int,
         if first.precision in ("day", "quarter"):
             pos = first.end
             while True:
+                if text[pos:pos + 4].lstrip()[:1] not in r.list_firsts:
+                    break
                 link = r.list_link.match(text, pos, end, timeout=TIMEOUT)
                 if link is None or link.end() == pos:
                     break
@@ -199,25 +206,28 @@ def _day_lists(text: str, found: list[dates.DateMatch], end: int,
 
 
 def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
-               in_cell: bool = False, in_targets=None) -> tuple[list[DateMention], list[RecurrenceMention]]:
+               in_cell: bool = False, in_targets=None,
+               found: list[dates.DateMatch] | None = None) -> tuple[list[DateMention], list[RecurrenceMention]]:
     """Deadline dates in text[start:end], and the recurrences of yearly day lists ("trước ngày
     01/6 và 15/11 hằng năm" -> half-yearly, on "hằng năm"). `in_cell`: a task-table time cell or a
-    labelled time line (every date counts). `in_targets(pos)`: inside a Mục tiêu section."""
+    labelled time line (every date counts). `in_targets(pos)`: inside a Mục tiêu section.
+    `found`: the date expressions of text[start:end] when already read."""
     out: list[DateMention] = []
     yearly: list[RecurrenceMention] = []
-    found = dates.find_dates(text, start, end, bare=in_cell)
+    if found is None:
+        found = dates.find_dates(text, start, end, bare=in_cell)
     groups = _day_lists(text, found, end, r)
     for gi, group in enumerate(groups):
         head, tail = group[0], group[-1]
         # a range: only its end counts ("Từ ngày 15/11 đến ngày 15/12", "Quý IV/2025 - Quý II/2026")
         nxt = groups[gi + 1][0] if gi + 1 < len(groups) else None
-        if len(group) == 1 and nxt is not None:
+        if len(group) == 1 and nxt is not None and _may_link(text, tail.end, nxt.start, r):
             link = r.range_link.match(text, tail.end, end, timeout=TIMEOUT)
             if link is not None and link.end() == nxt.start and link.end() > tail.end:
                 continue
         prev = groups[gi - 1][-1] if gi else None
         ranged_from = None
-        if prev is not None:
+        if prev is not None and _may_link(text, prev.end, head.start, r):
             link = r.range_link.match(text, prev.end, end, timeout=TIMEOUT)
             if link is not None and link.end() == head.start and link.end() > prev.end:
                 ranged_from = prev
@@ -250,6 +260,16 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
                 continue
             out.append(DateMention(g.start, g.end, last, g.precision))
     return out, yearly
+
+
+def _bare_only(d: dates.DateMatch) -> bool:
+    """A form read only in time cells: a year alone, a day and month alone ("03/6")."""
+    return d.form == "bare_year" or (d.form == "numeric" and d.year is None and not d.day_word)
+
+
+def _may_link(text: str, a: int, b: int, r: DeadlineRules) -> bool:
+    """Whether the short gap text[a:b] can be a range link (a quick test before the pattern)."""
+    return 0 < b - a <= 24 and text[a:b].strip(" \t\n*_")[:1].lower() in r.range_firsts
 
 
 def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMatch | None,
@@ -428,13 +448,22 @@ def run(ctx: DocContext, r: DeadlineRules | None = None) -> None:
     cells += [(s, e) for s, e in time_cells(text, begin, len(text), r)
               if not any(a < e and s < b for a, b in cells)]
     cells.sort()
+    # one scan of the date grammar (bare forms included), split between the cells and the rest
+    lo = min([begin] + [s for s, _e in cells])
+    every = dates.find_dates(text, lo, len(text), bare=True)
+    starts = [s for s, _e in cells]
+    by_cell: list[list[dates.DateMatch]] = [[] for _ in cells]
+    body: list[dates.DateMatch] = []
+    for d in every:
+        i = bisect_right(starts, d.start) - 1
+        if i >= 0 and d.start < cells[i][1]:
+            by_cell[i].append(d)
+        elif d.start >= begin and not _bare_only(d):
+            body.append(d)
     found, yearly = find_dates(text, begin, len(text), plan, r,
-                               in_targets=_under(t, r.target_sections))
-    for s, e in cells:
-        found = [d for d in found if not (s <= d.start < e)]
-        yearly = [y for y in yearly if not (s <= y.start < e)]
-    for s, e in cells:
-        got, yl = find_dates(text, s, e, plan, r, in_cell=True)
+                               in_targets=_under(t, r.target_sections), found=body)
+    for (s, e), inside in zip(cells, by_cell, strict=True):
+        got, yl = find_dates(text, s, e, plan, r, in_cell=True, found=inside)
         found += got
         yearly += yl
     recs = find_recurrences(text, begin, len(text), r, block=t.block,
