@@ -135,3 +135,10 @@ def test_year_after_a_year_cue_or_an_inline_label() -> None:
                "năm 2027.\n2. Sở Văn hóa hoàn thành trước năm 2029. Sở Tài chính bố trí vốn năm "
                "2031.\n", MULTI)
     assert found(got)[0] == {"2027-12-31", "2029-12-31"}
+
+
+def test_recurrence_lists_and_single_reports() -> None:
+    got = rows("I. NHIỆM VỤ\n1. Các sở thực hiện chế độ báo cáo định kỳ (6 tháng, năm) về Sở Văn hóa.\n"
+               "2. Gửi báo cáo tháng 3/2026 và tổng kết năm 2026 về Sở.\n", MULTI)
+    assert found(got) == ({"2026-03-31"}, {"half-yearly", "yearly"})
+    assert all("định kỳ" in r["task"] for r in got if r["recurrence"])

@@ -69,6 +69,8 @@ class DeadlineRules:
     unit_item: regex.Pattern[str]
     unit_map: dict[str, str]
     exclude_clause: regex.Pattern[str]
+    unit_words: tuple[str, ...]  # "tháng", "quý", "năm", "tuần"
+    every_words: tuple[str, ...]  # "hằng", "hàng", "mỗi": a number after them counts times
     exclude_sections: tuple[str, ...]
     target_sections: tuple[str, ...]
     link_before: regex.Pattern[str]  # a target link ("đến", "đến hết") right before a date
@@ -82,6 +84,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     strong_map = {fold_spaces(p): code for code, ps in rec["strong"].items() for p in ps}
     unit_map = {fold_spaces(p): code for code, ps in rec["list_units"].items() for p in ps}
     units = alternation(list(unit_map))
+    unit_end = r"(?![\p{L}\p{M}])(?!\s*\d)"  # not "báo cáo năm 2025": one report, no recurrence
     # the year word belongs to the date ("năm 2026"): a cue is matched without it
     ycues = alternation([regex.sub(r"\s+(?:năm|nam)$", "", c) for c in cfg["year_cues"]])
     # range links: words may follow a line break ("15/11/2025\nđến ngày ..."), a dash may not
@@ -117,12 +120,14 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         list_leads=common.phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
         unit_list=regex.compile(
-            rf"{b}(?i:{alternation(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?\s+"
-            rf"(?P<list>(?i:{units})(?![\p{{L}}\p{{M}}])"
-            rf"(?:\s*(?:,|và|;)\s*(?i:{units})(?![\p{{L}}\p{{M}}]))*)"
+            rf"{b}(?i:{alternation(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?[\s(:]+"
+            rf"(?P<list>(?i:{units}){unit_end}"
+            rf"(?:\s*(?:,|và|;)\s*(?i:{units}){unit_end})*)"
         ),
-        unit_item=regex.compile(rf"(?i:{units})(?![\p{{L}}\p{{M}}])"),
+        unit_item=regex.compile(rf"(?i:{units}){unit_end}"),
         unit_map=unit_map,
+        unit_words=tuple(fold_spaces(u) for u in rec["unit_words"]),
+        every_words=tuple(fold_spaces(u) for u in rec["every_words"]),
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
         exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
         target_sections=tuple(fold_spaces(s) for s in cfg["target_sections"]),
@@ -343,6 +348,9 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
     low = common.lower(text[start:end])
     for s, e, key in common.match_phrases(low, r.strong, False):
         code = r.strong_map.get(key)
+        if code and key.endswith(r.unit_words) and not key.startswith(r.every_words) \
+                and low[e:e + 3].lstrip()[:1].isdigit():
+            continue  # "báo cáo tháng 3/2026": one report, no recurrence
         if code and keep(start + s, start + e):
             out.append(RecurrenceMention(start + s, start + e, code))
     for s, _e, _key in common.match_phrases(low, r.list_leads, True):
