@@ -89,8 +89,7 @@ def test_development_plans(path: object) -> None:
     assert len(expected) > 20
 
 
-@pytest.mark.parametrize(("name", "key"), [("year_branches", "year_cues"),
-                                         ("exclude_branches", "exclude_phrases")])
+@pytest.mark.parametrize(("name", "key"), [("exclude_branches", "exclude_phrases")])
 def test_phrase_branches_match_their_alternation(name: str, key: str) -> None:
     b = getattr(deadlines.rules(), name)
     whole = regex.compile(b.whole)
