@@ -275,6 +275,15 @@ class Flagger:
                     self.add(c, "issuer", cited_issuer, s(truth.row["issuer"]), truth.source, conf, note)
                     flagged_issuer = True
         for c in ms:
+            # the extractor corrected a year typo of the number from the date written with it
+            # ("46/2002/QĐ-UBND ngày 12/09/2022" -> 46/2022/QĐ-UBND): the source is still wrong
+            written = _written_year(iid, s(c.get("mention")))
+            if written is not None and sym.year and written != sym.year:
+                self.add(c, "inconsistent", f"{iid.replace(str(sym.year), str(written), 1)}",
+                         iid, "plan", st.confidence["code"],
+                         f"the number is written with the year {written}; the date cited says {sym.year}")
+                flagged_date = True
+        for c in ms:
             cited_date = s(c.get("date_cited"))
             if not cited_date:
                 continue
@@ -668,3 +677,14 @@ def run_check(paths: list[Path], out: Path, registry_files: list[Path] | None = 
 
 
 __all__ = ["KINDS", "check_tables", "load_rules", "parse_symbol", "run_check", "write_check"]
+
+
+def _written_year(instrument_id: str, mention: str) -> int | None:
+    """The year written in the mention's number-symbol for an id "n/yyyy/...", when the
+    mention writes the same number with another four-digit year; else None."""
+    m = regex.match(r"(\d+(?:\.\d+)?[a-z]?)/(\d{4})/", instrument_id)
+    if not m:
+        return None
+    w = regex.search(rf"(?<!\d){regex.escape(m.group(1))}\s*/\s*(\d{{4}})\s*/", mention, timeout=1.0)
+    return int(w.group(1)) if w and w.group(1) != m.group(2) else None
+
