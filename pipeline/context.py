@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kehoach.document import SourceText
 from kehoach.normalize import NormText, normalize
 from kehoach.segment.sentences import Sentences
+
+if TYPE_CHECKING:
+    from kehoach.extract.assign_common import SourceSpans
+    from kehoach.extract.bodies import Mention as BodyMention
+    from kehoach.extract.instruments import Mention as InstrumentMention
+    from kehoach.extract.locality import Locality
+    from kehoach.segment.sections import SectionTree
 
 SENTENCE_LIMIT = 1000  # characters of context kept for one sentence
 
@@ -27,12 +34,27 @@ class Evidence:
 class DocContext:
     source: SourceText
     norm: NormText
-    # documents.csv fields filled by components (metadata, locality...)
+    # documents.csv fields filled by stages (metadata, locality...)
     document: dict[str, Any] = field(default_factory=dict)
-    # table name -> rows, filled by components
+    # table name -> rows, filled by stages
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    # shared intermediate results of components (sections, spaCy doc...), computed once
-    shared: dict[str, Any] = field(default_factory=dict)
+
+    # What one stage hands to later ones (kehoach.components declares who provides and needs
+    # each). segment.sections:
+    sections: SectionTree | None = None
+    # extract.locality, refined by extract.metadata: the plan's own province / district
+    locality: Locality | None = None
+    # extract.instruments: numbered mentions (normalized offsets); extract.named: its rows
+    instrument_mentions: list[InstrumentMention] = field(default_factory=list)
+    named_instrument_rows: list[dict[str, Any]] = field(default_factory=list)
+    # extract.bodies: every body mention, and the (start, end, role, body, cue) of its rows
+    body_mentions: list[BodyMention] = field(default_factory=list)
+    body_spans: list[tuple[int, int, str, str, str]] = field(default_factory=list)
+
+    # Computed once per document by the assignment helpers (kehoach.extract.assign_common).
+    citation_spans: SourceSpans | None = None
+    plan_year: int | None = None
+    task_blocks: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @classmethod
     def from_source(cls, source: SourceText) -> DocContext:

@@ -314,7 +314,7 @@ def test_title_naming_another_body_is_not_the_issuer() -> None:
 
 
 def test_locality_follows_the_issuer() -> None:
-    """The instrument resolver reads ctx.shared['locality']: a department plan that names
+    """The instrument resolver reads ctx.locality: a department plan that names
     another province more often still resolves 'UBND tỉnh' to its own."""
     text = (
         "UBND TỈNH PHÚ THỌ\nSỞ XÂY DỰNG\nSố: 9/KH-SXD\nPhú Thọ, ngày 2 tháng 2 năm 2024\n\n"
@@ -323,7 +323,7 @@ def test_locality_follows_the_issuer() -> None:
         "với tỉnh Vĩnh Phúc, tỉnh Vĩnh Phúc và tỉnh Vĩnh Phúc.\n" + BODY
     )
     ctx = run_text(text)
-    assert ctx.shared["locality"].province == "Phú Thọ"
+    assert ctx.locality.province == "Phú Thọ"
     assert ctx.document["province_context"] == "Phú Thọ"
     cited = {r["instrument_id"]: r for r in ctx.tables["citations"]}
     assert cited["30/KH-UBND"]["scope"] == "Phú Thọ"

@@ -48,7 +48,7 @@ def task_text(ctx: DocContext, pos: int) -> str:
     else:  # t.block(pos) without looking for the row again
         line = t.line_at(pos)
         start, end = (line.start, line.end) if line else (pos, pos)
-    blocks = ctx.shared.setdefault("task_blocks", {})  # (start, end) -> text, once per block
+    blocks = ctx.task_blocks  # (start, end) -> text, once per block
     text = blocks.get((start, end))
     if text is None:
         text = blocks[start, end] = " ".join(ctx.text[start:end].split())
@@ -87,20 +87,20 @@ class SourceSpans:
 def citation_spans(ctx: DocContext) -> SourceSpans:
     """Source spans of cited instruments (what the instrument extractors found: numbered
     mentions and named-only rows), computed once."""
-    spans = ctx.shared.get("citation_spans")
+    spans = ctx.citation_spans
     if spans is None:
-        found = [ctx.norm.span_to_source(m.start, m.end) for m in ctx.shared.get("instrument_mentions", [])]
-        found += [(int(r["start"]), int(r["end"])) for r in ctx.shared.get("named_instrument_rows", [])
+        found = [ctx.norm.span_to_source(m.start, m.end) for m in ctx.instrument_mentions]
+        found += [(int(r["start"]), int(r["end"])) for r in ctx.named_instrument_rows
                   if r.get("start") is not None and r.get("end") is not None]
         spans = SourceSpans(found)
-        ctx.shared["citation_spans"] = spans
+        ctx.citation_spans = spans
     return spans
 
 
 def plan_year(ctx: DocContext) -> int | None:
     """Year to complete dates that omit it: the plan's period or issue year when the metadata
     component has set them, else the most common 20xx year of the title/opening."""
-    year = ctx.shared.get("plan_year")
+    year = ctx.plan_year
     if year is not None:
         return year or None
     doc = ctx.document
@@ -109,7 +109,7 @@ def plan_year(ctx: DocContext) -> int | None:
         if val:
             m = _YEAR.search(str(val), timeout=TIMEOUT)
             if m:
-                ctx.shared["plan_year"] = int(m.group(1))
+                ctx.plan_year = int(m.group(1))
                 return int(m.group(1))
     first = tree(ctx).first_section_start() or OPENING_CHARS
     head = basis_line().search(ctx.text, 0, first, timeout=TIMEOUT)
@@ -118,7 +118,7 @@ def plan_year(ctx: DocContext) -> int | None:
     if not counts:
         counts = Counter(int(m.group(1)) for m in _YEAR.finditer(ctx.text, timeout=TIMEOUT))
     found = counts.most_common(1)[0][0] if counts else 0
-    ctx.shared["plan_year"] = found
+    ctx.plan_year = found
     return found or None
 
 

@@ -401,7 +401,7 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     ("Sở Xây dựng tỉnh Khánh Hòa" -> "Sở Xây dựng tỉnh")."""
     r = r or rules()
     out = expand(text, r)
-    loc = ctx.shared.get("locality")
+    loc = ctx.locality
     names = [n for n in (getattr(loc, "province", None), getattr(loc, "district", None)) if n]
     for n in names:
         out = _own_place(r.units.pattern, n).sub("", out, timeout=TIMEOUT)
@@ -469,7 +469,7 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
     out: list[tuple[Assignment, str]] = []
     begin = t.first_section_start()
     all_mentions = find_mentions(text, 0, None, r)
-    ctx.shared["body_mentions"] = all_mentions
+    ctx.body_mentions = all_mentions
     mentions = [  # (cheap tests first)
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
@@ -639,7 +639,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                 found.start += cell.start
                 found.end += cell.start
                 out.append(found)
-    mentions = ctx.shared.get("body_mentions") or []
+    mentions = ctx.body_mentions or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
     in_org: dict[int, bool] = {}  # section index -> under an assignment heading
     for n, line in enumerate(t.lines):
@@ -743,7 +743,7 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
     found = [(a, cue) for a, cue in found if not (
         a.role == "lead" and cue != "structure" and whole.get(a.mention.start, a.mention.text)
         != a.mention.text and whole[a.mention.start].startswith(a.mention.text))]
-    named = ctx.shared.get("body_mentions") or []
+    named = ctx.body_mentions or []
     rows = []
     spans = []
     for a, cue in found:
@@ -762,9 +762,8 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
         rows.append(row)
         spans.append((m.start, m.end, a.role, row["body"], cue))
         ctx.add("bodies", row)
-    ctx.shared["bodies"] = rows
     # normalized spans (start, end, role, body, cue) for the deadline extractor
-    ctx.shared["body_spans"] = spans
+    ctx.body_spans = spans
 
 
 def body_for(ctx: DocContext, pos: int) -> str | None:
@@ -772,7 +771,7 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
     row, else the body the enclosing section under TỔ CHỨC THỰC HIỆN is addressed to, else
     the first body the bullet names as support, else the body the bullet starts with."""
     t = common.tree(ctx)
-    spans = ctx.shared.get("body_spans") or []
+    spans = ctx.body_spans or []
     bs, be = t.block(pos)
     in_block = [s for s in spans if bs <= s[0] < be]
     for s in in_block:

@@ -5,7 +5,7 @@ One pass of one compiled pattern finds every number-symbol (state "61/2018/NĐ-C
 each hit is then validated against the code tables, given its canonical id, and extended
 with the date and issuer phrases that directly follow it. Lists sharing one type word, date
 or issuer ("Nghị quyết số 18-NQ/TW, 19-NQ/TW ngày 25/10/2017") are grouped. The result is a
-list of `Mention`s in ctx.shared["instrument_mentions"]; kehoach.resolve.instruments turns
+list of `Mention`s in ctx.instrument_mentions; kehoach.resolve.instruments turns
 them into citation rows.
 """
 
@@ -220,7 +220,6 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
 
     mentions = [mt for mt in mentions if not is_own(mt)]
     _group_lists(ctx, g, mentions)
-    ctx.shared["own_instrument_ids"] = own_ids
     return mentions
 
 
@@ -259,7 +258,7 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 pos, after_date = ym.end(), True
                 continue
         if mention.issuer is None:
-            im = issuer_at(text, pos, ctx.shared.get("locality"), bare=after_date)
+            im = issuer_at(text, pos, ctx.locality, bare=after_date)
             if im and _compatible(mention, im, same_body=False):
                 mention.issuer = im
                 pos = im.end
@@ -352,4 +351,4 @@ def _compatible(item: Mention, issuer: IssuerMatch | None, same_body: bool = Tru
 
 
 def run(ctx: DocContext) -> None:
-    ctx.shared["instrument_mentions"] = find_mentions(ctx)
+    ctx.instrument_mentions = find_mentions(ctx)

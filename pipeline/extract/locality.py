@@ -6,7 +6,7 @@ Phòng", "Tỉnh ủy Trà Vinh", "UBND TỈNH CAO BẰNG"), weighting the openi
 opening.
 
 This is the fallback. pipeline/extract/metadata.py runs next and, when it identifies the
-issuer, replaces ctx.shared["locality"] (and province_context / district_context) with the
+issuer, replaces ctx.locality (and province_context / district_context) with the
 issuer's own province and district, so "UBND tỉnh" in a Sở Xây dựng Khánh Hòa plan resolves
 to Khánh Hòa even when the text names another province more often.
 """
@@ -101,6 +101,6 @@ def detect(text: str) -> Locality:
 
 def run(ctx: DocContext) -> None:
     loc = detect(ctx.text)
-    ctx.shared["locality"] = loc
+    ctx.locality = loc
     ctx.document["province_context"] = loc.province
     ctx.document["district_context"] = loc.district_full

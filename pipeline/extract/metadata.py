@@ -6,7 +6,7 @@ few KB after the title, the signature is found by a line-anchored scan. The issu
 read from every place that names it (header column, a decision's authority line, the
 opening sentence, the title, the symbol code, the signature); places that agree add up
 to the document's `confidence`. The issuer's locality then becomes the plan's locality
-(ctx.shared["locality"]) so that "UBND tỉnh" in citations resolves to the issuer's
+(ctx.locality) so that "UBND tỉnh" in citations resolves to the issuer's
 province.
 """
 
@@ -373,7 +373,7 @@ def restore_quotes(norm: str, raw: str) -> str:
 
 
 def run(ctx: DocContext) -> None:
-    loc = ctx.shared.get("locality")
+    loc = ctx.locality
     if loc is None:
         loc = detect(ctx.text)
     meta = extract(ctx.text, loc)
@@ -388,10 +388,9 @@ def run(ctx: DocContext) -> None:
         if key == "title" and meta["title"]:
             meta["title"] = restore_quotes(meta["title"], ev.text)
     ctx.document.update(meta)
-    ctx.shared["metadata"] = meta
     # the issuer's own province and district become the plan's locality (a national
     # issuer leaves the text-based one in place)
     if new_loc is not None and meta["issuer_level"] != "national":
-        ctx.shared["locality"] = new_loc
+        ctx.locality = new_loc
         ctx.document["province_context"] = new_loc.province
         ctx.document["district_context"] = new_loc.district_full

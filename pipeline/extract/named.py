@@ -176,7 +176,7 @@ def _numbered_names(ctx: DocContext) -> set[str]:
     số 38/2013/QH13" -> "luật việc làm"): such an instrument is listed under instruments only."""
     g = _grammar()
     out = set()
-    for m in ctx.shared.get("instrument_mentions", []):
+    for m in ctx.instrument_mentions:
         head = ctx.text[m.start : m.sym_start].rstrip(" \t\n,")
         if head.endswith(_NUMBER_WORDS):
             head = head[:-2].rstrip(" \t\n,")
@@ -192,7 +192,7 @@ def _numbered_names(ctx: DocContext) -> set[str]:
 def run(ctx: DocContext) -> None:
     g = _grammar()
     text = ctx.text
-    numbered = ctx.shared.get("instrument_mentions", [])
+    numbered = ctx.instrument_mentions
     taken: list[tuple[int, int]] = [(m.start, m.end) for m in numbered]
     numbered_names = _numbered_names(ctx)
     rows: list[dict[str, Any]] = []
@@ -280,4 +280,4 @@ def run(ctx: DocContext) -> None:
                     e -= 1
                 add("Bộ luật" if i.group("code") else "Luật", i.start(), e, name_of(text[i.start() : e]))
     rows.sort(key=lambda r: r["start"])
-    ctx.shared["named_instrument_rows"] = rows
+    ctx.named_instrument_rows = rows

@@ -244,8 +244,8 @@ def extract_context(text: str, rules: dict[str, Any] | None = None,
     ctx = DocContext.from_source(source)
     rules = rules or {}
     own = {
-        "kehoach.segment.sections:run": lambda c: c.shared.__setitem__(
-            "sections", sections.build(c.text, rules.get("sections"))),
+        "kehoach.segment.sections:run": lambda c: setattr(
+            c, "sections", sections.build(c.text, rules.get("sections"))),
         "kehoach.extract.channels:run": lambda c: channels.run(c, rules.get("channels")),
         "kehoach.extract.bodies:run": lambda c: bodies.run(c, rules.get("bodies")),
         "kehoach.extract.deadlines:run": lambda c: deadlines.run(c, rules.get("deadlines")),

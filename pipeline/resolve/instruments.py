@@ -44,7 +44,7 @@ def _issuer_from_codes(m: Mention, typ: str | None, loc: Any) -> tuple[str | Non
 
 
 def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
-    loc = ctx.shared.get("locality")
+    loc = ctx.locality
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         groups[m.instrument_id].append(m)
@@ -93,8 +93,8 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
 
 
 def run(ctx: DocContext) -> None:
-    rows = resolve(ctx, ctx.shared.get("instrument_mentions", []))
-    rows += ctx.shared.get("named_instrument_rows", [])
+    rows = resolve(ctx, ctx.instrument_mentions)
+    rows += ctx.named_instrument_rows
     rows.sort(key=lambda r: r["start"])
     for row in rows:
         ctx.add("citations", row)

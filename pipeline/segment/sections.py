@@ -2,7 +2,7 @@
 
 Works line by line on normalized text (wrapped lines are already joined by normalization).
 Markers and table column names are data (models/sections.yaml). The result is computed once
-per document and kept in `ctx.shared["sections"]`; `SectionTree.at(pos)` gives the section
+per document and kept in `ctx.sections`; `SectionTree.at(pos)` gives the section
 path ("IV.2.b") and heading of a normalized offset.
 
 Task tables come in two text shapes: one cell per line (the export of a Word table) and rows
@@ -453,10 +453,10 @@ def _fit(cells: list[tuple[int, int]], roles: list[str]) -> list[tuple[str, tupl
 
 def get(ctx: DocContext) -> SectionTree:
     """The document's section tree, built once."""
-    tree = ctx.shared.get("sections")
+    tree = ctx.sections
     if tree is None:
         tree = build(ctx.text)
-        ctx.shared["sections"] = tree
+        ctx.sections = tree
     return tree
 
 
