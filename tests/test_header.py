@@ -225,3 +225,17 @@ def test_period_from_the_time_line(line: str, period: tuple[int | None, int | No
     )
     d = meta(text)
     assert (d["period_start"], d["period_end"]) == period
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Lào Cai, ngày 15 tháng 7, năm 2025", ("Lào Cai", "2025-07-15", "day")),
+    ("TP. Hồ Chí Minh, ngày 05/11/2025", ("TP. Hồ Chí Minh", "2025-11-05", "day")),
+    ("Hà Nội, ngay 3 tháng 2 năm 2025", ("Hà Nội", "2025-02-03", "day")),
+    ("Đà Nẵng, ngày     tháng 02 năm 2025", ("Đà Nẵng", "2025-02", "month")),
+])
+def test_date_line_read_by_the_one_date_grammar(line: str, expected: tuple[str, str, str]) -> None:
+    """The header's date line is read by kehoach.extract.dates, so every form it knows works
+    here too (the comma before "năm", unaccented "ngay", a blank day)."""
+    text = f"ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nSố: 12/KH-UBND\n{line}\n\nKẾ HOẠCH\nThử nghiệm ngày tháng\n"
+    doc = run_text(text).document
+    assert (doc["place"], doc["issue_date"], doc["date_precision"]) == expected

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
+from kehoach.extract import dates
 from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, respace
 from kehoach.normalize import TIMEOUT
@@ -87,13 +88,9 @@ def rules() -> _Rules:
         rf"(?P<place>(?:(?:{prefixes})[ \t]*)?"
         rf"(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
     )
-    fill = r"[ \t._…]*"
-    date = regex.compile(
-        rf"(?:(?<!\p{{L}}){place}[ \t]*,[ \t]*)?(?<!\p{{L}})(?i:ngày)(?:{fill}(?P<d>\d{{1,2}}))?"
-        rf"{fill}(?i:tháng)(?:{fill}(?P<m>\d{{1,2}}))?{fill}(?i:năm){fill}(?P<y>(?:19|20)\d\d)"
-        rf"|(?:(?<!\p{{L}}){place}[ \t]*,[ \t]*)?(?<!\p{{L}})(?i:ngày)[ \t]*(?P<d2>\d{{1,2}})"
-        rf"[ \t]*[/.\-][ \t]*(?P<m2>\d{{1,2}})[ \t]*[/.\-][ \t]*(?P<y2>(?:19|20)\d\d)"
-    )
+    # the place of a date line: what stands before its date and a comma ("Hà Nội, ngày ...");
+    # the date itself is read by the one date grammar (kehoach.extract.dates)
+    date = regex.compile(rf"(?<!\p{{L}}){place}[ \t]*,[ \t]*$")
     noise = tuple(
         [regex.compile(motto_pattern(m)) for m in cfg["header_mottos"]]
         + [regex.compile(p) for p in cfg["header_noise"]]
@@ -194,7 +191,7 @@ def parse(text: str) -> Header:
     d = _date_search(blanked)
     if d:
         _set_date(header, d)
-        _blank(chars, d.start(), d.end())
+        _blank(chars, d.start, d.end)
         blanked = "".join(chars)
     lines = []
     for c in cells(blanked):
@@ -209,54 +206,63 @@ def parse(text: str) -> Header:
 
 
 
-_NGAY = regex.compile(r"(?<!\p{L})(?i:ngày)")
+_NGAY = regex.compile(r"(?<!\p{L})(?i:ngày|ngay)")
 
 
-def _date_search(text: str, start: int = 0) -> regex.Match[str] | None:
-    """The first date line of text[start:]: tried only around each "ngày" (its place name
-    comes at most a line before it)."""
-    date = rules().date
+@dataclass
+class DateLine:
+    """"<place>, ngày dd tháng mm năm yyyy" as read: place (or None) and the date."""
+
+    start: int
+    end: int
+    place: str | None
+    date: dates.DateMatch
+
+
+def _date_at(text: str, n: int, line_start: int) -> DateLine | None:
+    """The date line whose day word starts at `n`: a date the grammar reads with its day word
+    and a year, and the place written before it (from `line_start`, at most a line up)."""
+    dm = dates.date_at(text, n)
+    if dm is None or not dm.day_word or dm.year is None or dm.precision not in ("day", "month", "year"):
+        return None
+    at = max(line_start, n - 80)
+    pm = rules().date.search(text, at, n, timeout=TIMEOUT)
+    # a place wrapped over two lines must start its line ("Thành phố Hồ Chí\nMinh"); else
+    # the line before ended with capitalised words of another cell
+    while pm is not None and "\n" in pm.group("place") and not at_cell_start(text, pm.start("place")):
+        at = text.index("\n", pm.start("place")) + 1
+        pm = rules().date.search(text, at, n, timeout=TIMEOUT)
+    if pm is None:
+        return DateLine(dm.start, dm.end, None, dm)
+    return DateLine(pm.start(), dm.end, pm.group("place"), dm)
+
+
+def _date_search(text: str, start: int = 0) -> DateLine | None:
+    """The first date line of text[start:]: tried only at each "ngày" (its place name comes at
+    most a line before it)."""
     for n in _NGAY.finditer(text, start, timeout=TIMEOUT):
-        at = max(start, n.start() - 80)
-        m = date.search(text, at, n.end() + 40, timeout=TIMEOUT)
-        # a place wrapped over two lines must start its line ("Thành phố Hồ Chí\nMinh");
-        # else the line before ended with capitalised words of another cell
-        while m is not None and m.group("place") and "\n" in m.group("place") and not \
-                at_cell_start(text, m.start("place")):
-            at = text.index("\n", m.start("place")) + 1
-            m = date.search(text, at, n.end() + 40, timeout=TIMEOUT)
-        if m is not None:
-            return m
+        line = _date_at(text, n.start(), start)
+        if line is not None:
+            return line
     return None
 
 
-def _set_date(header: Header, m: regex.Match[str]) -> None:
-    y = int(m.group("y") or m.group("y2"))
-    mo = m.group("m") or m.group("m2")
-    day = m.group("d") or m.group("d2")
-    month = int(mo) if mo and 1 <= int(mo) <= 12 else None
-    dd = int(day) if day and month and 1 <= int(day) <= 31 else None
-    if month and dd:
-        header.issue_date, header.date_precision = f"{y:04d}-{month:02d}-{dd:02d}", "day"
-    elif month:
-        header.issue_date, header.date_precision = f"{y:04d}-{month:02d}", "month"
-    else:
-        header.issue_date, header.date_precision = f"{y:04d}", "year"
-    header.date_span = Span(m.start(), m.end())
-    if m.group("place"):
+def _set_date(header: Header, line: DateLine) -> None:
+    header.issue_date, header.date_precision = line.date.iso(), line.date.precision
+    header.date_span = Span(line.start, line.end)
+    if line.place:
         # words run together by OCR are split at their capitals ("QuảngNgãi")
-        header.place = collapse(_CAMEL.sub(" ", m.group("place"), timeout=TIMEOUT))
+        header.place = collapse(_CAMEL.sub(" ", line.place, timeout=TIMEOUT))
 
 
 def date_line(text: str, start: int, end: int) -> Header | None:
     """A date line standing alone in text[start:end] (documents whose header lacks it but
     whose signature block carries "Hà Nội, ngày ..."); only a whole cell counts."""
-    r = rules()
     for cell in cells(text, start, end):
-        m = r.date.fullmatch(cell.text, timeout=TIMEOUT)
-        if m and m.group("place"):
+        line = _date_search(cell.text)
+        if line and line.place and line.start == 0 and line.end == len(cell.text.rstrip()):
             h = Header(region_end=0)
-            _set_date(h, m)
+            _set_date(h, line)
             if h.date_span:
                 h.date_span = Span(cell.start + h.date_span.start, cell.start + h.date_span.end)
             return h
