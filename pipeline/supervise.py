@@ -33,9 +33,11 @@ def _worker_main(conn: Connection) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: a kill takes its tesseract/soffice children too
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C goes to it
+    from kehoach.limits import current
     from kehoach.run import init_worker
 
     init_worker()
+    _address_space_backstop(current().memory_mb)
     while True:
         try:
             path = conn.recv()
@@ -45,6 +47,21 @@ def _worker_main(conn: Connection) -> None:
             return
         res = process_path(path, on_stage=lambda s: conn.send(("stage", s)))
         conn.send(("done", res))
+
+
+def _address_space_backstop(memory_mb: float) -> None:
+    """A hard ceiling on address space, well above the watched memory limit: one huge
+    allocation (faster than the watchdog polls) fails with MemoryError in the worker instead
+    of pushing the machine into the out-of-memory killer."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as fh:
+            vsize = int(fh.read().split()[0]) * _PAGE
+        ceiling = int(vsize + 2 * memory_mb * 1048576)
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def rss_bytes(pid: int) -> int:

@@ -85,14 +85,19 @@ class OutputError(Exception):
 
 
 def neutralize(df: pd.DataFrame) -> pd.DataFrame:
-    """Copy of `df` whose text cells that a spreadsheet would run as a formula start with '."""
+    """Copy of `df` for CSV: text cells that a spreadsheet would run as a formula start with ',
+    and a bare carriage return becomes a line feed (the CSV writer quotes cells holding a line
+    feed, not those holding only a CR, which readers take for the end of the row)."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == "string":
             s = out[col]
             hit = s.str.startswith(FORMULA_START).fillna(False).astype(bool)
+            if s.str.contains("\r", regex=False).fillna(False).any():
+                s = s.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
             if hit.any():
-                out[col] = s.mask(hit, "'" + s)
+                s = s.mask(hit, "'" + s)
+            out[col] = s
     return out
 
 
