@@ -117,6 +117,20 @@ def extract(
         list[str] | None, typer.Option("--limit", help="Another per-document limit, NAME=VALUE "
                                        "(repeatable; names in models/limits.yaml).")
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Process every file again, ignoring the cache of "
+                           "unchanged files (OUT/.kehoach-cache).")
+    ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+    ] = False,
+    executor: Annotated[
+        str, typer.Option("--executor", help="local (watched worker processes) or dask.")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="With --executor dask: address of a Dask "
+                                 "scheduler (tcp://HOST:8786); default: a LocalCluster.")
+    ] = None,
 ) -> None:
     """Extract cited instruments (and everything else the pipeline knows) into OUT."""
     from kehoach import limits as limits_mod
@@ -138,6 +152,17 @@ def extract(
     if memory_limit is not None:
         overrides["memory_mb"] = memory_limit
     limits_mod.set_overrides(overrides)
+
+    if executor not in ("local", "dask"):
+        raise fail(f"--executor {executor}: expected local or dask", EXIT_USAGE)
+    if scheduler and executor != "dask":
+        raise fail("--scheduler needs --executor dask", EXIT_USAGE)
+    if executor == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise fail("--executor dask needs dask.distributed: pip install 'dask[distributed]'",
+                       EXIT_USAGE) from None
 
     inputs = paths or [Path("data/raw")]
     found = find(inputs)
@@ -164,9 +189,11 @@ def extract(
                 report(res)
                 progress.advance(task)
 
-            summary = run(inputs, out, workers=workers, excel=excel, on_result=tick, found=found)
+            summary = run(inputs, out, workers=workers, excel=excel, on_result=tick, found=found,
+                          use_cache=not no_cache, force=force, executor=executor, scheduler=scheduler)
     else:
-        summary = run(inputs, out, workers=workers, excel=excel, on_result=report, found=found)
+        summary = run(inputs, out, workers=workers, excel=excel, on_result=report, found=found,
+                      use_cache=not no_cache, force=force, executor=executor, scheduler=scheduler)
     say(f"{summary.line()} -> {out}")
     if summary.errors:
         raise typer.Exit(EXIT_FAILED)

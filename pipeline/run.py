@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from kehoach.cache import ResultCache
 from kehoach.components import run_components, warm_up
 from kehoach.export.writer import Output
 from kehoach.limits import Limits
@@ -102,6 +103,7 @@ class RunSummary:
     ok: int = 0
     errors: int = 0
     duplicates: int = 0
+    cached: int = 0
     citations: int = 0
     instruments: int = 0
     seconds: float = 0.0
@@ -112,6 +114,7 @@ class RunSummary:
         return (
             f"{self.documents} documents ({self.ok} ok, {self.errors} errors"
             + (f", {self.duplicates} duplicates" if self.duplicates else "")
+            + (f", {self.cached} from cache" if self.cached else "")
             + f"), {self.instruments} instruments in {self.citations} citations, "
             f"{self.errors} errors, {self.seconds:.1f} s"
         )
@@ -124,22 +127,48 @@ def run(
     excel: bool = False,
     on_result: Callable[[DocResult], None] | None = None,
     found: Found | None = None,
+    use_cache: bool = True,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> RunSummary:
     """Process `paths`; write the tables to `out_dir` (None: keep them in memory only).
     The output folder is checked and locked before any document is processed
-    (OutputError when it cannot be used)."""
+    (OutputError when it cannot be used). With an output folder, results of unchanged files
+    come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them."""
     t0 = time.perf_counter()
     found = found or find(paths)
     with Output(out_dir) if out_dir is not None else contextlib.nullcontext() as output:
+        cache = ResultCache(out_dir, force) if out_dir is not None and use_cache else None
         results: list[DocResult] = list(found.problems)
-        if on_result:
-            for res in found.problems:
+        todo: list[str] = []
+        for res in found.problems:
+            if on_result:
                 on_result(res)
-        for res in iter_results(found.files, bound_workers(workers, len(found.files))):
+        for f in found.files:
+            hit = cache.get(f) if cache is not None else None
+            if hit is None:
+                todo.append(f)
+                continue
+            results.append(hit)
+            if on_result:
+                on_result(hit)
+        if executor == "dask":
+            from kehoach.distributed import iter_results_dask
+
+            stream = iter_results_dask(todo, workers, scheduler)
+        else:
+            stream = iter_results(todo, bound_workers(workers, len(todo)))
+        for res in stream:
             results.append(res)
+            if cache is not None:
+                cache.put(res)
             if on_result:
                 on_result(res)
         summary = _combine(results)
+        summary.cached = cache.hits if cache is not None else 0
+        if cache is not None:
+            cache.prune()
         if output is not None:
             output.write(summary.tables, excel=excel)
     summary.seconds = time.perf_counter() - t0

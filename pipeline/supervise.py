@@ -144,6 +144,7 @@ class Supervisor:
 
     def run(self, files: list[str]) -> Iterator[DocResult]:
         pending = deque(files)
+        last_check = time.monotonic()
         try:
             for _ in range(min(self.n, len(files))):
                 self._start()
@@ -162,10 +163,13 @@ class Supervisor:
                     if w not in self.workers or w.path is None:
                         continue  # already handled through its other handle
                     yield from self._drain(w)
-                for w in [w for w in self.workers if w.path is not None]:
-                    res = self._check(w)
-                    if res is not None:
-                        yield res
+                now = time.monotonic()
+                if now - last_check >= POLL_S:  # limits are checked at most every POLL_S
+                    last_check = now
+                    for w in [w for w in self.workers if w.path is not None]:
+                        res = self._check(w)
+                        if res is not None:
+                            yield res
                 # keep the pool full: replace workers that were killed or died
                 while len(self.workers) < min(self.n, len(pending) + sum(1 for w in self.workers if w.path)):
                     self._start()

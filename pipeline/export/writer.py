@@ -77,6 +77,7 @@ def _datapackage(tables: list[str], excel: bool) -> dict[str, Any]:
 # (=HYPERLINK(...), @SUM(...)); CSV files get a leading apostrophe, Parquet keeps the text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LOCK_NAME = ".kehoach-lock"
+MOVED = (".kehoach-cache",)  # folders moved (not copied) into the new set: a cache, not data
 STAGE_TAG = ".kehoach-tmp-"
 
 
@@ -228,12 +229,16 @@ class Output:
             target = stage / entry.name
             if target.exists() or entry.name.startswith(STAGE_TAG):
                 continue
-            if entry.is_dir() and not entry.is_symlink():
+            if entry.name in MOVED:
+                os.rename(entry, target)
+            elif entry.is_dir() and not entry.is_symlink():
                 shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
             else:
                 _link_or_copy(entry, target)
 
     def _switch(self, stage: Path) -> None:
+        with contextlib.suppress(OSError):  # mkdtemp made it private: keep the folder's own mode
+            os.chmod(stage, self.path.stat().st_mode & 0o7777)
         fsync_dir(stage)
         if not _exchange(stage, self.path):
             old = Path(tempfile.mkdtemp(prefix=self._stage_prefix(), dir=self.path.parent))
