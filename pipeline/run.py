@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 from kehoach.cache import ResultCache
 from kehoach.components import run_components, warm_up
+from kehoach.export.parts import LazyTables, Spill, spilling
 from kehoach.export.writer import Output
 from kehoach.limits import Limits
 from kehoach.limits import current as current_limits
@@ -138,21 +139,28 @@ def run(
     come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them."""
     t0 = time.perf_counter()
     found = found or find(paths)
-    with Output(out_dir) if out_dir is not None else contextlib.nullcontext() as output:
+    with (Output(out_dir) if out_dir is not None else contextlib.nullcontext()) as output, \
+            (spilling(out_dir) if out_dir is not None else contextlib.nullcontext()) as spill:
         cache = ResultCache(out_dir, force) if out_dir is not None and use_cache else None
-        results: list[DocResult] = list(found.problems)
-        todo: list[str] = []
-        for res in found.problems:
+        results: list[DocResult] = []
+
+        def take(res: DocResult) -> None:
+            if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)
+                spill.add(res.path, res.document, res.error, res.tables)
+            else:
+                results.append(res)
             if on_result:
                 on_result(res)
+
+        for res in found.problems:
+            take(res)
+        todo: list[str] = []
         for f in found.files:
             hit = cache.get(f) if cache is not None else None
             if hit is None:
                 todo.append(f)
-                continue
-            results.append(hit)
-            if on_result:
-                on_result(hit)
+            else:
+                take(hit)
         if executor == "dask":
             from kehoach.distributed import iter_results_dask
 
@@ -160,18 +168,54 @@ def run(
         else:
             stream = iter_results(todo, bound_workers(workers, len(todo)))
         for res in stream:
-            results.append(res)
             if cache is not None:
                 cache.put(res)
-            if on_result:
-                on_result(res)
-        summary = _combine(results)
+            take(res)
+        summary = _combine_spilled(spill) if spill is not None else _combine(results)
         summary.cached = cache.hits if cache is not None else 0
         if cache is not None:
             cache.prune()
         if output is not None:
             output.write(summary.tables, excel=excel)
+        if isinstance(summary.tables, LazyTables):
+            summary.tables = dict(summary.tables.loaded)  # the spill is removed next
     summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _combine_spilled(spill: Spill) -> RunSummary:
+    """`_combine` over spilled results: the same tables, built one at a time."""
+    entries = spill.documents()
+    summary = RunSummary(documents=len(entries))
+    docs, errors = [], []
+    first_path: dict[str, str] = {}
+    keep: set[str] = set()
+    for path, document, error, n_citations in entries:
+        doc = dict(document)
+        sha = doc.get("sha256")
+        if error is None and sha in first_path:
+            doc.update(status="duplicate", error=f"duplicate: same content as {first_path[sha]}")
+            summary.duplicates += 1
+        elif error is None:
+            first_path[str(sha)] = path
+            summary.ok += 1
+            keep.add(path)
+            doc["n_citations"] = n_citations
+        else:
+            errors.append(error)
+        if error is None or error.get("stage") != "discover":
+            docs.append(doc)
+    del entries
+    summary.errors = len(errors)
+    summary.error_rows = errors
+    tables = LazyTables(spill, keep, spill.tables(),
+                        {"documents": pd.DataFrame(docs), "errors": pd.DataFrame(errors)})
+    for _, component in run_components():
+        tables.update(component(tables))  # type: ignore[arg-type]
+    tables.sticky = False  # from here each table is built for one use (writing it)
+    summary.citations = len(tables.get("citations", []))
+    summary.instruments = len(tables.get("instruments", []))
+    summary.tables = tables  # type: ignore[assignment]
     return summary
 
 

@@ -11,6 +11,7 @@ naming the limit or the signal and the stage it was in, and a fresh worker takes
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import multiprocessing as mp
 import os
 import signal
@@ -30,6 +31,7 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _worker_main(conn: Connection) -> None:
+    faulthandler.disable()  # a crash is reported by the parent (signal and stage), not dumped
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: a kill takes its tesseract/soffice children too
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C goes to it

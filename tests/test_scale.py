@@ -18,6 +18,11 @@ from typer.testing import CliRunner
 PLANS = sorted(RAW.glob("*.txt"))[:3]
 
 
+@pytest.fixture(autouse=True)
+def _no_limit_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(limits.LIMITS_ENV, "{}")
+
+
 @pytest.fixture
 def src(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
@@ -57,7 +62,7 @@ def test_a_changed_file_is_processed_again(src: Path, tmp_path: Path) -> None:
     changed.write_text(changed.read_text(encoding="utf-8").replace("Căn cứ", "Căn  cứ", 1), encoding="utf-8")
     second = run([src], out, workers=1)
     assert second.cached == 2
-    fresh = run([src], tmp_path / "fresh", workers=1, use_cache=False)
+    run([src], tmp_path / "fresh", workers=1, use_cache=False)
     a, b = _without_seconds(out), _without_seconds(tmp_path / "fresh")
     assert a.keys() == b.keys()
     for name in a:
@@ -111,3 +116,24 @@ def test_dask_local_cluster_output_equals_local_output(src: Path, tmp_path: Path
     assert a.keys() == b.keys()
     for name in a:
         pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_streamed_tables_equal_the_in_memory_result(src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows spilled to part files (two documents per part here) give the same tables as the
+    in-memory path; a duplicate and a failure are handled the same way."""
+    from kehoach.export import parts, writer
+
+    monkeypatch.setattr(parts, "BATCH_DOCS", 2)
+    shutil.copy(PLANS[0], src / "zz-duplicate.txt")
+    (src / "empty.txt").write_bytes(b"")
+    streamed = run([src], tmp_path / "streamed", workers=2, use_cache=False)
+    in_memory = run([src], None, workers=2)
+    writer.write_tables(tmp_path / "memory", in_memory.tables)
+    assert (streamed.ok, streamed.duplicates, streamed.errors) == (3, 1, 1)
+    assert streamed.line().split(" in ")[0] == in_memory.line().split(" in ")[0]
+    a = _without_seconds(tmp_path / "streamed")
+    b = _without_seconds(tmp_path / "memory")
+    assert a.keys() == b.keys()
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+    assert not [p for p in tmp_path.iterdir() if ".kehoach-tmp-" in p.name]  # spill removed
