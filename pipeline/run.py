@@ -140,7 +140,7 @@ def run(
     t0 = time.perf_counter()
     found = found or find(paths)
     with (Output(out_dir) if out_dir is not None else contextlib.nullcontext()) as output, \
-            (spilling(out_dir) if out_dir is not None else contextlib.nullcontext()) as spill:
+            (spilling(output) if output is not None else contextlib.nullcontext()) as spill:
         cache = ResultCache(out_dir, force) if out_dir is not None and use_cache else None
         results: list[DocResult] = []
 

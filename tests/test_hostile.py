@@ -445,3 +445,20 @@ def test_evaluate_counts_a_failed_gold_document_as_misses(src: Path, tmp_path: P
     code, output = _cli("evaluate", str(out), "--gold", str(gold))
     assert code == 1
     assert "bad: MISS 76/NQ-CP" in output and "have no output (counted as all misses): bad" in output
+
+
+def test_output_folder_that_cannot_be_switched_is_written_file_by_file(
+    src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mount point (or a folder whose parent is read-only) cannot be swapped with a sibling:
+    the tables are then staged inside it and moved into place one by one."""
+    out = tmp_path / "mounted"
+    out.mkdir()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == tmp_path else real(p, mode, **kw))
+    inode = out.stat().st_ino
+    summary = run([src], out, workers=1)
+    assert summary.ok == 1 and out.stat().st_ino == inode
+    _good_rows_written(out)
+    assert not [p for p in tmp_path.iterdir() if ".kehoach-tmp-" in p.name]
+    assert not [p for p in out.iterdir() if ".kehoach-tmp-" in p.name]

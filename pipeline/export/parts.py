@@ -16,15 +16,17 @@ private permissions.
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from kehoach.export.writer import Output
 
 BATCH_DOCS = 200
 
@@ -116,16 +118,11 @@ class LazyTables(Mapping[str, pd.DataFrame]):
         self.loaded.update(other)
 
 
-def spill_prefix(out_dir: Path) -> str:
-    """Named like a staging folder, so that a killed run's spill is cleaned up the same way."""
-    from kehoach.export.writer import STAGE_TAG
-
-    return f".{Path(os.path.realpath(out_dir)).name}{STAGE_TAG}spill-"
-
-
 @contextlib.contextmanager
-def spilling(out_dir: Path, batch_docs: int | None = None) -> Iterator[Spill]:
-    spill = Spill(Path(os.path.realpath(out_dir)).parent, spill_prefix(out_dir), batch_docs or BATCH_DOCS)
+def spilling(output: Output, batch_docs: int | None = None) -> Iterator[Spill]:
+    """A spill folder where `output` puts its staging folders, named like them: a killed
+    run's spill is cleaned up the same way."""
+    spill = Spill(output.scratch, output._stage_prefix() + "spill-", batch_docs or BATCH_DOCS)
     try:
         yield spill
     finally:

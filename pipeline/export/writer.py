@@ -178,6 +178,13 @@ class Output:
                               f"(lock {LOCK_NAME}); wait for it or choose another folder") from None
         self._lock_fd = fd
         self._clean_stale()
+        # a folder that is a mount point (or whose parent cannot be written) cannot be switched
+        # with a sibling: its tables are then replaced file by file, datapackage.json last
+        try:
+            self.inside = os.stat(self.path).st_dev != os.stat(self.path.parent).st_dev or \
+                not os.access(self.path.parent, os.W_OK)
+        except OSError:
+            self.inside = True
         probe = self._new_stage()  # fail now, before any document is processed
         shutil.rmtree(probe, ignore_errors=True)
         return self
@@ -187,8 +194,15 @@ class Output:
             os.close(self._lock_fd)
             self._lock_fd = None
 
+    inside = False
+
     def _stage_prefix(self) -> str:
-        return f".{self.path.name}{STAGE_TAG}"
+        return STAGE_TAG if self.inside else f".{self.path.name}{STAGE_TAG}"
+
+    @property
+    def scratch(self) -> Path:
+        """Where this run's temporary folders go (cleaned by the next run if it is killed)."""
+        return self.path if self.inside else self.path.parent
 
     def _clean_stale(self) -> None:
         """Staging folders of killed runs (we hold the lock: no run is using them)."""
@@ -204,18 +218,21 @@ class Output:
 
     def _new_stage(self) -> Path:
         try:
-            return Path(tempfile.mkdtemp(prefix=self._stage_prefix(), dir=self.path.parent))
+            return Path(tempfile.mkdtemp(prefix=self._stage_prefix(), dir=self.scratch))
         except OSError as exc:
-            raise OutputError(f"cannot create a staging folder next to {self.shown} "
-                              f"(in {self.path.parent}): {_describe(exc)}") from None
+            raise OutputError(f"cannot create a staging folder in {self.scratch} "
+                              f"for {self.shown}: {_describe(exc)}") from None
 
     def write(self, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
         stage = self._new_stage()
         try:
             try:
                 written = write_files(stage, tables, excel)
-                self._carry_over(stage)
-                self._switch(stage)
+                if self.inside:
+                    self._replace_files(stage, written)
+                else:
+                    self._carry_over(stage)
+                    self._switch(stage)
             except OSError as exc:
                 raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
                                   "the previous tables are unchanged") from None
@@ -235,6 +252,13 @@ class Output:
                 shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
             else:
                 _link_or_copy(entry, target)
+
+    def _replace_files(self, stage: Path, written: list[Path]) -> None:
+        """Fallback: each table moved into place (datapackage.json last): a table is never
+        half-written, but a run killed here leaves a mix of old and new tables."""
+        for path in sorted(written, key=lambda p: p.name == "datapackage.json"):
+            os.replace(path, self.path / path.name)
+        fsync_dir(self.path)
 
     def _switch(self, stage: Path) -> None:
         with contextlib.suppress(OSError):  # mkdtemp made it private: keep the folder's own mode
