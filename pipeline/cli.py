@@ -66,7 +66,7 @@ def guarded(fn: F) -> F:
         except OutputError as exc:
             raise fail(str(exc), EXIT_OUTPUT) from None
         except KeyboardInterrupt:
-            raise fail("interrupted: nothing was written", EXIT_INTERRUPTED) from None
+            raise fail("interrupted: no tables were written", EXIT_INTERRUPTED) from None
         except Exception as exc:
             if os.environ.get("KEHOACH_DEBUG"):
                 raise
