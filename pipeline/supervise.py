@@ -151,10 +151,16 @@ class Supervisor:
             for _ in range(min(self.n, len(files))):
                 self._start()
             while pending or any(w.path for w in self.workers):
-                for w in self.workers:
+                for w in list(self.workers):
                     if w.path is None and pending:
-                        w.path, w.stage, w.started = pending.popleft(), "read", time.monotonic()
-                        w.conn.send(w.path)
+                        path = pending.popleft()
+                        try:
+                            w.conn.send(path)
+                        except OSError:  # the idle worker died: replace it, keep the document
+                            pending.appendleft(path)
+                            self._kill(w)
+                            continue
+                        w.path, w.stage, w.started = path, "read", time.monotonic()
                 busy = [w for w in self.workers if w.path is not None]
                 by_handle: dict[Any, _Worker] = {}
                 for w in busy:
