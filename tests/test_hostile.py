@@ -462,3 +462,16 @@ def test_output_folder_that_cannot_be_switched_is_written_file_by_file(
     _good_rows_written(out)
     assert not [p for p in tmp_path.iterdir() if ".kehoach-tmp-" in p.name]
     assert not [p for p in out.iterdir() if ".kehoach-tmp-" in p.name]
+
+
+def test_slow_text_is_stopped_by_a_pattern_timeout_or_the_wall_time(src: Path, tmp_path: Path) -> None:
+    """Citations each followed by a long run of spaces: the instrument grammar's trailing
+    date/year patterns backtrack over every split of the run (quadratic per citation, see the
+    report of issue 13). The document is stopped; the batch is not."""
+    gap = " " * 30000
+    text = "KẾ HOẠCH\n" + "".join(f"Căn cứ Nghị định số {i}/2020/NĐ-CP{gap}\n" for i in range(1, 40))
+    (src / "slow.txt").write_text(text, encoding="utf-8")
+    _, _, _, errors = _batch(src, tmp_path / "out", "-w", "2", "--time-limit", "20")
+    _good_rows_written(tmp_path / "out")
+    err = _error(errors, "slow.txt")
+    assert err["reason"] in ("pattern_timeout", "limit_wall_seconds"), err
