@@ -475,3 +475,25 @@ def test_slow_text_is_stopped_by_a_pattern_timeout_or_the_wall_time(src: Path, t
     _good_rows_written(tmp_path / "out")
     err = _error(errors, "slow.txt")
     assert err["reason"] in ("pattern_timeout", "limit_wall_seconds"), err
+
+
+def test_pdf_with_a_huge_compressed_content_stream_is_stopped_by_the_memory_limit(
+    src: Path, tmp_path: Path
+) -> None:
+    """A 300 KB PDF whose content stream inflates to 300 MB: the worker's memory passes the
+    limit while the PDF library parses it; the watchdog stops it."""
+    import zlib
+
+    z = zlib.compressobj(9)
+    comp = z.compress(b"0 0 m 100 100 l S\n")
+    chunk = b" " * (1024 * 1024)
+    comp += b"".join(z.compress(chunk) for _ in range(300)) + z.flush()
+    assert len(comp) < 400_000
+    pdf = _pdf(1, 595, 842).replace(
+        b"<< /Length 0 >>\nstream\n\nendstream",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(comp) + comp + b"\nendstream")
+    (src / "inflating.pdf").write_bytes(pdf)
+    _, _, _, errors = _batch(src, tmp_path / "out", "-w", "1", "--memory-limit", "400")
+    _good_rows_written(tmp_path / "out")
+    err = _error(errors, "inflating.pdf")
+    assert err["reason"] in ("limit_memory_mb", "out_of_memory"), err
