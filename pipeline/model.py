@@ -134,6 +134,7 @@ class Metadata(Record):
     ocr_pages: int | None = None
     ocr_confidence: float | None = None
     converted_by: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)

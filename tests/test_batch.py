@@ -166,7 +166,7 @@ def test_interrupted_write_leaves_previous_tables_intact(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run([PLAN], tmp_path, workers=1)
-    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     calls = {"n": 0}
     real = pd.DataFrame.to_parquet
 
@@ -179,8 +179,9 @@ def test_interrupted_write_leaves_previous_tables_intact(
     monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
     with pytest.raises(KeyboardInterrupt):
         writer.write_tables(tmp_path, run([RAW], None, workers=1).tables)
-    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
-    assert after == before  # nothing half-written, no temp folder left behind
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    assert after == before  # nothing half-written
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.kehoach-tmp-*"))  # no staging folder left
 
 
 def test_pattern_timeout_is_reported_not_fatal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,6 +27,10 @@ class Metric:
     def ok(self) -> bool:
         return self.floor is None or (self.value is not None and self.value >= self.floor)
 
+    @property
+    def measured(self) -> bool:
+        return self.value is not None
+
 
 @dataclass
 class Section:
@@ -90,10 +94,19 @@ def load_gold(gold_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def load_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """Every table as text columns ('' for empty). Parquet is read when present: it keeps the
+    original text, where CSV cells that look like spreadsheet formulas start with an apostrophe."""
     tables = {}
     for path in sorted(Path(out_dir).glob("*.csv")):
-        tables[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False,
-                                        encoding="utf-8-sig")
+        pq = path.with_suffix(".parquet")
+        if pq.is_file():
+            df = pd.read_parquet(pq)
+            tables[path.stem] = pd.DataFrame(
+                {c: df[c].astype("string").fillna("").astype(object) for c in df.columns},
+                columns=df.columns)
+        else:
+            tables[path.stem] = pd.read_csv(path, dtype=str, keep_default_na=False,
+                                            encoding="utf-8-sig")
     return tables
 
 
@@ -107,10 +120,16 @@ def evaluate_dir(gold_dir: Path, out_dir: Path) -> Report:
             by_stem.setdefault(Path(row.source_path).stem, row.doc_id)
     matched = {stem: by_stem[stem] for stem in gold if stem in by_stem}
     unmatched = [stem for stem in gold if stem not in by_stem]
-    gold = {stem: g for stem, g in gold.items() if stem in matched}
+    # a gold document without output (failed, or missing) is scored against no rows at all:
+    # every gold value is a miss, instead of silently leaving the document out
+    scored = {**matched, **{stem: f"<no output: {stem}>" for stem in unmatched}}
     sections = []
     for ref in load_yaml("pipeline.yaml").get("evaluate") or []:
         module, _, name = ref.partition(":")
         scorer = getattr(importlib.import_module(module), name)
-        sections.append(scorer(gold, tables, matched))
+        section = scorer(gold, tables, scored)
+        if not matched:  # nothing to measure: no score, rather than a vacuous 1.000
+            for m in section.metrics:
+                m.value, m.detail = None, "no document matched"
+        sections.append(section)
     return Report(len(matched), sections, unmatched)

@@ -1,14 +1,20 @@
 """Write every table of the schema as CSV + Parquet, and datapackage.json.
 
-All files are first written into a temporary folder inside the output folder and then
-moved into place with os.replace, so an interrupted run never leaves a half-written table.
+The set is written into a fresh folder beside the output folder and switched in with one
+atomic rename (see Output), so an interrupted run never leaves a half-written table or a mix
+of old and new tables. CSV cells that a spreadsheet would run as a formula are neutralized.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import json
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -69,30 +75,224 @@ def _datapackage(tables: list[str], excel: bool) -> dict[str, Any]:
     }
 
 
-def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+# OWASP CSV injection: a cell starting with one of these is a formula to Excel/LibreOffice
+# (=HYPERLINK(...), @SUM(...)); CSV files get a leading apostrophe, Parquet keeps the text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+LOCK_NAME = ".kehoach-lock"
+MOVED = (".kehoach-cache",)  # folders moved (not copied) into the new set: a cache, not data
+STAGE_TAG = ".kehoach-tmp-"
+
+
+class OutputError(Exception):
+    """The output folder cannot be used or written (exit code 3)."""
+
+
+def neutralize(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of `df` for CSV: text cells that a spreadsheet would run as a formula start with ',
+    and a bare carriage return becomes a line feed (the CSV writer quotes cells holding a line
+    feed, not those holding only a CR, which readers take for the end of the row)."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == "string":
+            s = out[col]
+            hit = s.str.startswith(FORMULA_START).fillna(False).astype(bool)
+            if s.str.contains("\r", regex=False).fillna(False).any():
+                s = s.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
+            if hit.any():
+                s = s.mask(hit, "'" + s)
+            out[col] = s
+    return out
+
+
+def write_files(folder: Path, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
+    """Every table of the schema as CSV + Parquet, and datapackage.json, into `folder`."""
     names = sorted(schemas())
-    tmp = Path(tempfile.mkdtemp(prefix=".kehoach-tmp-", dir=out_dir))
     written: list[Path] = []
-    try:
-        staged: list[tuple[Path, Path]] = []
-        for name in names:
-            df = conform(name, tables.get(name))
-            csv_path = tmp / f"{name}.csv"
-            df.to_csv(csv_path, index=False, encoding="utf-8-sig" if excel else "utf-8")
-            pq_path = tmp / f"{name}.parquet"
-            df.to_parquet(pq_path, index=False)
-            staged += [(csv_path, out_dir / csv_path.name), (pq_path, out_dir / pq_path.name)]
-        pkg = tmp / "datapackage.json"
-        pkg.write_text(
-            json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
-        )
-        staged.append((pkg, out_dir / pkg.name))
-        for src, dst in staged:
-            os.replace(src, dst)
-            written.append(dst)
-        written.append(write_sqlite(tables, out_dir))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    for name in names:
+        df = conform(name, tables.get(name))
+        csv_path = folder / f"{name}.csv"
+        neutralize(df).to_csv(csv_path, index=False, encoding="utf-8-sig" if excel else "utf-8")
+        pq_path = folder / f"{name}.parquet"
+        df.to_parquet(pq_path, index=False)
+        written += [csv_path, pq_path]
+    pkg = folder / "datapackage.json"
+    pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
+                   encoding="utf-8")
+    written.append(pkg)
+    written.append(write_sqlite(tables, folder))
     return written
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class Output:
+    """An output folder held for one run.
+
+    Opening it checks that it can be written, takes an exclusive lock (OUT/.kehoach-lock:
+    a second run into the same folder stops at once) and removes staging folders that
+    killed runs left behind. `write` puts the new tables into a fresh sibling folder
+    (.OUT.kehoach-tmp-XXXX) and switches it with the old folder in one atomic rename
+    (renameat2 RENAME_EXCHANGE; elsewhere two renames, so a reader sees the old set, briefly
+    no folder, or the new set, never a mix). Files in OUT that kehoach did not write are kept
+    (hard-linked into the new folder).
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.shown = out_dir
+        self.path = Path(os.path.realpath(out_dir))
+        self._lock_fd: int | None = None
+
+    def __enter__(self) -> Output:
+        if self.path.exists() and not self.path.is_dir():
+            raise OutputError(f"output {self.shown} is a file, not a folder")
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot write to output folder {self.shown}: {_describe(exc)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError(f"output folder {self.shown} is in use by another kehoach run "
+                              f"(lock {LOCK_NAME}); wait for it or choose another folder") from None
+        self._lock_fd = fd
+        self._clean_stale()
+        # a folder that is a mount point (or whose parent cannot be written) cannot be switched
+        # with a sibling: its tables are then replaced file by file, datapackage.json last
+        try:
+            self.inside = os.stat(self.path).st_dev != os.stat(self.path.parent).st_dev or \
+                not os.access(self.path.parent, os.W_OK)
+        except OSError:
+            self.inside = True
+        probe = self._new_stage()  # fail now, before any document is processed
+        shutil.rmtree(probe, ignore_errors=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    inside = False
+
+    def _stage_prefix(self) -> str:
+        return STAGE_TAG if self.inside else f".{self.path.name}{STAGE_TAG}"
+
+    @property
+    def scratch(self) -> Path:
+        """Where this run's temporary folders go (cleaned by the next run if it is killed)."""
+        return self.path if self.inside else self.path.parent
+
+    def _clean_stale(self) -> None:
+        """Staging folders of killed runs (we hold the lock: no run is using them)."""
+        prefix = self._stage_prefix()
+        with contextlib.suppress(OSError):
+            for entry in self.path.parent.iterdir():
+                if entry.name.startswith(prefix) and entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            for entry in self.path.iterdir():  # the layout of earlier versions
+                if entry.name.startswith(STAGE_TAG) and entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+
+    def _new_stage(self) -> Path:
+        try:
+            return Path(tempfile.mkdtemp(prefix=self._stage_prefix(), dir=self.scratch))
+        except OSError as exc:
+            raise OutputError(f"cannot create a staging folder in {self.scratch} "
+                              f"for {self.shown}: {_describe(exc)}") from None
+
+    def write(self, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
+        stage = self._new_stage()
+        try:
+            try:
+                written = write_files(stage, tables, excel)
+                if self.inside:
+                    self._replace_files(stage, written)
+                else:
+                    self._carry_over(stage)
+                    self._switch(stage)
+            except OSError as exc:
+                raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
+                                  "the previous tables are unchanged") from None
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)  # after the switch: the old tables
+        return [self.path / p.name for p in written]
+
+    def _carry_over(self, stage: Path) -> None:
+        """Hard-link what kehoach did not write (and the lock file) into the new folder."""
+        for entry in self.path.iterdir():
+            target = stage / entry.name
+            if target.exists() or entry.name.startswith(STAGE_TAG):
+                continue
+            if entry.name in MOVED:
+                os.rename(entry, target)
+            elif entry.is_dir() and not entry.is_symlink():
+                shutil.copytree(entry, target, symlinks=True, copy_function=_link_or_copy)
+            else:
+                _link_or_copy(entry, target)
+
+    def _replace_files(self, stage: Path, written: list[Path]) -> None:
+        """Fallback: each table moved into place (datapackage.json last): a table is never
+        half-written, but a run killed here leaves a mix of old and new tables."""
+        for path in sorted(written, key=lambda p: p.name == "datapackage.json"):
+            os.replace(path, self.path / path.name)
+        fsync_dir(self.path)
+
+    def _switch(self, stage: Path) -> None:
+        with contextlib.suppress(OSError):  # mkdtemp made it private: keep the folder's own mode
+            os.chmod(stage, self.path.stat().st_mode & 0o7777)
+        fsync_dir(stage)
+        if not _exchange(stage, self.path):
+            old = Path(tempfile.mkdtemp(prefix=self._stage_prefix(), dir=self.path.parent))
+            os.rmdir(old)
+            os.rename(self.path, old)
+            os.rename(stage, self.path)
+            os.rename(old, stage)  # removed by the caller
+        fsync_dir(self.path.parent)
+
+
+def _link_or_copy(src: str | Path, dst: str | Path) -> None:
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
+    """Write the tables to `out_dir` as one set (see Output)."""
+    with Output(out_dir) as output:
+        return output.write(tables, excel)

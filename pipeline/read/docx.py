@@ -21,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from kehoach.errors import DocumentError
+from kehoach.limits import LimitError, current
 from kehoach.read import ReadResult, legacy, register
 from kehoach.tables import load_yaml
 from lxml import etree
@@ -58,6 +59,12 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "decimalZero":
         return f"{n:02d}"
     return str(n)
+
+
+def _ilvl(value: str) -> int:
+    """A list level (0-8 in Word); damaged values are read as 0, out-of-range ones clamped."""
+    v = value.strip()
+    return min(int(v), 9) if v.isdigit() and len(v) < 4 else 0
 
 
 @dataclass
@@ -105,16 +112,41 @@ class _Reader:
     def __init__(self, path: Path, zf: zipfile.ZipFile) -> None:
         self.path = path
         self.zf = zf
+        self.limits = current()
         self.styles = self._styles()
         self.levels, self.num_abstract = self._numbering()
         self.counters: dict[str, list[int]] = {}
         self.encodings: set[str] = set()
 
-    def _xml(self, name: str) -> etree._Element | None:
+    def _part(self, name: str) -> bytes | None:
+        """Bytes of one archive member, never more than the docx_part_mb limit: the size in
+        the zip directory is checked first, and the read stops past the limit (the directory
+        may lie)."""
+        limit = self.limits.docx_part_bytes
         try:
-            return etree.fromstring(self.zf.read(name), _PARSER)
+            info = self.zf.getinfo(name)
         except KeyError:
             return None
+        if info.file_size > limit:
+            raise LimitError(str(self.path), "docx_part_mb",
+                             f"DOCX part {name} expands to {info.file_size / 1048576:.0f} MB "
+                             f"({info.compress_size / 1048576:.1f} MB compressed): a zip bomb or not a plan")
+        try:
+            with self.zf.open(info) as fh:
+                data = fh.read(limit + 1)
+        except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise DocumentError(str(self.path), "corrupt", f"damaged DOCX: {name}: {exc}") from None
+        if len(data) > limit:
+            raise LimitError(str(self.path), "docx_part_mb",
+                             f"DOCX part {name} expands past the limit (its zip entry understates its size)")
+        return data
+
+    def _xml(self, name: str) -> etree._Element | None:
+        data = self._part(name)
+        if data is None:
+            return None
+        try:
+            return etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as exc:
             raise DocumentError(str(self.path), "corrupt", f"damaged DOCX: {name}: {exc}") from None
 
@@ -135,7 +167,7 @@ class _Reader:
                 num = numpr.find(f"{W}numId")
                 ilvl = numpr.find(f"{W}ilvl")
                 if num is not None:
-                    lvl = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+                    lvl = _ilvl(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
                     out.numpr[sid] = (num.get(f"{W}val", ""), lvl)
             font = _fonts_of(style.find(f"{W}rPr"))
             if font:
@@ -151,7 +183,7 @@ class _Reader:
             return levels, num_abstract
         for an in root.iter(f"{W}abstractNum"):
             abstract[an.get(f"{W}abstractNumId", "")] = {
-                int(lvl.get(f"{W}ilvl", "0")): self._level(lvl) for lvl in an.iter(f"{W}lvl")
+                _ilvl(lvl.get(f"{W}ilvl", "0")): self._level(lvl) for lvl in an.iter(f"{W}lvl")
             }
         for num in root.iter(f"{W}num"):
             nid = num.get(f"{W}numId", "")
@@ -159,25 +191,35 @@ class _Reader:
             aid = ref.get(f"{W}val", "") if ref is not None else ""
             lv = dict(abstract.get(aid, {}))
             for override in num.iter(f"{W}lvlOverride"):
-                ilvl = int(override.get(f"{W}ilvl", "0"))
+                ilvl = _ilvl(override.get(f"{W}ilvl", "0"))
                 lvl = override.find(f"{W}lvl")
                 if lvl is not None:
                     lv[ilvl] = self._level(lvl)
                 start = override.find(f"{W}startOverride")
                 if start is not None and ilvl in lv:
                     base = lv[ilvl]
-                    lv[ilvl] = _Level(base.fmt, base.text, int(start.get(f"{W}val", "1")))
+                    lv[ilvl] = _Level(base.fmt, base.text, self._int(start.get(f"{W}val", "1"), "start value"))
             levels[nid] = lv
             num_abstract[nid] = aid
         return levels, num_abstract
 
-    @staticmethod
-    def _level(lvl: etree._Element) -> _Level:
+    def _int(self, value: str, what: str) -> int:
+        """A numbering attribute as an int within the list_number limit."""
+        try:
+            n = int(value.strip()[:40])
+        except ValueError:
+            raise DocumentError(str(self.path), "corrupt",
+                                f"damaged DOCX numbering: {what} {value[:40]!r} is not a number") from None
+        if abs(n) > self.limits.list_number:
+            raise LimitError(str(self.path), "list_number", f"DOCX numbering {what} is {n}")
+        return n
+
+    def _level(self, lvl: etree._Element) -> _Level:
         def val(tag: str, default: str) -> str:
             el = lvl.find(f"{W}{tag}")
             return el.get(f"{W}val", default) if el is not None else default
 
-        return _Level(val("numFmt", "decimal"), val("lvlText", ""), int(val("start", "1")))
+        return _Level(val("numFmt", "decimal"), val("lvlText", ""), self._int(val("start", "1"), "start value"))
 
     # ------------------------------------------------------------------ paragraphs
 
@@ -196,7 +238,7 @@ class _Reader:
             nid = numpr.find(f"{W}numId")
             lvl = numpr.find(f"{W}ilvl")
             num_id = nid.get(f"{W}val") if nid is not None else None
-            ilvl = int(lvl.get(f"{W}val", "0")) if lvl is not None else 0
+            ilvl = _ilvl(lvl.get(f"{W}val", "0")) if lvl is not None else 0
         else:
             pstyle = ppr.find(f"{W}pStyle") if ppr is not None else None
             for sid in self._style_chain(pstyle.get(f"{W}val") if pstyle is not None else None):
@@ -213,6 +255,8 @@ class _Reader:
             counts[ilvl] = levels.get(ilvl, _Level()).start
         else:
             counts[ilvl] += 1
+        if counts[ilvl] > self.limits.list_number:
+            raise LimitError(str(self.path), "list_number", f"DOCX list counter reached {counts[ilvl]}")
         for deeper in range(ilvl + 1, 10):
             counts[deeper] = 0
         level = levels.get(ilvl, _Level())
@@ -223,10 +267,16 @@ class _Reader:
             return ("•" if not bullet or any("\ue000" <= c <= "\uf8ff" for c in bullet)
                     else bullet) + " "
         label = level.text
+        if len(label) > self.limits.label_chars:
+            raise LimitError(str(self.path), "label_chars",
+                             f"DOCX list label pattern of {len(label)} characters")
         for k in range(ilvl + 1):
             lk = levels.get(k, _Level())
             n = counts[k] or lk.start
             label = label.replace(f"%{k + 1}", format_number(n, lk.fmt))
+            if len(label) > self.limits.label_chars:
+                raise LimitError(str(self.path), "label_chars",
+                                 f"DOCX list label of {len(label)} characters ({label[:20]}...)")
         return label + " " if label else ""
 
     def _run_font(self, r: etree._Element, para_style: str | None) -> str:

@@ -17,6 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import regex
 from kehoach.errors import DocumentError
+from kehoach.limits import LimitError, current
 from kehoach.normalize import TIMEOUT
 from kehoach.read import ReadResult, ocr, register
 from kehoach.read.layout import PageLayout, Segment, assemble, rules
@@ -25,7 +26,8 @@ _ENCRYPT = regex.compile(rb"/Encrypt\s+\d+\s+\d+\s+R")
 _NO_PAGES = regex.compile(rb"/Type\s*/Pages\b(?:(?!>>).){0,200}?/Count\s+0\b|/Count\s+0\b\s*/Kids\s*\[\s*\]",
                           regex.S)
 OCR_DPI = 300
-MIN_RULES = 4  # path objects on a page before looking for ruled tables
+MIN_RULES = 4
+OCR_BATCH = 8  # pages rendered and OCRed together  # path objects on a page before looking for ruled tables
 
 
 def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
@@ -79,7 +81,18 @@ def _tables(plumber_page: pdfplumber.page.Page, layout: PageLayout) -> None:
                 layout.table_rows.append((row.bbox[1], row.bbox[3], text))
 
 
-def _render(page: pdfium.PdfPage) -> tuple[bytes, tuple[int, int], int]:
+def _blank(page: pdfium.PdfPage) -> bool:
+    """A page without any object (no image, path or text): nothing to OCR."""
+    return pdfium_c.FPDFPage_CountObjects(page.raw) == 0
+
+
+def _render(path: Path, page: pdfium.PdfPage, number: int) -> tuple[bytes, tuple[int, int], int]:
+    width, height = page.get_size()
+    pixels = (width * OCR_DPI / 72) * (height * OCR_DPI / 72)
+    if pixels > current().page_pixels:
+        raise LimitError(str(path), "page_mpixels",
+                         f"page {number} is {width / 72:.0f} x {height / 72:.0f} inches: "
+                         f"{pixels / 1e6:.0f} million pixels at {OCR_DPI} dpi for OCR")
     img = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil().convert("L")
     buf = io.BytesIO()
     img.save(buf, "PNG")
@@ -93,6 +106,8 @@ def read_pdf(path: Path, data: bytes) -> ReadResult:
         n = len(pdf)
         if n == 0:
             raise DocumentError(str(path), "no_pages", "PDF has no pages")
+        if n > current().pages:
+            raise LimitError(str(path), "pages", f"PDF has {n} pages")
         layouts: list[PageLayout] = []
         scanned: list[int] = []
         ruled: list[int] = []
@@ -110,11 +125,18 @@ def read_pdf(path: Path, data: bytes) -> ReadResult:
         if ruled:
             _read_tables(path, data, ruled, layouts)
         info: dict[str, object] = {"ocr_pages": 0}
+        blank = [i for i in scanned if _blank(pdf[i])]
+        if blank:
+            info["notes"] = [f"{len(blank)} blank pages not OCRed"]
+            scanned = [i for i in scanned if i not in set(blank)]
         if scanned:
             what = (f"{len(scanned)} of {n} pages have no text layer (scanned); they"
                     if len(scanned) < n else "this scanned PDF (no text layer)")
-            images = [_render(pdf[i]) for i in scanned]
-            pages = ocr.ocr_images(str(path), images, what)
+            pages: list[ocr.OcrPage] = []
+            for start in range(0, len(scanned), OCR_BATCH):  # a few page images in memory at a time
+                batch = scanned[start:start + OCR_BATCH]
+                images = [_render(path, pdf[i], i + 1) for i in batch]
+                pages += ocr.ocr_images(str(path), images, what)
             for i, page_ocr in zip(scanned, pages, strict=True):
                 layouts[i] = page_ocr.layout
             info.update(ocr.info(pages))

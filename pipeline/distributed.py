@@ -1,0 +1,79 @@
+"""`extract --executor dask`: documents processed on a dask.distributed cluster.
+
+Without a scheduler address a LocalCluster is started (one single-threaded worker process per
+core or per `--workers`). With `--scheduler tcp://HOST:8786` the documents go to that cluster;
+every worker needs kehoach installed (and Tesseract for scans), and must see the input files at
+the same paths (a shared file system). The parent collects results as they finish and builds
+the tables exactly as a local run does (results are ordered by path before the tables are
+made), so the output is the same as a local run's.
+
+Limits: the pipeline configuration and the limits (models/limits.yaml and overrides) travel
+with each task. Memory is enforced by Dask itself (the LocalCluster worker memory limit is the
+memory_mb limit; the nanny restarts a worker past it). A worker lost while running a document
+makes that document an error row (`worker_killed`); the document is not retried on another
+worker. Wall time per document is not enforced on a Dask cluster (the local executor does).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from kehoach.process import DocResult, failed
+
+
+def _process(path: str, env: dict[str, str]) -> DocResult:
+    """Runs on a Dask worker."""
+    for key, value in env.items():
+        os.environ[key] = value
+    from kehoach.process import process_path
+    from kehoach.run import init_worker
+
+    init_worker()  # once per worker process (cached)
+    return process_path(path)
+
+
+def _env() -> dict[str, str]:
+    from kehoach.components import PIPELINE_ENV
+    from kehoach.limits import LIMITS_ENV
+
+    return {k: os.environ[k] for k in (PIPELINE_ENV, LIMITS_ENV) if k in os.environ}
+
+
+def iter_results_dask(files: list[str], workers: int | None, scheduler: str | None) -> Iterator[DocResult]:
+    if not files:
+        return
+    import dask
+    from distributed import Client, LocalCluster, as_completed
+    from kehoach.limits import current
+
+    cluster: Any = None
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                          "distributed.worker.daemon": False}):
+        if scheduler:
+            client = Client(scheduler)
+        else:
+            n = max(1, min(workers or os.cpu_count() or 1, len(files)))
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR,
+                                   memory_limit=int(current().memory_mb * 1048576))
+            client = Client(cluster)
+        try:
+            env = _env()
+            futures = client.map(_process, files, env=env, pure=False)
+            path_of = {f.key: p for f, p in zip(futures, files, strict=True)}
+            for fut in as_completed(futures):
+                path = path_of[fut.key]
+                try:
+                    yield fut.result()
+                except Exception as exc:  # KilledWorker, a lost connection...
+                    yield failed(path, "dask", "worker_killed",
+                                 f"the Dask worker running this document was lost ({type(exc).__name__}: "
+                                 f"{exc}); only this document was lost")
+                fut.release()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

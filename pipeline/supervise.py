@@ -1,0 +1,232 @@
+"""Worker processes watched from outside: wall time, memory, and death by any signal.
+
+Each document runs in a worker process (its own process group, so OCR and converter
+subprocesses go with it). The parent hands out one document at a time and watches every busy
+worker: past the wall-time or memory limit (models/limits.yaml) the whole group is killed with
+SIGKILL; a worker that dies for any reason (the out-of-memory killer, a crash in a C library)
+is noticed through its process sentinel. Either way that document alone becomes an error row
+naming the limit or the signal and the stage it was in, and a fresh worker takes its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from kehoach.limits import Limits
+from kehoach.process import DocResult, failed, process_path
+
+POLL_S = 0.1  # how often busy workers are checked
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _worker_main(conn: Connection) -> None:
+    faulthandler.disable()  # a crash is reported by the parent (signal and stage), not dumped
+    with contextlib.suppress(OSError):
+        os.setpgid(0, 0)  # a group of its own: a kill takes its tesseract/soffice children too
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C goes to it
+    from kehoach.limits import current
+    from kehoach.run import init_worker
+
+    init_worker()
+    _address_space_backstop(current().memory_mb)
+    while True:
+        try:
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        if path is None:
+            return
+        res = process_path(path, on_stage=lambda s: conn.send(("stage", s)))
+        conn.send(("done", res))
+
+
+def _address_space_backstop(memory_mb: float) -> None:
+    """A hard ceiling on address space, well above the watched memory limit: one huge
+    allocation (faster than the watchdog polls) fails with MemoryError in the worker instead
+    of pushing the machine into the out-of-memory killer."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", "rb") as fh:
+            vsize = int(fh.read().split()[0]) * _PAGE
+        ceiling = int(vsize + 2 * memory_mb * 1048576)
+        resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
+    except (ImportError, OSError, ValueError):
+        pass
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of `pid` and its descendants (Linux /proc; 0 elsewhere)."""
+    total = 0
+    todo = [pid]
+    seen: set[int] = set()
+    while todo:
+        p = todo.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * _PAGE
+            with open(f"/proc/{p}/task/{p}/children", "rb") as fh:
+                todo += [int(c) for c in fh.read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def signal_name(code: int) -> str:
+    try:
+        return signal.Signals(code).name
+    except ValueError:
+        return f"signal {code}"
+
+
+_WHY = {
+    "SIGKILL": "killed by SIGKILL (most likely the system's out-of-memory killer)",
+    "SIGSEGV": "crashed with SIGSEGV (a segmentation fault in a library reading the file)",
+    "SIGBUS": "crashed with SIGBUS (a bus error in a library reading the file)",
+    "SIGABRT": "aborted (SIGABRT: a library gave up on the file)",
+}
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Connection
+    path: str | None = None
+    stage: str = "read"
+    started: float = 0.0
+
+
+class Supervisor:
+    """Runs `process_path` over worker processes within `limits`; yields results as they come."""
+
+    def __init__(self, workers: int, limits: Limits) -> None:
+        self.n = max(1, workers)
+        self.limits = limits
+        self.ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.workers: list[_Worker] = []
+
+    def _start(self) -> _Worker:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        proc.start()
+        child.close()
+        w = _Worker(proc, parent)
+        self.workers.append(w)
+        return w
+
+    def _kill(self, w: _Worker) -> None:
+        pid = w.proc.pid
+        if pid:
+            for target in (-pid, pid):  # the group (children included), then the process
+                with contextlib.suppress(OSError):
+                    os.kill(target, signal.SIGKILL)
+        w.proc.join(5)
+        w.conn.close()
+        self.workers.remove(w)
+
+    def _lost(self, w: _Worker, reason: str, message: str) -> DocResult:
+        assert w.path is not None
+        res = failed(w.path, w.stage, reason, message, time.monotonic() - w.started)
+        self._kill(w)
+        return res
+
+    def run(self, files: list[str]) -> Iterator[DocResult]:
+        pending = deque(files)
+        last_check = time.monotonic()
+        try:
+            for _ in range(min(self.n, len(files))):
+                self._start()
+            while pending or any(w.path for w in self.workers):
+                for w in list(self.workers):
+                    if w.path is None and pending:
+                        path = pending.popleft()
+                        try:
+                            w.conn.send(path)
+                        except OSError:  # the idle worker died: replace it, keep the document
+                            pending.appendleft(path)
+                            self._kill(w)
+                            continue
+                        w.path, w.stage, w.started = path, "read", time.monotonic()
+                busy = [w for w in self.workers if w.path is not None]
+                by_handle: dict[Any, _Worker] = {}
+                for w in busy:
+                    by_handle[w.conn] = w
+                    by_handle[w.proc.sentinel] = w
+                for handle in wait(list(by_handle), timeout=POLL_S):
+                    w = by_handle[handle]
+                    if w not in self.workers or w.path is None:
+                        continue  # already handled through its other handle
+                    yield from self._drain(w)
+                now = time.monotonic()
+                if now - last_check >= POLL_S:  # limits are checked at most every POLL_S
+                    last_check = now
+                    for w in [w for w in self.workers if w.path is not None]:
+                        res = self._check(w)
+                        if res is not None:
+                            yield res
+                # keep the pool full: replace workers that were killed or died
+                while len(self.workers) < min(self.n, len(pending) + sum(1 for w in self.workers if w.path)):
+                    self._start()
+        finally:
+            for w in list(self.workers):
+                if w.path is None:
+                    with contextlib.suppress(OSError):
+                        w.conn.send(None)
+            for w in list(self.workers):
+                if w.path is None:
+                    w.proc.join(1)
+                self._kill(w)
+
+    def _drain(self, w: _Worker) -> Iterator[DocResult]:
+        """Messages of one worker: stage changes and its result; or its death."""
+        try:
+            while w.conn.poll():
+                kind, value = w.conn.recv()
+                if kind == "stage":
+                    w.stage = value
+                else:
+                    w.path = None
+                    yield value
+                    return
+        except (EOFError, OSError):
+            pass
+        if not w.proc.is_alive():
+            w.proc.join(1)
+            code = w.proc.exitcode
+            if code is not None and code < 0:
+                name = signal_name(-code)
+                why = _WHY.get(name, f"killed by {name}")
+                yield self._lost(w, "worker_killed", f"the worker process was {why} in {w.stage}; "
+                                 "only this document was lost")
+            else:
+                yield self._lost(w, "worker_died", f"the worker process exited (status {code}) in "
+                                 f"{w.stage}; only this document was lost")
+
+    def _check(self, w: _Worker) -> DocResult | None:
+        """Stop a worker past its wall-time or memory limit."""
+        elapsed = time.monotonic() - w.started
+        lim = self.limits
+        if elapsed > lim.wall_seconds:
+            return self._lost(w, "limit_wall_seconds",
+                              f"still running after {elapsed:.0f} s in {w.stage}: the worker was stopped "
+                              f"(limit wall_seconds={lim.wall_seconds:g}; raise it with --time-limit)")
+        rss = rss_bytes(w.proc.pid)
+        if rss > lim.memory_mb * 1048576:
+            return self._lost(w, "limit_memory_mb",
+                              f"used {rss / 1048576:.0f} MB in {w.stage}: the worker was stopped "
+                              f"(limit memory_mb={lim.memory_mb:g}; raise it with --memory-limit)")
+        return None
