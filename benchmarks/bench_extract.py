@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kehoach.components import PIPELINE_ENV, analyse, document_components
+from kehoach.components import analyse, document_components
 from kehoach.context import DocContext
 from kehoach.read import read_document
 from kehoach.run import run
@@ -83,17 +83,15 @@ def main() -> None:
               f"(mean {n_bytes / args.docs / 1e3:.1f} KB), {os.cpu_count()} cores")
         breakdown(sorted(corpus.iterdir())[: min(args.docs, 300)])
         for config in ("pipeline.yaml", "pipeline-instruments.yaml"):
-            os.environ[PIPELINE_ENV] = config
             print(f"models/{config}:")
             for workers in args.workers:
                 out = Path(tmp) / f"{config}-{workers}"
                 t0 = time.perf_counter()
-                summary = run([corpus], out, workers=workers)
+                summary = run([corpus], out, workers=workers, profile=config)
                 dt = time.perf_counter() - t0
                 print(f"  workers={workers}: {dt:6.2f} s  {args.docs / dt:7.1f} docs/s  "
                       f"{n_bytes / 1e6 / dt:5.2f} MB/s  ({args.docs / dt / workers:6.1f} docs/s per core;"
                       f" {summary.citations} citations, {summary.errors} errors)")
-        del os.environ[PIPELINE_ENV]
 
 if __name__ == "__main__":
     main()

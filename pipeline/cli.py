@@ -134,7 +134,7 @@ def extract(
 ) -> None:
     """Extract cited instruments (and everything else the pipeline knows) into OUT."""
     from kehoach import limits as limits_mod
-    from kehoach.components import PIPELINE_ENV
+    from kehoach.components import use_profile
     from kehoach.run import bound_workers, find, run
     from kehoach.tables import model_path
 
@@ -142,7 +142,10 @@ def extract(
         if not model_path(pipeline_config).is_file():
             raise fail(f"--pipeline {pipeline_config}: no such configuration "
                        "(a file under models/ or a path)", EXIT_USAGE)
-        os.environ[PIPELINE_ENV] = pipeline_config  # worker processes inherit it
+        try:
+            use_profile(pipeline_config)
+        except ValueError as exc:
+            raise fail(f"--pipeline {exc}", EXIT_USAGE) from None
     try:
         overrides = limits_mod.parse_overrides(limit or [])
     except ValueError as exc:
@@ -190,10 +193,12 @@ def extract(
                 progress.advance(task)
 
             summary = run(inputs, out, workers=workers, excel=excel, on_result=tick, found=found,
-                          use_cache=not no_cache, force=force, executor=executor, scheduler=scheduler)
+                          use_cache=not no_cache, force=force, executor=executor, scheduler=scheduler,
+                          profile=pipeline_config)
     else:
         summary = run(inputs, out, workers=workers, excel=excel, on_result=report, found=found,
-                      use_cache=not no_cache, force=force, executor=executor, scheduler=scheduler)
+                      use_cache=not no_cache, force=force, executor=executor, scheduler=scheduler,
+                      profile=pipeline_config)
     say(f"{summary.line()} -> {out}")
     if summary.errors:
         raise typer.Exit(EXIT_FAILED)

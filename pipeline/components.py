@@ -15,7 +15,6 @@ DataFrames) after the documents are done and return the tables they add or repla
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -107,11 +106,24 @@ def _resolve(ref: str) -> Callable[..., Any]:
     return getattr(importlib.import_module(module), name)
 
 
-PIPELINE_ENV = "KEHOACH_PIPELINE"
+DEFAULT_PROFILE = "pipeline.yaml"
+_profile = DEFAULT_PROFILE
+
+
+def use_profile(name: str | None) -> None:
+    """Make `name` (a profile under models/ or a path; None: every stage) the profile this
+    process runs. `kehoach.run.run(profile=...)` calls it before its workers start (forked
+    workers inherit it; Dask workers get the name with each task). A profile that names an
+    unknown stage or leaves out a needed one raises ValueError here, before any document."""
+    global _profile
+    name = name or DEFAULT_PROFILE
+    profile_stages(name)
+    _profile = name
 
 
 def config_name() -> str:
-    return os.environ.get(PIPELINE_ENV) or "pipeline.yaml"
+    """The profile this process runs."""
+    return _profile
 
 
 def profile_stages(config: str) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
@@ -141,11 +153,15 @@ def _document_components(config: str) -> tuple[tuple[str, DocComponent], ...]:
     return tuple((s.ref, _resolve(s.ref)) for s in profile_stages(config)[0])
 
 
-def analyse(ctx: DocContext, overrides: dict[str, DocComponent] | None = None) -> DocContext:
+def analyse(ctx: DocContext, overrides: dict[str, DocComponent] | None = None,
+            on_stage: Callable[[str], None] | None = None) -> DocContext:
     """Run the document stages on one document's context: the one place that does.
     `overrides` replaces a stage's function by stage ref (the spaCy component passes the
-    pattern tables saved with it)."""
+    pattern tables saved with it); `on_stage(ref)` is called as each stage starts (the batch
+    says where a document was when it failed or had to be stopped)."""
     for ref, component in document_components():
+        if on_stage is not None:
+            on_stage(ref)
         (overrides or {}).get(ref, component)(ctx)
     return ctx
 

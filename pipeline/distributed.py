@@ -24,22 +24,24 @@ from typing import Any
 from kehoach.process import DocResult, failed
 
 
-def _process(path: str, env: dict[str, str]) -> DocResult:
+def _process(path: str, env: dict[str, str], profile: str) -> DocResult:
     """Runs on a Dask worker."""
     for key, value in env.items():
         os.environ[key] = value
+    from kehoach.components import use_profile
     from kehoach.process import process_path
     from kehoach.run import init_worker
+
+    use_profile(profile)
 
     init_worker()  # once per worker process (cached)
     return process_path(path)
 
 
 def _env() -> dict[str, str]:
-    from kehoach.components import PIPELINE_ENV
     from kehoach.limits import LIMITS_ENV
 
-    return {k: os.environ[k] for k in (PIPELINE_ENV, LIMITS_ENV) if k in os.environ}
+    return {k: os.environ[k] for k in (LIMITS_ENV,) if k in os.environ}
 
 
 def iter_results_dask(files: list[str], workers: int | None, scheduler: str | None) -> Iterator[DocResult]:
@@ -62,7 +64,9 @@ def iter_results_dask(files: list[str], workers: int | None, scheduler: str | No
             client = Client(cluster)
         try:
             env = _env()
-            futures = client.map(_process, files, env=env, pure=False)
+            from kehoach.components import config_name
+
+            futures = client.map(_process, files, env=env, profile=config_name(), pure=False)
             path_of = {f.key: p for f, p in zip(futures, files, strict=True)}
             for fut in as_completed(futures):
                 path = path_of[fut.key]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kehoach.components import document_components
+from kehoach.components import analyse
 from kehoach.context import DocContext
 from kehoach.errors import DocumentError
 from kehoach.normalize import TIMEOUT
@@ -71,11 +71,14 @@ def process_path(path: str, on_stage: Callable[[str], None] | None = None) -> Do
         )
         stage = "normalize"
         ctx = DocContext.from_source(source)
-        for ref, component in document_components():
+
+        def enter(ref: str) -> None:
+            nonlocal stage
             stage = ref
             if on_stage:
-                on_stage(stage)
-            component(ctx)
+                on_stage(ref)
+
+        analyse(ctx, on_stage=enter)
         document.update(ctx.document)
         document.update(status="ok", error=None, seconds=round(time.perf_counter() - t0, 4))
         return DocResult(path, document, ctx.tables)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 from kehoach.cache import ResultCache
-from kehoach.components import run_components, warm_up
+from kehoach.components import run_components, use_profile, warm_up
 from kehoach.export.parts import LazyTables, Spill, spilling
 from kehoach.export.writer import Output
 from kehoach.limits import Limits
@@ -132,12 +132,14 @@ def run(
     force: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
+    profile: str | None = None,
 ) -> RunSummary:
     """Process `paths`; write the tables to `out_dir` (None: keep them in memory only).
     The output folder is checked and locked before any document is processed
     (OutputError when it cannot be used). With an output folder, results of unchanged files
     come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them."""
     t0 = time.perf_counter()
+    use_profile(profile)  # which stages run (models/pipeline.yaml unless a profile is named)
     found = found or find(paths)
     with (Output(out_dir) if out_dir is not None else contextlib.nullcontext()) as output, \
             (spilling(output) if output is not None else contextlib.nullcontext()) as spill:

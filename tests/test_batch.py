@@ -216,9 +216,7 @@ def test_folder_files_of_other_types_are_named_not_read(tmp_path: Path) -> None:
     assert "1 documents (1 ok, 0 errors)" in result.output
 
 
-def test_instruments_only_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the CLI sets the variable for its worker processes; monkeypatch unsets it afterwards
-    monkeypatch.setenv("KEHOACH_PIPELINE", "pipeline.yaml")
+def test_instruments_only_pipeline(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["extract", str(PLAN), "-o", str(tmp_path), "-w", "1",
                                       "--pipeline", "pipeline-instruments.yaml"])
     assert result.exit_code == 0, result.output
@@ -226,3 +224,16 @@ def test_instruments_only_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert len(cit) > 5
     channels = pd.read_csv(tmp_path / "channels.csv")
     assert channels.empty and "channel" in channels.columns  # written, with its header
+    # the profile is an argument of the run, not state left behind: the next run is complete
+    # (and no environment variable carries it to the workers)
+    assert "KEHOACH_PIPELINE" not in os.environ
+    run([PLAN], tmp_path / "full", workers=2)
+    assert len(pd.read_csv(tmp_path / "full" / "channels.csv")) > 0
+    assert len(pd.read_csv(tmp_path / "full" / "citations.csv")) == len(cit)
+
+
+def test_a_broken_profile_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("stages: [extract.bodies]\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["extract", str(PLAN), "-o", str(tmp_path / "o"), "--pipeline", str(bad)])
+    assert result.exit_code == 2 and "needs" in result.output

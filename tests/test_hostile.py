@@ -119,12 +119,12 @@ def test_wall_time_limit_stops_a_runaway_document(
 ) -> None:
     (src / "bad.txt").write_text(BAD_PLAN, encoding="utf-8")
     _sabotage(monkeypatch, lambda: time.sleep(3600))
-    code, _, _, errors = _batch(src, tmp_path / "out", "-w", "2", "--time-limit", "3")
+    code, _, _, errors = _batch(src, tmp_path / "out", "-w", "2", "--time-limit", "6")
     assert code == 1
     _good_rows_written(tmp_path / "out")
     err = _error(errors, "bad.txt")
     assert err["reason"] == "limit_wall_seconds"
-    assert "wall_seconds=3" in err["message"]
+    assert "wall_seconds=6" in err["message"]
 
 
 def test_memory_limit_stops_a_document_that_grows(
