@@ -8,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 from kehoach.evaluate import Metric, Section, prf
+from kehoach.tables import load_yaml
 
 ATTRS = ("year", "date", "type", "issuer", "scope", "basis")
-FLOORS = {"id F1": 0.98, "year accuracy": 0.97, "date accuracy": 0.97, "type accuracy": 0.97}
+FLOORS: dict[str, float] = load_yaml("floors.yaml")["instruments"]
 
 
 def _norm(v: Any) -> str:
@@ -81,5 +82,5 @@ def score(gold: dict[str, dict[str, Any]], tables: dict[str, pd.DataFrame],
         acc = right[attr] / n_tp if n_tp else None
         metrics.append(Metric(f"{attr} accuracy", acc, FLOORS.get(f"{attr} accuracy")))
     metrics += [Metric("named precision", np_), Metric("named recall", nr),
-                Metric("named F1", nf, None, f"tp {ntp}, fp {nfp}, fn {nfn}")]
+                Metric("named F1", nf, FLOORS.get("named F1"), f"tp {ntp}, fp {nfp}, fn {nfn}")]
     return Section("instruments", metrics, lines)

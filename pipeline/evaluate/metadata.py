@@ -8,14 +8,16 @@ from typing import Any
 
 import pandas as pd
 from kehoach.evaluate import Metric, Section
+from kehoach.tables import load_yaml
 
 FIELDS = (
     "doc_type", "doc_number", "doc_symbol", "issuer", "issuer_level", "province", "place",
     "issue_date", "title", "signer_name", "signer_title", "signing_mode", "period_start",
     "period_end",
 )
-FIELD_FLOOR = 0.95
-MEAN_FLOOR = 0.97
+_FLOORS = load_yaml("floors.yaml")["metadata"]
+FIELD_FLOOR: float = _FLOORS["field"]
+MEAN_FLOOR: float = _FLOORS["mean"]
 
 
 def norm(value: Any) -> str:
