@@ -165,10 +165,12 @@ class Plan:
     floor: date | None = None  # dates before are of the past: the plan's date, else its first year
 
 
-def _clause(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
-    s = max(text.rfind(";", lo, pos), text.rfind(". ", lo, pos), text.rfind("\n", lo, pos), lo)
-    ends = [i for i in (text.find(";", pos, hi), text.find(". ", pos, hi), text.find("\n", pos, hi))
-            if i >= 0]
+def _clause(text: str, pos: int, lo: int, hi: int, cells: bool = False) -> tuple[int, int]:
+    """The clause around `pos` within lo..hi; with `cells`, a table cell boundary (a tab in a
+    normalized row) also ends it, so a time cell is judged alone, not with the row's task."""
+    seps = (";", ". ", "\n", "\t") if cells else (";", ". ", "\n")
+    s = max([text.rfind(c, lo, pos) for c in seps] + [lo])
+    ends = [i for i in (text.find(c, pos, hi) for c in seps) if i >= 0]
     return s, (min(ends) if ends else hi)
 
 
@@ -342,7 +344,7 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
         if any(o.start <= s < o.end for o in out):
             return False
         lo, hi = block(s) if block else (start, end)
-        cs, ce = _clause(text, s, lo, hi)
+        cs, ce = _clause(text, s, lo, hi, cells=True)
         return not r.exclude_clause.search(text, cs, ce, timeout=TIMEOUT)
 
     low = common.lower(text[start:end])
