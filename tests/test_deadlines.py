@@ -170,3 +170,13 @@ def test_no_recurrence_in_award_standards() -> None:
                "II. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ thường xuyên theo dõi, báo cáo hằng tháng.", head)
     assert found(got)[1] == {"continuous", "monthly"}
     assert [r["section"] for r in got if r["recurrence"]] == ["II.1", "II.1"]
+
+
+def test_spans_that_are_not_deadlines() -> None:
+    got = rows("- Thi đua hoàn thành Kế hoạch 5 năm (2026 - 2030) của tỉnh; chào mừng 85 năm "
+               "Ngày thành lập tỉnh (12/02/1946 - 12/02/2031).\n"
+               "- Kiểm kê tài sản tại thời điểm 0h00 ngày 01/01/2027.\n"
+               "- Thời hạn thực hiện: Từ tháng 4/2026 đến khi kết thúc kiểm kê.\n"
+               "- Số hóa tài liệu thư viện (2026 - 2027); báo cáo trước ngày 15/6/2026.",
+               MULTI + "I. NHIỆM VỤ\n")
+    assert found(got)[0] == {"2027-12-31", "2026-06-15"}

@@ -53,6 +53,10 @@ class DeadlineRules:
     target_before: regex.Pattern[str]  # "[Phấn đấu|Mục tiêu|<clause start>] đến [hết] "
     not_target_before: regex.Pattern[str]
     in_parens: regex.Pattern[str]  # "(" and paren words right before a date
+    paren_owner: regex.Pattern[str]  # "Kế hoạch 5 năm (" : the years are its own period
+    commemoration_years: int
+    open_range_end: regex.Pattern[str]  # "đến khi ..." right after a date
+    instant_before: regex.Pattern[str]  # "thời điểm 0h00 ngày" right before a date
     time_label: regex.Pattern[str]
     label_before: regex.Pattern[str]  # "...; thời gian hoàn thành: " inside a line
     time_words: tuple[str, ...]  # first words of the labels, lower case
@@ -102,6 +106,13 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         not_target_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
         in_parens=regex.compile(rf"\(\s*(?:(?i:{alternation(cfg['paren_words'])})\s*)?$"),
+        paren_owner=regex.compile(
+            rf"{b}(?i:{alternation(cfg['paren_owners'])})(?:\s+\d+\s+(?i:năm))?\s*\(\s*$"),
+        commemoration_years=int(cfg["commemoration_years"]),
+        open_range_end=regex.compile(rf"[\s*_)]*(?i:{alternation(cfg['open_range_ends'])})(?!\p{{L}})"),
+        instant_before=regex.compile(
+            rf"{b}(?i:{alternation(cfg['instant_words'])})\s+(?:\d{{1,2}}\s*(?i:h|giờ)\s*\d{{0,2}}"
+            rf"\s*(?i:phút)?\s*,?\s*)?(?i:ngày)?\s*$"),
         label_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['time_labels'])})[\s*_]*:[\s*_]*(?:(?i:{ycues})\s*)?$"),
         time_words=tuple({" ".join(x.lower().split()[:2]) for x in cfg["time_labels"]}),
@@ -244,6 +255,13 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
                             and not text[tail.end:len(text) if le < 0 else le].strip(_MARKUP + "."))
         if not (alone or _accepted(text, start, head, ranged_from, plan, r, in_targets)):
             continue
+        if ranged_from is None and r.open_range_end.match(text, tail.end, end, timeout=TIMEOUT):
+            continue  # "Từ tháng 10/2025 đến khi kết thúc ...": a start
+        if ranged_from is not None and ranged_from.year and plan.issued and \
+                ranged_from.year <= plan.issued.year - r.commemoration_years:
+            continue  # "(06/01/1946 - 06/01/2026)": an anniversary
+        if r.instant_before.search(text, max(0, head.start - 40), head.start, timeout=TIMEOUT):
+            continue  # "thời điểm 0h00 ngày 01/01/2026": a reference instant
         if head.form == "bare_year" and ranged_from is None and _named_year(text, start, head, r):
             continue  # "Theo tiến độ của Luật An ninh mạng 2025": a name, not a time
         lo, hi = _clause(text, head.start, start, end)
@@ -288,7 +306,8 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
     if dm.precision == "year":
         window = text[before:dm.start]
         if r.in_parens.search(window, timeout=TIMEOUT) and \
-                text[dm.end:dm.end + 3].lstrip(" *_").startswith(")"):
+                text[dm.end:dm.end + 3].lstrip(" *_").startswith(")") and \
+                not r.paren_owner.search(window, timeout=TIMEOUT):
             return True  # "(xuyên suốt 2025 - 2035)" closing a task
         if dm.form == "year_range":
             return False
