@@ -180,3 +180,9 @@ def test_spans_that_are_not_deadlines() -> None:
                "- Số hóa tài liệu thư viện (2026 - 2027); báo cáo trước ngày 15/6/2026.",
                MULTI + "I. NHIỆM VỤ\n")
     assert found(got)[0] == {"2027-12-31", "2026-06-15"}
+
+
+def test_payment_words_count_near_the_cue_only() -> None:
+    got = rows("- Chi trả trợ cấp hằng tháng qua tài khoản ngân hàng.\n"
+               "- Thường xuyên rà soát, cập nhật cơ sở dữ liệu đối tượng và lập danh sách chi trả.")
+    assert found(got)[1] == {"continuous"}

@@ -73,6 +73,7 @@ class DeadlineRules:
     unit_item: regex.Pattern[str]
     unit_map: dict[str, str]
     exclude_clause: regex.Pattern[str]
+    exclude_reach: int
     unit_words: tuple[str, ...]  # "tháng", "quý", "năm", "tuần"
     every_words: tuple[str, ...]  # "hằng", "hàng", "mỗi": a number after them counts times
     exclude_sections: tuple[str, ...]
@@ -140,6 +141,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         unit_words=tuple(fold_spaces(u) for u in rec["unit_words"]),
         every_words=tuple(fold_spaces(u) for u in rec["every_words"]),
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
+        exclude_reach=int(rec["exclude_reach"]),
         exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
         target_sections=tuple(fold_spaces(s) for s in cfg["target_sections"]),
         link_before=regex.compile(rf"{b}(?i:{links})\s+$"),
@@ -364,7 +366,9 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
             return False
         lo, hi = block(s) if block else (start, end)
         cs, ce = _clause(text, s, lo, hi, cells=True)
-        return not r.exclude_clause.search(text, cs, ce, timeout=TIMEOUT)
+        reach = r.exclude_reach  # the words of the cue's own phrase, not of its whole clause
+        return not r.exclude_clause.search(text, max(cs, s - reach), min(ce, e + reach),
+                                           timeout=TIMEOUT)
 
     low = common.lower(text[start:end])
     for s, e, key in common.match_phrases(low, r.strong, False):
