@@ -60,3 +60,9 @@ def test_awareness_raising_is_a_communication_subject() -> None:
     assert codes == {"training", "oral", "visual"}
     rows = channels("Đoàn cán bộ đi tham quan học tập năm 2026", "- Tổ chức hội nghị.")
     assert rows == []
+
+
+def test_a_topical_talk_is_oral() -> None:
+    rows = channels("Tuyên truyền phòng, chống ma túy năm 2026",
+                    "- Tổ chức nói chuyện chuyên đề tại các trường học.")
+    assert {r["channel"] for r in rows} == {"oral"}
