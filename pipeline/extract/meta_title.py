@@ -205,7 +205,7 @@ def find_period(text: str, title: str | None, self_desc: str,
             if p == (None, None) or (own and p[0] is not None):
                 return p
             partial = p
-    m = r.period_line.search(text, timeout=TIMEOUT)
+    m = _period_label(text)
     p = _statement_period(_statement(text, m.end()), issue_year) if m else None
     if p and p != (None, None):
         if partial and p[1] is None:
@@ -221,6 +221,26 @@ def find_period(text: str, title: str | None, self_desc: str,
         if p:
             return p
     return None, None
+
+
+def _period_label(text: str) -> regex.Match[str] | None:
+    """The first "Thời gian thực hiện" label at the start of a line: the lines holding "thời"
+    (found by substring search) are matched at their start."""
+    r = rules()
+    low = text.lower()
+    if len(low) != len(text):
+        return r.period_line.search(text, timeout=TIMEOUT)
+    i = low.find("thời")
+    while i >= 0:
+        ls = text.rfind("\n", 0, i) + 1
+        m = r.period_line.match(text, ls, timeout=TIMEOUT)
+        if m:
+            return m
+        nl = text.find("\n", i)
+        if nl < 0:
+            return None
+        i = low.find("thời", nl)
+    return None
 
 
 def _statement(text: str, pos: int) -> str:
