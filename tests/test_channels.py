@@ -48,3 +48,21 @@ def test_offsets_point_at_the_source() -> None:
     ctx = run_text(text)
     row = next(r for r in ctx.tables["channels"] if r["channel"] == "visual")
     assert text[row["start"] : row["end"]] == "băng rôn"
+
+
+def test_awareness_raising_is_a_communication_subject() -> None:
+    rows = channels(
+        "Triển khai Đề án “Nâng cao nhận thức cộng đồng về an toàn giao thông đến năm 2030”",
+        "- Tổ chức tập huấn cho tuyên truyền viên; xây dựng phòng triển lãm, trưng bày hình "
+        "ảnh phục vụ tham quan, học tập của học sinh.",
+    )
+    codes = {r["channel"] for r in rows}
+    assert codes == {"training", "oral", "visual"}
+    rows = channels("Đoàn cán bộ đi tham quan học tập năm 2026", "- Tổ chức hội nghị.")
+    assert rows == []
+
+
+def test_a_topical_talk_is_oral() -> None:
+    rows = channels("Tuyên truyền phòng, chống ma túy năm 2026",
+                    "- Tổ chức nói chuyện chuyên đề tại các trường học.")
+    assert {r["channel"] for r in rows} == {"oral"}

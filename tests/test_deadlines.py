@@ -142,3 +142,47 @@ def test_recurrence_lists_and_single_reports() -> None:
                "2. Gửi báo cáo tháng 3/2026 và tổng kết năm 2026 về Sở.\n", MULTI)
     assert found(got) == ({"2026-03-31"}, {"half-yearly", "yearly"})
     assert all("định kỳ" in r["task"] for r in got if r["recurrence"])
+
+
+def test_a_time_cell_is_judged_alone() -> None:
+    # a one-line markdown row: the task's "kinh phí" does not cancel the time cell
+    table = ("| TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian thực hiện |\n|---|---|---|---|\n"
+             "| 1 | Bố trí kinh phí nâng cấp thư viện số | Sở Tài chính | Thường xuyên |\n"
+             "| 2 | Chi trả phụ cấp hằng tháng cho cộng tác viên | Sở Nội vụ | Quý III/2026 |\n")
+    got = rows(table, MULTI + "I. NHIỆM VỤ\n")
+    assert found(got) == ({"2026-09-30"}, {"continuous"})
+
+
+def test_recurrence_words_that_are_not_duties() -> None:
+    got = rows("- Đưa nội dung phòng, chống thiên tai vào chương trình giáo dục thường xuyên; "
+               "ưu tiên các xã thường xuyên chịu tác động của bão.\n"
+               "- Tuyên truyền lợi ích của thanh toán điện tử trong đời sống hằng ngày.\n"
+               "- Đánh giá mức độ hoàn thành nhiệm vụ so với kế hoạch hằng năm.\n"
+               "- Sở Nội vụ thường xuyên theo dõi, báo cáo hằng quý.")
+    assert found(got)[1] == {"continuous", "quarterly"}
+    assert {r["text"] for r in got if r["recurrence"] == "continuous"} == {"thường xuyên"}
+    assert len([r for r in got if r["recurrence"] == "continuous"]) == 1
+
+
+def test_no_recurrence_in_award_standards() -> None:
+    head = "KẾ HOẠCH\nPhát động phong trào thi đua năm 2026\n\n"
+    got = rows("I. TIÊU CHUẨN KHEN THƯỞNG\n+ Thường xuyên chỉ đạo, đôn đốc các đơn vị.\n\n"
+               "II. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ thường xuyên theo dõi, báo cáo hằng tháng.", head)
+    assert found(got)[1] == {"continuous", "monthly"}
+    assert [r["section"] for r in got if r["recurrence"]] == ["II.1", "II.1"]
+
+
+def test_spans_that_are_not_deadlines() -> None:
+    got = rows("- Thi đua hoàn thành Kế hoạch 5 năm (2026 - 2030) của tỉnh; chào mừng 85 năm "
+               "Ngày thành lập tỉnh (12/02/1946 - 12/02/2031).\n"
+               "- Kiểm kê tài sản tại thời điểm 0h00 ngày 01/01/2027.\n"
+               "- Thời hạn thực hiện: Từ tháng 4/2026 đến khi kết thúc kiểm kê.\n"
+               "- Số hóa tài liệu thư viện (2026 - 2027); báo cáo trước ngày 15/6/2026.",
+               MULTI + "I. NHIỆM VỤ\n")
+    assert found(got)[0] == {"2027-12-31", "2026-06-15"}
+
+
+def test_payment_words_count_near_the_cue_only() -> None:
+    got = rows("- Chi trả trợ cấp hằng tháng qua tài khoản ngân hàng.\n"
+               "- Thường xuyên rà soát, cập nhật cơ sở dữ liệu đối tượng và lập danh sách chi trả.")
+    assert found(got)[1] == {"continuous"}

@@ -479,3 +479,45 @@ def test_type_from_symbol_when_the_type_line_is_missing() -> None:
 def test_degenerate_texts_give_no_invented_issuer(text: str) -> None:
     d = meta(text)
     assert d["issuer"] is None and d["confidence"] == 0.0
+
+
+PERIOD_HEAD = "ỦY BAN NHÂN DÂN\nTỈNH PHÚ THỌ\nSố: 41/KH-UBND\nPhú Thọ, ngày 3 tháng 11 năm 2025\n\nKẾ HOẠCH\n"
+
+
+@pytest.mark.parametrize(
+    ("title", "time", "period"),
+    [
+        # "from now" starts in the issue year; a title giving only the end keeps its end
+        ("Triển khai Đề án phòng, chống thiên tai đến năm 2030", "1. Thời gian: từ nay đến năm 2030.",
+         (2025, 2030)),
+        # a heading, the statement in the paragraph after it; until an event: no end year
+        ("Đợt thi đua chào mừng Đại hội", "**1. Thời gian thực hiện**\n\nĐợt thi đua được triển "
+         "khai từ ngày ban\nhành Kế hoạch đến khi Đại hội thành công.\n\n**2. Trách nhiệm**",
+         (2025, None)),
+        # the term of an elected body in the title yields to the time statement, whose
+        # activity dates (wrapped, after a heading) give earliest and latest year
+        ("Phát động thi đua bầu cử đại biểu Hội đồng nhân dân nhiệm kỳ 2026 - 2031",
+         "**3. Thời\ngian tổ chức phong trào**: được triển khai từ tháng 10 năm 2025 đến hết\n"
+         "tháng 3 năm 2026. Tổng kết vào tháng 4 năm 2026.", (2025, 2026)),
+        ("Thi đua chi trả không dùng tiền mặt", "2. Thời gian thi đua\n\na) Chia thành 02 đợt:\n\n"
+         "- Đợt 1 (từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025);\n\n"
+         "- Đợt 2 trước ngày 25/12/2025.\n\n3. Hình thức", (2025, 2025)),
+        # the plan's own term still counts when nothing else states the period
+        ("Thực hiện Nghị quyết Đại hội Đảng bộ tỉnh nhiệm kỳ 2025 - 2030", "1. Nội dung.", (2025, 2030)),
+        # a dated instrument in the statement is not an activity
+        ("Thi đua", "Thời gian thực hiện: theo Kế hoạch số 12/KH-UBND ngày 05/01/2024 của tỉnh.",
+         (None, None)),
+    ],
+)
+def test_period_from_the_time_statement(title: str, time: str,
+                                        period: tuple[int | None, int | None]) -> None:
+    d = meta(PERIOD_HEAD + title + "\n\nI. MỤC ĐÍCH\nNội dung.\n\nII. THỜI GIAN\n" + time + "\n" + BODY)
+    assert (d["period_start"], d["period_end"]) == period
+
+
+def test_a_time_column_header_states_no_period() -> None:
+    # web text renders each cell on its own line between pipes
+    table = ("|\n**TT**\n|\n**Nhiệm vụ**\n|\n**Thời gian thực hiện**\n|\n|\n1\n|\n"
+             "Khảo sát hạ tầng\n|\nQuý III Năm 2026\n|\n")
+    d = meta(PERIOD_HEAD + "Phát triển hạ tầng số đến năm 2030\n\nI. NHIỆM VỤ\n" + table + BODY)
+    assert (d["period_start"], d["period_end"]) == (None, 2030)

@@ -53,6 +53,10 @@ class DeadlineRules:
     target_before: regex.Pattern[str]  # "[Phấn đấu|Mục tiêu|<clause start>] đến [hết] "
     not_target_before: regex.Pattern[str]
     in_parens: regex.Pattern[str]  # "(" and paren words right before a date
+    paren_owner: regex.Pattern[str]  # "Kế hoạch 5 năm (" : the years are its own period
+    commemoration_years: int
+    open_range_end: regex.Pattern[str]  # "đến khi ..." right after a date
+    instant_before: regex.Pattern[str]  # "thời điểm 0h00 ngày" right before a date
     time_label: regex.Pattern[str]
     label_before: regex.Pattern[str]  # "...; thời gian hoàn thành: " inside a line
     time_words: tuple[str, ...]  # first words of the labels, lower case
@@ -69,6 +73,7 @@ class DeadlineRules:
     unit_item: regex.Pattern[str]
     unit_map: dict[str, str]
     exclude_clause: regex.Pattern[str]
+    exclude_reach: int
     unit_words: tuple[str, ...]  # "tháng", "quý", "năm", "tuần"
     every_words: tuple[str, ...]  # "hằng", "hàng", "mỗi": a number after them counts times
     exclude_sections: tuple[str, ...]
@@ -102,6 +107,13 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         not_target_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
         in_parens=regex.compile(rf"\(\s*(?:(?i:{alternation(cfg['paren_words'])})\s*)?$"),
+        paren_owner=regex.compile(
+            rf"{b}(?i:{alternation(cfg['paren_owners'])})(?:\s+\d+\s+(?i:năm))?\s*\(\s*$"),
+        commemoration_years=int(cfg["commemoration_years"]),
+        open_range_end=regex.compile(rf"[\s*_)]*(?i:{alternation(cfg['open_range_ends'])})(?!\p{{L}})"),
+        instant_before=regex.compile(
+            rf"{b}(?i:{alternation(cfg['instant_words'])})\s+(?:\d{{1,2}}\s*(?i:h|giờ)\s*\d{{0,2}}"
+            rf"\s*(?i:phút)?\s*,?\s*)?(?i:ngày)?\s*$"),
         label_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['time_labels'])})[\s*_]*:[\s*_]*(?:(?i:{ycues})\s*)?$"),
         time_words=tuple({" ".join(x.lower().split()[:2]) for x in cfg["time_labels"]}),
@@ -129,6 +141,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         unit_words=tuple(fold_spaces(u) for u in rec["unit_words"]),
         every_words=tuple(fold_spaces(u) for u in rec["every_words"]),
         exclude_clause=regex.compile(rf"(?i:{alternation(rec['exclude_clause'])})"),
+        exclude_reach=int(rec["exclude_reach"]),
         exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
         target_sections=tuple(fold_spaces(s) for s in cfg["target_sections"]),
         link_before=regex.compile(rf"{b}(?i:{links})\s+$"),
@@ -165,10 +178,12 @@ class Plan:
     floor: date | None = None  # dates before are of the past: the plan's date, else its first year
 
 
-def _clause(text: str, pos: int, lo: int, hi: int) -> tuple[int, int]:
-    s = max(text.rfind(";", lo, pos), text.rfind(". ", lo, pos), text.rfind("\n", lo, pos), lo)
-    ends = [i for i in (text.find(";", pos, hi), text.find(". ", pos, hi), text.find("\n", pos, hi))
-            if i >= 0]
+def _clause(text: str, pos: int, lo: int, hi: int, cells: bool = False) -> tuple[int, int]:
+    """The clause around `pos` within lo..hi; with `cells`, a table cell boundary (a tab in a
+    normalized row) also ends it, so a time cell is judged alone, not with the row's task."""
+    seps = (";", ". ", "\n", "\t") if cells else (";", ". ", "\n")
+    s = max([text.rfind(c, lo, pos) for c in seps] + [lo])
+    ends = [i for i in (text.find(c, pos, hi) for c in seps) if i >= 0]
     return s, (min(ends) if ends else hi)
 
 
@@ -242,6 +257,13 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
                             and not text[tail.end:len(text) if le < 0 else le].strip(_MARKUP + "."))
         if not (alone or _accepted(text, start, head, ranged_from, plan, r, in_targets)):
             continue
+        if ranged_from is None and r.open_range_end.match(text, tail.end, end, timeout=TIMEOUT):
+            continue  # "Từ tháng 10/2025 đến khi kết thúc ...": a start
+        if ranged_from is not None and ranged_from.year and plan.issued and \
+                ranged_from.year <= plan.issued.year - r.commemoration_years:
+            continue  # "(06/01/1946 - 06/01/2026)": an anniversary
+        if r.instant_before.search(text, max(0, head.start - 40), head.start, timeout=TIMEOUT):
+            continue  # "thời điểm 0h00 ngày 01/01/2026": a reference instant
         if head.form == "bare_year" and ranged_from is None and _named_year(text, start, head, r):
             continue  # "Theo tiến độ của Luật An ninh mạng 2025": a name, not a time
         lo, hi = _clause(text, head.start, start, end)
@@ -286,7 +308,8 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
     if dm.precision == "year":
         window = text[before:dm.start]
         if r.in_parens.search(window, timeout=TIMEOUT) and \
-                text[dm.end:dm.end + 3].lstrip(" *_").startswith(")"):
+                text[dm.end:dm.end + 3].lstrip(" *_").startswith(")") and \
+                not r.paren_owner.search(window, timeout=TIMEOUT):
             return True  # "(xuyên suốt 2025 - 2035)" closing a task
         if dm.form == "year_range":
             return False
@@ -342,8 +365,10 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
         if any(o.start <= s < o.end for o in out):
             return False
         lo, hi = block(s) if block else (start, end)
-        cs, ce = _clause(text, s, lo, hi)
-        return not r.exclude_clause.search(text, cs, ce, timeout=TIMEOUT)
+        cs, ce = _clause(text, s, lo, hi, cells=True)
+        reach = r.exclude_reach  # the words of the cue's own phrase, not of its whole clause
+        return not r.exclude_clause.search(text, max(cs, s - reach), min(ce, e + reach),
+                                           timeout=TIMEOUT)
 
     low = common.lower(text[start:end])
     for s, e, key in common.match_phrases(low, r.strong, False):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+from kehoach.extract.dates import find_dates
 from kehoach.extract.meta_header import Header, find_type_line
 from kehoach.extract.meta_layout import collapse
 from kehoach.normalize import TIMEOUT
@@ -33,6 +34,13 @@ class _Rules:
     ranges: tuple[regex.Pattern[str], ...]
     cited_dates: regex.Pattern[str]
     period_line: regex.Pattern[str]
+    statement_chars: int
+    statement_heading: regex.Pattern[str]
+    statement_break: regex.Pattern[str]
+    cited_before: regex.Pattern[str]
+    until_event: regex.Pattern[str]
+    from_issue: regex.Pattern[str]
+    weak_title: regex.Pattern[str]
     attach: regex.Pattern[str]
     max_lines: int
     max_chars: int
@@ -62,7 +70,22 @@ def rules() -> _Rules:
             r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d\d|\d+/(?:19|20)\d\d/[\p{L}\-]+"
             r"|(?i:ngày)\s*\d{1,2}\s*(?i:tháng)\s*\d{1,2}\s*(?i:năm)\s*(?:19|20)\d\d"
         ),
-        period_line=regex.compile(rf"(?m)^[\s\-+•*\d.)]*(?:{alternation(cfg['period_lines'])})\s*:?[^\n]*"),
+        # the label, as written or all upper case, at the start of a line or heading
+        period_line=regex.compile(
+            rf"(?m)^[\s\-+•*\d.)]*(?:[IVXL]+\.\s*)?"
+            rf"(?:{alternation(cfg['period_lines'] + [w.upper() for w in cfg['period_lines']])})"
+        ),
+        statement_chars=int(cfg["period_statement_chars"]),
+        statement_heading=regex.compile(r"(?m)^[ \t]*\**[ \t]*(?:\d+|[IVXL]+)\.[ \t]"),
+        # a line that does not continue the sentence before it
+        statement_break=regex.compile(r"[ \t]*(?:$|[|\-+•]|\**[ \t]*(?:\d+|[IVXL]+|\p{Ll})[.)][ \t])"),
+        cited_before=regex.compile(r"\d+/[\p{Lu}Đ][\p{L}\d\-/]*\s*,?\s*$"),
+        until_event=regex.compile(rf"(?i:{alternation(cfg['period_until_event'])})(?!\p{{L}})"),
+        from_issue=regex.compile(rf"(?i:{alternation(cfg['period_from_issue'])})(?!\p{{L}})"),
+        weak_title=regex.compile(
+            rf"(?i:{alternation(cfg['period_weak_title'])})\s*(?:(?i:từ)\s*)?(?:(?i:năm)\s*)?"
+            r"(?:19|20)\d\d(?:\s*(?:-|–|(?i:đến)(?:\s+(?i:năm))?)\s*(?:19|20)\d\d)?"
+        ),
         attach=regex.compile(
             rf"(?i:{alternation(cfg['attach_cues'])})\s+(?P<doc>(?i:{alternation(cfg['doc_types'])})(?!\p{{L}})[^\n]*)"
         ),
@@ -167,30 +190,131 @@ def _period_in(s: str) -> tuple[int | None, int | None] | None:
     return a, b
 
 
-def find_period(text: str, title: str | None, self_desc: str) -> tuple[int | None, int | None]:
-    """Years the plan covers: from its title, else a "Thời gian thực hiện" line, else the
-    sentences where the plan names itself (`self_desc`: the opening sentence's object,
-    and the closing "Trên đây là Kế hoạch ...")."""
+def find_period(text: str, title: str | None, self_desc: str,
+                issue_year: int | None = None) -> tuple[int | None, int | None]:
+    """Years the plan covers: from its title, else a "Thời gian thực hiện" statement, else
+    the sentences where the plan names itself (`self_desc`: the opening sentence's object,
+    and the closing "Trên đây là Kế hoạch ..."). A title giving only an end year, or the
+    term of an elected body ("nhiệm kỳ 2026 - 2031"), yields to a "Thời gian" statement."""
     r = rules()
+    partial = None
     if title:
-        p = _period_in(title)
+        own = _period_in(r.weak_title.sub(" ", title, timeout=TIMEOUT))
+        p = own or _period_in(title)
         if p:
-            return p
-    m = r.period_line.search(text, timeout=TIMEOUT)
-    if m:
-        for pattern in r.ranges:  # "từ tháng 6/2025 đến tháng 12/2026"
-            rm = pattern.search(m.group(), timeout=TIMEOUT)
-            if rm and int(rm.group("a")) <= int(rm.group("b")):
-                return int(rm.group("a")), int(rm.group("b"))
-        p = _period_in(m.group())
-        if p:
-            return p
+            if p == (None, None) or (own and p[0] is not None):
+                return p
+            partial = p
+    m = _period_label(text)
+    p = _statement_period(_statement(text, m.end()), issue_year) if m else None
+    if p and p != (None, None):
+        if partial and p[1] is None:
+            return p[0], partial[1]
+        return p
+    if p:
+        return partial or p
+    if partial:
+        return partial
     closing = [m.group() for m in r.self_ref.finditer(text, timeout=TIMEOUT)]
     for s in [self_desc, *closing[-1:]]:
         p = _period_in(s) if s else None
         if p:
             return p
     return None, None
+
+
+def _period_label(text: str) -> regex.Match[str] | None:
+    """The first "Thời gian thực hiện" label at the start of a line: the lines holding "thời"
+    (found by substring search) are matched at their start."""
+    r = rules()
+    low = text.lower()
+    if len(low) != len(text):
+        return r.period_line.search(text, timeout=TIMEOUT)
+    i = low.find("thời")
+    while i >= 0:
+        ls = text.rfind("\n", 0, i) + 1
+        m = r.period_line.match(text, ls, timeout=TIMEOUT)
+        if m:
+            return m
+        nl = text.find("\n", i)
+        if nl < 0:
+            return None
+        i = low.find("thời", nl)
+    return None
+
+
+def _statement(text: str, pos: int) -> str:
+    """What a "Thời gian thực hiện" label ending at `pos` states: the rest of its line and
+    the lines continuing that sentence (up to a blank, bullet, heading or table line); for a
+    heading (nothing but markup after the label), the next lines up to the next numbered
+    heading. A table column header (a cell line next to it) states nothing. At most
+    period_statement_chars characters."""
+    r = rules()
+    cap = min(len(text), pos + r.statement_chars)
+    lines = []
+    at = pos
+    while at < cap:
+        nl = text.find("\n", at, cap)
+        lines.append((at, cap if nl < 0 else nl))
+        at = cap if nl < 0 else nl + 1
+    if not lines:
+        return ""
+    first_end = lines[0][1]
+    if regex.search(r"[\p{L}\d]", text[pos:first_end], timeout=TIMEOUT):
+        end = first_end
+        for s0, e0 in lines[1:]:
+            if r.statement_break.match(text, s0, e0, timeout=TIMEOUT):
+                break
+            end = e0
+        return text[pos:end]
+    if len(lines) > 1 and _is_cell_break(text[lines[1][0] : lines[1][1]]):
+        return ""  # a table column header
+    content = [(s0, e0) for s0, e0 in lines[1:] if text[s0:e0].strip(" \t*_")]
+    if not content or _is_cell_break(text[content[0][0] : content[0][1]]):
+        return ""
+    end = content[0][1]
+    for s0, e0 in content[1:]:
+        if r.statement_heading.match(text, s0, e0, timeout=TIMEOUT):
+            break
+        end = e0
+    return text[content[0][0] : end]
+
+
+def _is_cell_break(line: str) -> bool:
+    """A table cell boundary: a tab (normalized cells) or a markdown pipe."""
+    return "\t" in line or line.lstrip().startswith("|")
+
+
+def _statement_period(s: str, issue_year: int | None) -> tuple[int | None, int | None] | None:
+    """The period a "Thời gian" statement gives: its date ranges (earliest start, latest
+    end), else "từ nay / từ ngày ban hành ... [đến năm Y]" (issue year - Y), else the
+    period expressions of the title grammar."""
+    r = rules()
+    if r.open_ended.search(r.period_ignore.sub(" ", s, timeout=TIMEOUT), timeout=TIMEOUT):
+        return None, None
+    spans = [(int(m.group("a")), int(m.group("b"))) for pattern in r.ranges
+             for m in pattern.finditer(s, timeout=TIMEOUT)]
+    spans = [(a, b) for a, b in spans if a <= b]
+    if spans:
+        return min(a for a, _ in spans), max(b for _, b in spans)
+    until = r.until_event.search(s, timeout=TIMEOUT)
+    if until:  # "từ tháng 11/2025 đến khi kết thúc ...": a start, no end year
+        p = _statement_period(s[: until.start()], issue_year)
+        return (p[0], None) if p and p[0] else None
+    m = r.from_issue.search(s, timeout=TIMEOUT)
+    if m and issue_year:
+        rest = _period_in(s[m.end() :])
+        end = rest[1] if rest else None
+        if end is None or end >= issue_year:
+            return issue_year, end
+    # the days, months and quarters of its activities ("Đợt 1 (từ ngày 20 tháng 11 năm 2025
+    # đến ngày 03 tháng 12 năm 2025)"), not those of a cited instrument ("số 12/KH-UBND ngày")
+    years = [y for d in find_dates(s) if d.precision != "year" and d.year
+             and not r.cited_before.search(s[max(0, d.start - 40) : d.start], timeout=TIMEOUT)
+             for y in (d.year_from or d.year, d.year)]
+    if years:
+        return min(years), max(years)
+    return _period_in(s)
 
 
 def find_attached(text: str, title: Title | None, body_end: int) -> str | None:

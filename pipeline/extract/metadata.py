@@ -296,7 +296,8 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
             nl = text.find("\n", m.end())
             self_desc = text[m.end() : len(text) if nl < 0 else nl]
             break
-    period = meta_title.find_period(text, title.text if title else None, self_desc)
+    issue_year = int(header.issue_date[:4]) if header.issue_date else None
+    period = meta_title.find_period(text, title.text if title else None, self_desc, issue_year)
     attached = None
     if doc_type == "Quyết định":
         attached = meta_title.find_attached(text, title, sig.start if sig else len(text))
