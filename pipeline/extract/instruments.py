@@ -27,6 +27,7 @@ from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
+ISSUER_BEFORE_WINDOW = 160  # characters before a type word searched for "của <issuer> tại"
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
 
 
@@ -66,6 +67,8 @@ class _Grammar:
     basis_cue: regex.Pattern[str]
     not_basis: regex.Pattern[str]
     url_context: regex.Pattern[str]
+    issuer_before: regex.Pattern[str]  # "của <issuer> tại" right before the type word
+    issuer_before_link: regex.Pattern[str]
 
 
 
@@ -130,6 +133,8 @@ def grammar() -> _Grammar:
             rf"[\s\-+•*]*(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}})"
         ),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
+        issuer_before=regex.compile(rf"(?<!\p{{L}})(?:{alternation(cfg['issuer_lead_words'])})[ ]"),
+        issuer_before_link=regex.compile(rf"\s+(?:{alternation(cfg['issuer_before_links'])})\s+"),
     )
 
 
@@ -193,6 +198,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             own_ids.add(mention.instrument_id)
             continue
         _trailing(ctx, g, mention)
+        if mention.issuer is None and pm is not None:
+            _leading_issuer(ctx, g, mention)
         typo = _year_typo(mention)
         if typo:
             corrected[typo[0]] = typo[1]
@@ -266,6 +273,20 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 continue
         break
     mention.end = pos
+
+
+def _leading_issuer(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
+    """An issuer phrase written before the citation it issued: "ý kiến chỉ đạo của Bộ Chính
+    trị tại Kết luận số ...", "Theo đề nghị của Sở Tư pháp tại Tờ trình số ..."."""
+    text, start = ctx.text, mention.start
+    window = max(0, start - ISSUER_BEFORE_WINDOW)
+    for lm in list(g.issuer_before.finditer(text, window, start, timeout=TIMEOUT)):
+        im = issuer_at(text, lm.start(), ctx.shared.get("locality"))
+        if im is None or not g.issuer_before_link.fullmatch(text, im.end, start, timeout=TIMEOUT):
+            continue
+        if _compatible(mention, im, same_body=False):
+            mention.issuer = im
+        return
 
 
 def _year_typo(mention: Mention) -> tuple[str, str] | None:
