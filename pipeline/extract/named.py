@@ -90,10 +90,15 @@ def _grammar() -> _Grammar:
     long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{long_sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
     law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
     code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
-    one_law = rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})(?:{_INNER_NUMBER})?"
+    # a law of the list may be written in lower case ("Luật ngân sách nhà nước")
+    known_law = _lexicon(cfg["laws"], abbr)
+    one_law = (rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?:(?=\p{{Lu}}){law}|{known_law}))"
+               rf"(?:{_INNER_NUMBER})?")
     laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
     heads = rf"(?:{_words(cfg['title_heads'])})(?!\p{{L}})"
-    parts = {"{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
+    # a name followed by its horizon or period ("... đến năm 2030", "... giai đoạn 2021 - 2025")
+    dated = rf"(?={period})"
+    parts = {"{dated}": dated, "{known_law}": known_law, "{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
     rules = []
     types = sorted({r["type"] for r in cfg["rules"]})
     for r in cfg["rules"]:
@@ -108,14 +113,14 @@ def _grammar() -> _Grammar:
     return _Grammar(
         rules=tuple(rules),
         inner_law=regex.compile(
-            rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})"
+            rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?:(?=\p{{Lu}}){law}|{known_law}))"
             rf"(?P<number>{_INNER_NUMBER})?"),
         inner_number=regex.compile(_INNER_NUMBER),
         abbreviations=regex.compile(
             r"(?<!\p{L})(?:" + "|".join(regex.escape(a) for a in abbr) + r")(?!\p{L})"),
         expansions=abbr,
         period=regex.compile(rf"(?:{period})$"),
-        not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*$"),
+        not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*[“\"]?$"),
         not_before=regex.compile("|".join(cfg["not_before"])),
         not_names=frozenset(n.casefold() for n in cfg["not_names"]),
         generic=regex.compile(rf"(?<!\p{{L}})(?:{_words(cfg['generic_before'])})[ \t\n]+$"),
