@@ -98,7 +98,8 @@ def _grammar() -> _Grammar:
     heads = rf"(?:{_words(cfg['title_heads'])})(?!\p{{L}})"
     # a name followed by its horizon or period ("... đến năm 2030", "... giai đoạn 2021 - 2025")
     dated = rf"(?={period})"
-    parts = {"{dated}": dated, "{known_law}": known_law, "{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
+    parts = {"{dated}": dated, "{known_law}": known_law,
+             "{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
     rules = []
     types = sorted({r["type"] for r in cfg["rules"]})
     for r in cfg["rules"]:
