@@ -29,6 +29,8 @@ OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
 ISSUER_BEFORE_WINDOW = 160  # characters before a type word searched for "của <issuer> tại"
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
+# the rest of a symbol and a list connector up to the next type word: "...QH15, Luật Nhà ở"
+_LIST_AFTER_SYMBOL = regex.compile(r"[\p{L}\d/\-.]*(?:\s+ngày\s+[\d/]+)?\s*(?:,|và|,\s*và)\s*\p{Lu}")
 
 
 @dataclass
@@ -240,13 +242,29 @@ def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | Non
     # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15" -> "Luật" (Nhà ở) for the second. Inside
     # such a list of laws the mention keeps starting at its symbol (the list may be the
     # title of an amending law, which the named-instrument extractor reads as a whole).
+    # A citation followed by other words ("Luật Xây dựng số 50/2014/QH13, được sửa đổi, bổ sung
+    # tại Luật ...") is no list: the next type word starts afresh. In an amending law's title
+    # listing several numbered laws the numbers are the inner laws': "Luật sửa đổi ... của
+    # Luật Đất đai số 31/..., Luật Nhà ở số 27/..." -> "Luật Đất đai" (the named-instrument
+    # extractor reads the amending law); with one inner law it is the amending law's number.
     first = True
+    found = None
     while (m := g.type_before.search(window, at, timeout=TIMEOUT)) is not None:
-        if not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
-            return m.group("tw"), window_start + m.start() if first else pos
-        first = False
+        name = m.group("name")
+        if found is not None:
+            if (m.group("tw")[0].isupper() and not _SYMBOL_IN_NAME.search(name, timeout=TIMEOUT)
+                    and _LIST_AFTER_SYMBOL.match(text, pos, timeout=TIMEOUT)):
+                found = m  # a type word inside the first one's name: the inner law
+        elif not _SYMBOL_IN_NAME.search(name, timeout=TIMEOUT):
+            if not first:
+                return m.group("tw"), pos
+            found = m
+        else:
+            sym = list(_SYMBOL_IN_NAME.finditer(name, timeout=TIMEOUT))[-1]
+            rest = window[m.start("name") + sym.end() : ]
+            first = not _LIST_AFTER_SYMBOL.match(rest, timeout=TIMEOUT)
         at = m.start() + 1
-    return None
+    return (found.group("tw"), window_start + found.start()) if found is not None else None
 
 
 def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
