@@ -206,8 +206,12 @@ def run(ctx: DocContext) -> None:
     def overlaps(s: int, e: int) -> bool:
         return any(a < e and s < b for a, b in taken)
 
+    # the document itself named by its type and title ("Kế hoạch triển khai thực hiện Chỉ thị
+    # số ..." in a plan with that title) is no citation
+    own = _key(f"{ctx.document.get('doc_type') or ''} {ctx.document.get('title') or ''}")
+
     def add(typ: str, start: int, end: int, name: str) -> None:
-        if _key(name) in numbered_names:
+        if _key(name) in numbered_names or (len(name.split()) > 3 and own.startswith(_key(name))):
             return
         ev = ctx.evidence(start, end)
         if "“" in ev.text and '"' in name:
