@@ -413,3 +413,10 @@ def test_amending_law_title_with_one_or_several_numbered_laws() -> None:
         "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 31/2024/QH15, Luật Nhà ở "
         "số 27/2023/QH15 và Luật Đầu tư số 61/2020/QH14;") if not r["instrument_id"]] == [
         "Luật sửa đổi, bổ sung một số điều của Luật Đất đai, Luật Nhà ở và Luật Đầu tư"]
+
+
+def test_steering_committee_named_by_its_subject() -> None:
+    rows = by_id(BACNINH + "Căn cứ Quyết định số 05-QĐ/BCĐ ngày 13/8/2025 của Ban Chỉ đạo về phát triển kinh tế - "
+                 "xã hội và chuyển đổi số tỉnh ban hành Chương trình công tác năm 2025;")
+    assert rows["05-QĐ/BCĐ"]["issuer"] == "Ban Chỉ đạo về phát triển kinh tế - xã hội và chuyển đổi số tỉnh Bắc Ninh"
+    assert rows["05-QĐ/BCĐ"]["scope"] == "Bắc Ninh"
