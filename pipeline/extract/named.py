@@ -21,6 +21,7 @@ _AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
 _NUMBER_WORDS = ("số", "so", "sô", "Số")
 _AMENDING = regex.compile(r"Luật\s+[Ss]ửa")
 _QUOTED = regex.compile(r'"([^"]*)"')
+_LAW_TYPES = ("Luật", "Bộ luật", "Hiến pháp")
 
 
 @dataclass(frozen=True)
@@ -264,12 +265,14 @@ def run(ctx: DocContext) -> None:
     for rule, start, end in found:
         if any(a <= start < b for a, b in defined):
             continue  # the short form in its definition
-        if g.generic.search(text, max(0, start - 40), start, timeout=TIMEOUT):
-            continue  # "các Chương trình mục tiêu quốc gia": no one act
+        if (rule.type not in _LAW_TYPES and not rule.standard
+                and g.generic.search(text, max(0, start - 40), start, timeout=TIMEOUT)):
+            continue  # "các Chương trình mục tiêu quốc gia": no one act ("các Luật Đất đai,
+                      # Luật Nhà ở" names laws)
         if any(v[0].match(text, start, timeout=TIMEOUT) for v in shorts.values()):
             continue  # a use of a short form: read below
         if g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT):
-            if rule.type not in ("Luật", "Bộ luật", "Hiến pháp") and not rule.standard:
+            if rule.type not in _LAW_TYPES and not rule.standard:
                 numbered_names.add(_key(name_of(text[start:end])))
         else:
             keep.append((rule, start, end))
