@@ -420,3 +420,16 @@ def test_steering_committee_named_by_its_subject() -> None:
                  "xã hội và chuyển đổi số tỉnh ban hành Chương trình công tác năm 2025;")
     assert rows["05-QĐ/BCĐ"]["issuer"] == "Ban Chỉ đạo về phát triển kinh tế - xã hội và chuyển đổi số tỉnh Bắc Ninh"
     assert rows["05-QĐ/BCĐ"]["scope"] == "Bắc Ninh"
+
+
+def test_annex_citing_the_decision_of_the_chair_is_the_document_itself() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM\nSố: 1234/QĐ-UBND\nQuảng Nam, ngày 05 tháng 4 năm 2023\n"
+        "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch kiểm kê tài sản năm 2023\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM\n"
+        "Căn cứ Quyết định số 2345/QĐ-UBND ngày 30/12/2022 của UBND tỉnh;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm kê tài sản năm 2023.\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn D\n\nKẾ HOẠCH\nKiểm kê tài sản năm 2023\n"
+        "(Kèm theo Quyết định số: 1234/QĐ-UBND ngày 05/4/2023 của Chủ tịch Ủy ban nhân dân tỉnh)\n"
+        "I. MỤC ĐÍCH\n- Kiểm kê đúng quy định.\n"
+    )
+    assert "1234/QĐ-UBND" not in by_id(text)

@@ -222,8 +222,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     def is_own(mt: Mention) -> bool:
         if mt.instrument_id not in own_ids:
             return False
-        if mt.issuer is not None and mt.issuer.issuer != own_issuer:
-            return False  # the same number from another body
+        if mt.issuer is not None and _body(mt.issuer.issuer) != _body(own_issuer):
+            return False  # the same number from another body (its chair is the body itself)
         cited_year = mt.date[:4] if mt.date else str(mt.year_cited or mt.year or "")
         return not (own_year and cited_year and cited_year != own_year)  # last year's plan
 
@@ -231,6 +231,12 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     _group_lists(ctx, g, mentions)
     ctx.shared["own_instrument_ids"] = own_ids
     return mentions
+
+
+def _body(issuer: str | None) -> str | None:
+    """The body an issuer acts for: "Chủ tịch Ủy ban nhân dân tỉnh X" issues a decision of
+    "Ủy ban nhân dân tỉnh X" (the decision's own number cited in its annex)."""
+    return issuer.removeprefix("Chủ tịch ") if issuer else issuer
 
 
 def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | None:
