@@ -371,3 +371,65 @@ def test_codes_with_an_ampersand() -> None:
     rows = by_id("KẾ HOẠCH\nTuyên truyền tỉnh Bắc Ninh\nTheo Công văn số 123/SKH&ĐT-TH ngày 02/3/2020.\n")
     assert list(rows) == ["123/SKH&ĐT-TH"]
     assert rows["123/SKH&ĐT-TH"]["issuer"] == "Sở Kế hoạch và Đầu tư tỉnh Bắc Ninh"
+
+
+@pytest.mark.parametrize(
+    ("text", "iid", "issuer"),
+    [
+        # hard-wrapped and lower-case issuer phrases
+        ("Thực hiện Kết luận số 45-KL/TW ngày 10/4/2025 của Bộ\nChính trị về dân số.", "45-KL/TW", "Bộ Chính trị"),
+        ("Theo Nghị quyết số 12/NQ- TW ngày 09/11/2022 của Ban Chấp hành Trung ương đảng khóa XIII.",
+         "12-NQ/TW", "Ban Chấp hành Trung ương"),
+        ("Quyết định số 88/QĐ-BYT ngày 20/01/2021 của Bộ Trưởng Bộ\nY tế về kế hoạch.", "88/QĐ-BYT",
+         "Bộ trưởng Bộ Y tế"),
+        (BACNINH + "Căn cứ Kế hoạch số 09-KH/TU ngày 25/7/2025 của Ban thường\nvụ Tỉnh ủy về chuyển đổi số.",
+         "09-KH/TU", "Ban Thường vụ Tỉnh ủy Bắc Ninh"),
+        # the title of the cited decision is no place name
+        (BACNINH + "Theo Quyết định số 10/2024/QĐ-UBND ngày 13/6/2024 của Ủy ban nhân dân tỉnh Quy\n"
+                   "định về khen thưởng.",
+         "10/2024/QĐ-UBND", "Ủy ban nhân dân tỉnh Bắc Ninh"),
+        # an issuer written before the citation it issued
+        ("Quán triệt chỉ đạo của Bộ Chính trị tại Kết luận số 77-KL/TW về phòng, chống ma túy.",
+         "77-KL/TW", "Bộ Chính trị"),
+        (BACNINH + "Theo đề nghị của Sở Nông nghiệp và Môi trường tại Tờ trình số 95/TTr-SNN ngày 02/10/2025.",
+         "95/TTr-SNN", "Sở Nông nghiệp và Môi trường tỉnh Bắc Ninh"),
+    ],
+)
+def test_issuer_phrases_as_written(text: str, iid: str, issuer: str) -> None:
+    assert by_id(text)[iid]["issuer"] == issuer
+
+
+def test_amending_law_title_with_one_or_several_numbered_laws() -> None:
+    one = by_id("Căn cứ Luật Xây dựng số 50/2014/QH13, được sửa đổi, bổ sung tại Luật sửa đổi, bổ sung một "
+                "số điều của Luật Xây dựng số 62/2020/QH14 ngày 17/6/2020;")
+    # one inner law: the number is the amending law's
+    assert one["62/2020/QH14"]["mention"].startswith("Luật sửa đổi, bổ sung")
+    assert one["50/2014/QH13"]["mention"].startswith("Luật Xây dựng số 50")
+    several = by_id("Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 31/2024/QH15, Luật Nhà ở "
+                    "số 27/2023/QH15 và Luật Đầu tư số 61/2020/QH14;")
+    # several: the numbers are the inner laws'; the amending law is a named instrument
+    assert several["31/2024/QH15"]["mention"] == "Luật Đất đai số 31/2024/QH15"
+    assert [r["name"] for r in citations(
+        "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai số 31/2024/QH15, Luật Nhà ở "
+        "số 27/2023/QH15 và Luật Đầu tư số 61/2020/QH14;") if not r["instrument_id"]] == [
+        "Luật sửa đổi, bổ sung một số điều của Luật Đất đai, Luật Nhà ở và Luật Đầu tư"]
+
+
+def test_steering_committee_named_by_its_subject() -> None:
+    rows = by_id(BACNINH + "Căn cứ Quyết định số 05-QĐ/BCĐ ngày 13/8/2025 của Ban Chỉ đạo về phát triển kinh tế - "
+                 "xã hội và chuyển đổi số tỉnh ban hành Chương trình công tác năm 2025;")
+    assert rows["05-QĐ/BCĐ"]["issuer"] == "Ban Chỉ đạo về phát triển kinh tế - xã hội và chuyển đổi số tỉnh Bắc Ninh"
+    assert rows["05-QĐ/BCĐ"]["scope"] == "Bắc Ninh"
+
+
+def test_annex_citing_the_decision_of_the_chair_is_the_document_itself() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NAM\nSố: 1234/QĐ-UBND\nQuảng Nam, ngày 05 tháng 4 năm 2023\n"
+        "QUYẾT ĐỊNH\nVề việc ban hành Kế hoạch kiểm kê tài sản năm 2023\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM\n"
+        "Căn cứ Quyết định số 2345/QĐ-UBND ngày 30/12/2022 của UBND tỉnh;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm kê tài sản năm 2023.\n"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn D\n\nKẾ HOẠCH\nKiểm kê tài sản năm 2023\n"
+        "(Kèm theo Quyết định số: 1234/QĐ-UBND ngày 05/4/2023 của Chủ tịch Ủy ban nhân dân tỉnh)\n"
+        "I. MỤC ĐÍCH\n- Kiểm kê đúng quy định.\n"
+    )
+    assert "1234/QĐ-UBND" not in by_id(text)

@@ -118,3 +118,13 @@ def test_named_scores_on_the_numbered_development_plans(tmp_path: Path) -> None:
     section = evaluate_dir(tmp_path / "gold", tmp_path / "out").section("instruments")
     assert section.metric("named precision").value >= 0.90, section.lines
     assert section.metric("named F1").value >= 0.85, section.lines
+
+
+def test_the_document_itself_is_not_a_named_instrument() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 24/KH-UBND\nBắc Ninh, ngày 10 tháng 02 năm 2025\n\n"
+        "KẾ HOẠCH\nTriển khai thực hiện Chỉ thị số 21-CT/TW ngày 10/8/2019 của Bộ Chính trị\n\n"
+        "I. MỤC ĐÍCH\nCác sở tổ chức Kế hoạch triển khai thực hiện Chỉ thị số 21-CT/TW hiệu quả; gắn với "
+        "Kế hoạch triển khai thực hiện Kết luận số 33-KL/TW của Tỉnh ủy.\n"
+    )
+    assert [r["name"] for r in named(text)] == ["Kế hoạch triển khai thực hiện Kết luận số 33-KL/TW"]

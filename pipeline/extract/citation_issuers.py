@@ -44,8 +44,10 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     # a province, or up to three capitalised words that are not a unit word ("của Thành ủy
     # Thành phố": "Thành phố" names the unit, not the place)
     not_unit = rf"(?!(?i:{alternation(unit_forms())})(?!\p{{L}}))"
+    # nor the title of the cited act ("của UBND thành phố Quy định về ...")
+    not_title = rf"(?!(?:{alternation(cfg['not_place_phrases'])})(?!\p{{L}}))"
     place = (rf"(?:{provinces().pattern.pattern}"
-             rf"|{not_unit}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
+             rf"|{not_unit}{not_title}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
     parts = {
         "unit": alternation(unit_forms()),
         "place": place,
@@ -55,7 +57,8 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     }
     entries, alts = [], []
     for i, e in enumerate(cfg["issuers"]):
-        pat = e["pattern"]
+        # a space of the table is any whitespace: a phrase may be hard-wrapped ("của Bộ\nChính trị")
+        pat = e["pattern"].replace(" ", r"\s+")
         for key, value in parts.items():
             pat = pat.replace("{" + key + "}", f"(?:{value})")
         alts.append(f"(?P<entry_{i}>{pat})")

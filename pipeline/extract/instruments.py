@@ -27,7 +27,10 @@ from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word
+ISSUER_BEFORE_WINDOW = 160  # characters before a type word searched for "của <issuer> tại"
 _SYMBOL_IN_NAME = regex.compile(r"\d\s*/")  # a name holding another number-symbol is a list
+# the rest of a symbol and a list connector up to the next type word: "...QH15, Luật Nhà ở"
+_LIST_AFTER_SYMBOL = regex.compile(r"[\p{L}\d/\-.]*(?:\s+ngày\s+[\d/]+)?\s*(?:,|và|,\s*và)\s*\p{Lu}")
 
 
 @dataclass
@@ -66,6 +69,8 @@ class _Grammar:
     basis_cue: regex.Pattern[str]
     not_basis: regex.Pattern[str]
     url_context: regex.Pattern[str]
+    issuer_before: regex.Pattern[str]  # "của <issuer> tại" right before the type word
+    issuer_before_link: regex.Pattern[str]
 
 
 
@@ -130,6 +135,8 @@ def grammar() -> _Grammar:
             rf"[\s\-+•*]*(?:{alternation(cfg['not_basis_cues'])})(?!\p{{L}})"
         ),
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
+        issuer_before=regex.compile(rf"(?<!\p{{L}})(?:{alternation(cfg['issuer_lead_words'])})[ ]"),
+        issuer_before_link=regex.compile(rf"\s+(?:{alternation(cfg['issuer_before_links'])})\s+"),
     )
 
 
@@ -193,6 +200,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             own_ids.add(mention.instrument_id)
             continue
         _trailing(ctx, g, mention)
+        if mention.issuer is None and pm is not None:
+            _leading_issuer(ctx, g, mention)
         typo = _year_typo(mention)
         if typo:
             corrected[typo[0]] = typo[1]
@@ -213,14 +222,20 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     def is_own(mt: Mention) -> bool:
         if mt.instrument_id not in own_ids:
             return False
-        if mt.issuer is not None and mt.issuer.issuer != own_issuer:
-            return False  # the same number from another body
+        if mt.issuer is not None and _body(mt.issuer.issuer) != _body(own_issuer):
+            return False  # the same number from another body (its chair is the body itself)
         cited_year = mt.date[:4] if mt.date else str(mt.year_cited or mt.year or "")
         return not (own_year and cited_year and cited_year != own_year)  # last year's plan
 
     mentions = [mt for mt in mentions if not is_own(mt)]
     _group_lists(ctx, g, mentions)
     return mentions
+
+
+def _body(issuer: str | None) -> str | None:
+    """The body an issuer acts for: "Chủ tịch Ủy ban nhân dân tỉnh X" issues a decision of
+    "Ủy ban nhân dân tỉnh X" (the decision's own number cited in its annex)."""
+    return issuer.removeprefix("Chủ tịch ") if issuer else issuer
 
 
 def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | None:
@@ -232,13 +247,29 @@ def _type_before_name(text: str, g: _Grammar, pos: int) -> tuple[str, int] | Non
     # 31/2024/QH15, Luật Nhà ở số 27/2023/QH15" -> "Luật" (Nhà ở) for the second. Inside
     # such a list of laws the mention keeps starting at its symbol (the list may be the
     # title of an amending law, which the named-instrument extractor reads as a whole).
+    # A citation followed by other words ("Luật Xây dựng số 50/2014/QH13, được sửa đổi, bổ sung
+    # tại Luật ...") is no list: the next type word starts afresh. In an amending law's title
+    # listing several numbered laws the numbers are the inner laws': "Luật sửa đổi ... của
+    # Luật Đất đai số 31/..., Luật Nhà ở số 27/..." -> "Luật Đất đai" (the named-instrument
+    # extractor reads the amending law); with one inner law it is the amending law's number.
     first = True
+    found = None
     while (m := g.type_before.search(window, at, timeout=TIMEOUT)) is not None:
-        if not _SYMBOL_IN_NAME.search(m.group("name"), timeout=TIMEOUT):
-            return m.group("tw"), window_start + m.start() if first else pos
-        first = False
+        name = m.group("name")
+        if found is not None:
+            if (m.group("tw")[0].isupper() and not _SYMBOL_IN_NAME.search(name, timeout=TIMEOUT)
+                    and _LIST_AFTER_SYMBOL.match(text, pos, timeout=TIMEOUT)):
+                found = m  # a type word inside the first one's name: the inner law
+        elif not _SYMBOL_IN_NAME.search(name, timeout=TIMEOUT):
+            if not first:
+                return m.group("tw"), pos
+            found = m
+        else:
+            sym = list(_SYMBOL_IN_NAME.finditer(name, timeout=TIMEOUT))[-1]
+            rest = window[m.start("name") + sym.end() : ]
+            first = not _LIST_AFTER_SYMBOL.match(rest, timeout=TIMEOUT)
         at = m.start() + 1
-    return None
+    return (found.group("tw"), window_start + found.start()) if found is not None else None
 
 
 def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
@@ -265,6 +296,20 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 continue
         break
     mention.end = pos
+
+
+def _leading_issuer(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
+    """An issuer phrase written before the citation it issued: "ý kiến chỉ đạo của Bộ Chính
+    trị tại Kết luận số ...", "Theo đề nghị của Sở Tư pháp tại Tờ trình số ..."."""
+    text, start = ctx.text, mention.start
+    window = max(0, start - ISSUER_BEFORE_WINDOW)
+    for lm in list(g.issuer_before.finditer(text, window, start, timeout=TIMEOUT)):
+        im = issuer_at(text, lm.start(), ctx.shared.get("locality"))
+        if im is None or not g.issuer_before_link.fullmatch(text, im.end, start, timeout=TIMEOUT):
+            continue
+        if _compatible(mention, im, same_body=False):
+            mention.issuer = im
+        return
 
 
 def _year_typo(mention: Mention) -> tuple[str, str] | None:

@@ -12,6 +12,7 @@ import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.segment.boundary import document_span
 from kehoach.tables import load_yaml
 
 # the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
@@ -20,6 +21,7 @@ _AFTER_SYMBOL = regex.compile(r"\s*(?:,\s*)?(?:số|so)?\s*\d+\s*[/\-]")
 _NUMBER_WORDS = ("số", "so", "sô", "Số")
 _AMENDING = regex.compile(r"Luật\s+[Ss]ửa")
 _QUOTED = regex.compile(r'"([^"]*)"')
+_LAW_TYPES = ("Luật", "Bộ luật", "Hiến pháp")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class _Grammar:
     not_after: regex.Pattern[str]
     not_before: regex.Pattern[str]
     not_names: frozenset[str]
-    page_end: tuple[str, ...]
+    generic: regex.Pattern[str]  # words before a type word that make it no name of one act
+    short_form: regex.Pattern[str]  # "(Chương trình MTQG)" after a name: its short form
+    optional_words: regex.Pattern[str]  # words a name may be written with or without
 
 
 def _words(words: list[str]) -> str:
@@ -81,15 +85,24 @@ def _grammar() -> _Grammar:
     # words), and may end with its year or period: "Luật Hôn nhân và gia đình năm 2014"
     name = rf"{word}(?:{sep}(?!(?:{stop})(?!\p{{L}})){word}){{0,11}}"
     # long names may hold a hyphenated pair: "kinh tế - xã hội"
-    long_sep = rf"(?:{sep}|[ \t]+[-–][ \t]+(?=\p{{Ll}}))"
+    # and a comma inside a fixed pair: "phòng, chống ma túy", "thanh, thiếu niên"
+    long_sep = (rf"(?:{sep}|[ \t]+[-–][ \t]+(?=\p{{Ll}})"
+                rf"|,[ \t]*\n?[ \t]*(?=(?:{_words(cfg['long_comma_words'])})(?!\p{{L}})))")
     long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{long_sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
     law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
     code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
-    one_law = rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})(?:{_INNER_NUMBER})?"
+    # a law of the list may be written in lower case ("Luật ngân sách nhà nước")
+    known_law = _lexicon(cfg["laws"], abbr)
+    one_law = (rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?:(?=\p{{Lu}}){law}|{known_law}))"
+               rf"(?:{_INNER_NUMBER})?")
     laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
     heads = rf"(?:{_words(cfg['title_heads'])})(?!\p{{L}})"
-    parts = {"{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
+    # a name followed by its horizon or period ("... đến năm 2030", "... giai đoạn 2021 - 2025")
+    dated = rf"(?={period})"
+    parts = {"{dated}": dated, "{known_law}": known_law,
+             "{heads}": heads, "{name}": name, "{long}": long, "{law}": law, "{code}": code, "{laws}": laws}
     rules = []
+    types = sorted({r["type"] for r in cfg["rules"]})
     for r in cfg["rules"]:
         pat = r["pattern"]
         for key, value in parts.items():
@@ -102,17 +115,21 @@ def _grammar() -> _Grammar:
     return _Grammar(
         rules=tuple(rules),
         inner_law=regex.compile(
-            rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?=\p{{Lu}}){law})"
+            rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?:(?=\p{{Lu}}){law}|{known_law}))"
             rf"(?P<number>{_INNER_NUMBER})?"),
         inner_number=regex.compile(_INNER_NUMBER),
         abbreviations=regex.compile(
             r"(?<!\p{L})(?:" + "|".join(regex.escape(a) for a in abbr) + r")(?!\p{L})"),
         expansions=abbr,
         period=regex.compile(rf"(?:{period})$"),
-        not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*$"),
+        not_after=regex.compile(rf"(?<!\p{{L}})(?i:{_words(cfg['not_after'])})[ \t\n]*[“\"]?$"),
         not_before=regex.compile("|".join(cfg["not_before"])),
         not_names=frozenset(n.casefold() for n in cfg["not_names"]),
-        page_end=tuple(cfg["page_end"]),
+        generic=regex.compile(rf"(?<!\p{{L}})(?:{_words(cfg['generic_before'])})[ \t\n]+$"),
+        short_form=regex.compile(
+            rf"[ \t\n]*\([ \t\n]*(?:(?i:{_words(cfg['short_form_cues'])})[ \t\n]*:?[ \t\n]*)?[“\"]?"
+            rf"(?P<short>(?:{alternation(types)})(?:[ \t\n]+[\p{{L}}\d]+){{1,4}})[”\"]?[ \t\n]*\)"),
+        optional_words=regex.compile(rf"(?<!\p{{L}})(?:{_words(cfg['optional_name_words'])})(?!\p{{L}})"),
     )
 
 
@@ -145,23 +162,6 @@ def name_of(mention: str, amending: bool = False) -> str:
     return text.rstrip(" ,-")
 
 
-def _page_end(text: str, markers: tuple[str, ...]) -> int:
-    """Where the text of the web page after the document starts: the first line that is one
-    of the markers (plain string search, the text is long)."""
-    end = len(text)
-    for marker in markers:
-        i = text.find(marker)
-        while i != -1 and i < end:
-            line_start = text.rfind("\n", 0, i) + 1
-            line_end = text.find("\n", i)
-            line_end = len(text) if line_end == -1 else line_end
-            if text[line_start:line_end].strip() == marker:
-                end = line_start
-                break
-            i = text.find(marker, i + 1)
-    return end
-
-
 _PUNCT = regex.compile(r"[^\p{L}\d\s]")
 
 
@@ -169,6 +169,12 @@ def _key(name: str) -> str:
     """Names compared without case and punctuation ("Luật Phòng, chống tham nhũng" is "Luật
     Phòng chống tham nhũng")."""
     return " ".join(_PUNCT.sub(" ", name, timeout=TIMEOUT).split()).casefold()
+
+
+def _same_act_key(name: str) -> str:
+    """Names of one act written with or without optional words ("Nghị quyết Đại hội lần thứ
+    XIII của Đảng" is "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng")."""
+    return _key(_grammar().optional_words.sub(" ", name, timeout=TIMEOUT))
 
 
 def _numbered_names(ctx: DocContext) -> set[str]:
@@ -201,8 +207,12 @@ def run(ctx: DocContext) -> None:
     def overlaps(s: int, e: int) -> bool:
         return any(a < e and s < b for a, b in taken)
 
+    # the document itself named by its type and title ("Kế hoạch triển khai thực hiện Chỉ thị
+    # số ..." in a plan with that title) is no citation
+    own = _key(f"{ctx.document.get('doc_type') or ''} {ctx.document.get('title') or ''}")
+
     def add(typ: str, start: int, end: int, name: str) -> None:
-        if _key(name) in numbered_names:
+        if _key(name) in numbered_names or (len(name.split()) > 3 and own.startswith(_key(name))):
             return
         ev = ctx.evidence(start, end)
         if "“" in ev.text and '"' in name:
@@ -223,10 +233,11 @@ def run(ctx: DocContext) -> None:
             "sentence": ctx.sentence_text(start),
         })
 
-    stop = _page_end(text, g.page_end)
+    # only the document proper: not the web page's menu or related-document lists around it
+    doc_start, stop = document_span(text)
     found = []
     for rule in g.rules:
-        for m in list(rule.pattern.finditer(text, 0, stop, timeout=TIMEOUT)):
+        for m in list(rule.pattern.finditer(text, doc_start, stop, timeout=TIMEOUT)):
             start, end = m.start(), m.end()
             if start and text[start - 1].isalpha():  # inside a word (kept out of the pattern,
                 continue                              # which then starts with a literal)
@@ -238,9 +249,30 @@ def run(ctx: DocContext) -> None:
     # are its other mentions (a law is adopted by the National Assembly, not by an act the plan
     # cites: only that mention of it is left out)
     keep = []
+    # a short form defined after a name ("... đến năm 2030 (Chương trình MTQG)") is that act
+    # wherever it is used: short form -> (its name, None when the act is not listed)
+    shorts: dict[str, tuple[regex.Pattern[str], str | None, str]] = {}
+    defined: list[tuple[int, int]] = []
     for rule, start, end in found:
+        sf = g.short_form.match(text, end, timeout=TIMEOUT)
+        if sf and not any(a <= start < b for a, b in defined):
+            listed = not g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT)
+            words = sf.group("short").split()
+            shorts.setdefault(" ".join(words), (
+                regex.compile(r"[ \t\n]+".join(map(regex.escape, words)) + r"(?![\p{L}\d])"),
+                name_of(text[start:end]) if listed else None, rule.type))
+            defined.append(sf.span())
+    for rule, start, end in found:
+        if any(a <= start < b for a, b in defined):
+            continue  # the short form in its definition
+        if (rule.type not in _LAW_TYPES and not rule.standard
+                and g.generic.search(text, max(0, start - 40), start, timeout=TIMEOUT)):
+            continue  # "các Chương trình mục tiêu quốc gia": no one act ("các Luật Đất đai,
+                      # Luật Nhà ở" names laws)
+        if any(v[0].match(text, start, timeout=TIMEOUT) for v in shorts.values()):
+            continue  # a use of a short form: read below
         if g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT):
-            if rule.type not in ("Luật", "Bộ luật", "Hiến pháp") and not rule.standard:
+            if rule.type not in _LAW_TYPES and not rule.standard:
                 numbered_names.add(_key(name_of(text[start:end])))
         else:
             keep.append((rule, start, end))
@@ -279,5 +311,20 @@ def run(ctx: DocContext) -> None:
                 while e > i.start() and text[e - 1] in " \t\n,-":
                     e -= 1
                 add("Bộ luật" if i.group("code") else "Luật", i.start(), e, name_of(text[i.start() : e]))
+    for pattern, full, typ in shorts.values():
+        if full is None:
+            continue  # the act is not listed (approved by a numbered act, to be drafted ...)
+        for m in list(pattern.finditer(text, doc_start, stop, timeout=TIMEOUT)):
+            if not any(a <= m.start() < b for a, b in defined) and not overlaps(*m.span()):
+                add(typ, m.start(), m.end(), full)
+    # one act, one name: the fullest way the document writes it
+    fullest: dict[str, str] = {}
+    for r in rows:
+        k = _same_act_key(r["name"])
+        if len(r["name"]) > len(fullest.get(k, "")):
+            fullest[k] = r["name"]
+    for r in rows:
+        r["name"] = fullest[_same_act_key(r["name"])]
+        r["instrument_key"] = "name:" + r["name"].casefold()
     rows.sort(key=lambda r: r["start"])
     ctx.named_instrument_rows = rows
