@@ -304,7 +304,7 @@ def _leading_issuer(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
     text, start = ctx.text, mention.start
     window = max(0, start - ISSUER_BEFORE_WINDOW)
     for lm in list(g.issuer_before.finditer(text, window, start, timeout=TIMEOUT)):
-        im = issuer_at(text, lm.start(), ctx.shared.get("locality"))
+        im = issuer_at(text, lm.start(), ctx.locality)
         if im is None or not g.issuer_before_link.fullmatch(text, im.end, start, timeout=TIMEOUT):
             continue
         if _compatible(mention, im, same_body=False):
