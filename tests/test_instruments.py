@@ -433,3 +433,16 @@ def test_annex_citing_the_decision_of_the_chair_is_the_document_itself() -> None
         "I. MỤC ĐÍCH\n- Kiểm kê đúng quy định.\n"
     )
     assert "1234/QĐ-UBND" not in by_id(text)
+
+
+def test_citation_date_read_by_the_one_date_grammar() -> None:
+    """The date after a citation is read by kehoach.extract.dates: the forms it knows (comma
+    before "năm", unaccented "ngay", upper-case titles) work in citations too."""
+    text = ("Căn cứ Nghị quyết số 52/NQ-CP ngày 22 tháng 4, năm 2022 của Chính phủ;\n"
+            "Căn cứ Quyết định số 411/QĐ-TTg ngay 31/3/2022 của Thủ tướng Chính phủ;\n"
+            "THỰC HIỆN CHỈ THỊ SỐ 07/CT-TTG NGÀY 14/3/2024 CỦA THỦ TƯỚNG CHÍNH PHỦ\n")
+    got = by_id(text)
+    assert got["52/NQ-CP"]["date"] == "2022-04-22"
+    assert got["411/QĐ-TTg"]["date"] == "2022-03-31"
+    assert got["07/CT-TTg"]["date"] == "2024-03-14"
+

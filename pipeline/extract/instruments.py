@@ -11,13 +11,13 @@ them into citation rows.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass
 from functools import cache
 
 import regex
 from kehoach.context import DocContext
+from kehoach.extract import dates
 from kehoach.extract.citation_issuers import IssuerMatch, issuer_at
 from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
@@ -89,12 +89,12 @@ def grammar() -> _Grammar:
     symbol = symbol_pattern()
     words = cfg["date_words"]
     issued = alternation(words["issued"])
-    day, month, year = (alternation(words[k]) for k in ("day", "month", "year"))
-    date = regex.compile(
-        rf"\s*,?\s*(?:\(\s*)?(?:(?:{issued})\s+)?(?:{day})\s*"
-        rf"(?:(?P<d>\d{{1,2}})\s*[/.\-]\s*(?P<m>\d{{1,2}})\s*[/.\-]\s*(?P<y>\d{{4}})"
-        rf"|(?P<d>\d{{1,2}})\s+(?:{month})\s+(?P<m>\d{{1,2}})\s+(?:{year})\s+(?P<y>\d{{4}}))(?:\s*\))?"
-    )
+    year = alternation(words["year"])
+    # what may stand between a symbol and its date or year: ", ", "(", "ban hành" (gaps bounded,
+    # so a run of spaces after a citation costs nothing); the date itself is read by the one
+    # date grammar (kehoach.extract.dates)
+    lead = rf"[ \t\n]{{0,4}},?[ \t\n]{{0,4}}(?:\([ \t\n]{{0,2}})?(?:(?:{issued})[ \t\n]{{1,3}})?"
+    date = regex.compile(lead)
     type_before = regex.compile(
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))(?P<name>[^.;:\n]{{0,160}}?)\s+(?:{number_words})\s*$"
     )
@@ -119,7 +119,7 @@ def grammar() -> _Grammar:
         fuzzy_types=fuzzy_types,
         date=date,
         year_after=regex.compile(
-            rf"\s*,?\s*(?:\(\s*)?(?:(?:{issued})\s+)?(?:{year})\s+(?P<y>\d{{4}})(?!\s*[-/]\s*\d)(?:\s*\))?"
+            rf"{lead}(?:{year})[ \t\n]{{1,3}}(?P<y>\d{{4}})(?![ \t]{{0,3}}[-/][ \t]{{0,3}}\d)(?:[ \t]{{0,3}}\))?"
         ),
         type_before=type_before,
         own_number=regex.compile(r"(?:^|\n)[ \t]*(?:Số|SỐ|So)\s*:?[ \t]*$"),
@@ -140,12 +140,19 @@ def grammar() -> _Grammar:
     )
 
 
-def _date(m: regex.Match[str]) -> str | None:
-    try:
-        d = dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-    except ValueError:
+_CLOSE = regex.compile(r"[ \t]{0,3}\)")
+
+
+def _date_after(text: str, pos: int, g: _Grammar) -> dates.DateMatch | None:
+    """The issue date written right after a citation ("ngày 15/7/2021", ", ngày 15 tháng 7,
+    năm 2021", "(ban hành ngày ...)"): a full day with its day word."""
+    lead = g.date.match(text, pos, timeout=TIMEOUT)
+    if lead is None:
         return None
-    return d.isoformat() if MIN_YEAR <= d.year <= MAX_YEAR else None
+    dm = dates.date_at(text, lead.end())
+    if dm is None or not dm.day_word or dm.precision != "day" or dm.year is None:
+        return None
+    return dm
 
 
 def _own_number(ctx: DocContext, g: _Grammar, m: regex.Match[str]) -> bool:
@@ -278,10 +285,11 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
     after_date = False
     for _ in range(2):
         if mention.date is None and mention.year_cited is None:
-            dm = g.date.match(text, pos, timeout=TIMEOUT)
-            if dm:
-                mention.date = _date(dm)
-                pos, after_date = dm.end(), True
+            dm = _date_after(text, pos, g)
+            if dm is not None:
+                mention.date = dm.iso() if MIN_YEAR <= (dm.year or 0) <= MAX_YEAR else None
+                close = _CLOSE.match(text, dm.end, timeout=TIMEOUT)
+                pos, after_date = (close.end() if close else dm.end), True
                 continue
             ym = g.year_after.match(text, pos, timeout=TIMEOUT)
             if ym and valid_year(ym.group("y")):
