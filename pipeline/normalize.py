@@ -94,6 +94,7 @@ class _Rules:
     soft_wrap: regex.Pattern[str]
     word_wrap: regex.Pattern[str]
     emphasis_wrap: regex.Pattern[str]
+    italic_wrap: regex.Pattern[str]
 
 
 def _toned(pairs: list[str]) -> str:
@@ -134,6 +135,11 @@ def _rules() -> _Rules:
         emphasis_wrap=regex.compile(
             rf"\*\*(?=[^*\s])[^*\n|\t]{{1,200}}(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
             rf"(?<=\S)\*\*"),
+        # an italic heading line ("*2.1. Sở\nTài chính*") hard-wrapped the same way: one star
+        # opening a line and one closing a later line of the same paragraph
+        italic_wrap=regex.compile(
+            rf"(?m)(?<=^[ \t]*)\*(?=[^*\s])[^*\n|\t]{{1,200}}(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
+            rf"(?<=\S)\*(?=[ \t]*$)"),
     )
 
 
@@ -198,6 +204,8 @@ def normalize(source: str) -> NormText:
     text = text.replace("|", "\t")
     if "**" in text:
         text = _same_length(text, rules.emphasis_wrap, lambda s: s.replace("\n", " "))
+    if "*" in text:
+        text = _same_length(text, rules.italic_wrap, lambda s: s.replace("\n", " "))
     if any(c in text for c in "*_#\\"):
         apply(rules.md_delete, _markdown)
     apply(rules.hyphen_join, lambda m: "")
