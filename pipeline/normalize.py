@@ -95,6 +95,7 @@ class _Rules:
     word_wrap: regex.Pattern[str]
     emphasis_wrap: regex.Pattern[str]
     italic_wrap: regex.Pattern[str]
+    marker_wrap: regex.Pattern[str]
 
 
 def _toned(pairs: list[str]) -> str:
@@ -140,6 +141,8 @@ def _rules() -> _Rules:
         italic_wrap=regex.compile(
             rf"(?m)(?<=^[ \t]*)\*(?=[^*\s])[^*\n|\t]{{1,200}}(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
             rf"(?<=\S)\*(?=[ \t]*$)"),
+        # an item marker alone on its line, its text on the next line
+        marker_wrap=regex.compile(rf"(?m)(?<=^[ \t]*{cfg['lone_marker']})[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
     )
 
 
@@ -209,6 +212,7 @@ def normalize(source: str) -> NormText:
     if any(c in text for c in "*_#\\"):
         apply(rules.md_delete, _markdown)
     apply(rules.hyphen_join, lambda m: "")
+    text = _same_length(text, rules.marker_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.soft_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.word_wrap, lambda s: " " * len(s))
     return NormText(source=source, text=text, steps=steps)

@@ -62,6 +62,7 @@ class BodyRules:
     group_words: int = 25
     referring: regex.Pattern[str] | None = None
     predicate: regex.Pattern[str] | None = None
+    apposition: regex.Pattern[str] | None = None
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -145,7 +146,9 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
     word = f"(?:{phrases}|{cap_word}{low}{{0,{int(cfg['max_lower'])}}}|{ref})"
     head_starts = _alt([h["head"] for h in heads])
     name = (
-        f"(?:{word}(?:(?:[ ]*-[ ]*|[ ]+)(?={SYL_CAP}){word}"
+        f"(?:{word}(?:[ ]+(?={SYL_CAP}){word}"
+        # ("Sở Tài chính - Kế hoạch"; not "Sở Tài chính - Cơ quan thường trực ...": an apposition)
+        f"|[ ]*-[ ]*(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word}"
         f"|(?:,[ ]+|[ ]+và[ ]+)(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word})*)"
     )
     # unit words, any case of their first letter ("thành phố", "Thành phố")
@@ -232,6 +235,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         group_words=int(cfg["group_words"]),
         referring=regex.compile(cfg["referring"]),
         predicate=regex.compile(cfg["predicate"]),
+        apposition=regex.compile(cfg["apposition"]),
     )
 
 
@@ -561,7 +565,8 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
         m = mention_starting(text, a, b, " \t", r)
         tail = len(text[m.end : b].split()) if m is not None else 0
         if m is not None and (not whole or (label and tail > r.name_tail) or (
-                tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))):
+                tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))
+                or r.apposition.match(text, m.end, b, timeout=TIMEOUT)):
             out.append(m)  # (a longer tail with a verb is a predicate, not part of the name)
             continue
         part = text[a:b]
