@@ -139,7 +139,8 @@ def _rules() -> _Rules:
         # an italic heading line ("*2.1. Sở\nTài chính*") hard-wrapped the same way: one star
         # opening a line and one closing a later line of the same paragraph
         italic_wrap=regex.compile(
-            rf"(?m)(?<=^[ \t]*)\*(?=[^*\s])[^*\n|\t]{{1,200}}(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
+            rf"(?m)(?<=^[ \t]*)\*(?=[^*\s])[^*\n|\t]{{1,200}}"
+            rf"(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
             rf"(?<=\S)\*(?=[ \t]*$)"),
         # an item marker alone on its line, its text on the next line
         marker_wrap=regex.compile(rf"(?m)(?<=^[ \t]*{cfg['lone_marker']})[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
