@@ -63,6 +63,9 @@ class BodyRules:
     referring: regex.Pattern[str] | None = None
     predicate: regex.Pattern[str] | None = None
     apposition: regex.Pattern[str] | None = None
+    distributive: regex.Pattern[str] | None = None
+    member: regex.Pattern[str] | None = None
+    distributive_types: dict[str, str] = field(default_factory=dict)
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -236,6 +239,10 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         referring=regex.compile(cfg["referring"]),
         predicate=regex.compile(cfg["predicate"]),
         apposition=regex.compile(cfg["apposition"]),
+        distributive=regex.compile(cfg["distributive"]["pattern"]),
+        distributive_types=dict(cfg["distributive"]["types"]),
+        member=regex.compile(rf"(?:{phrases}|\p{{Lu}}[^,;().:\n]{{0,40}}?)"
+                             r"(?=[ \t]*(?:,|[ ]và[ ]|[;().:\n]|$))"),
     )
 
 
@@ -546,11 +553,14 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
     if groups is None:  # groups outside the gazetteer: only in item headings
         groups = whole and not label
+    lists = [(d, _members(text, d, r)) for d in r.distributive.finditer(text, start, end,
+                                                                        timeout=TIMEOUT)]
+    lists = [(d, ms) for d, ms in lists if ms]
     cuts = [start]
     first = mention_starting(text, start, end, " \t", r)
     inside = first.end if first is not None else start  # never cut inside a body's name
     for m in r.split_at.finditer(text, start, end, timeout=TIMEOUT):
-        if m.start() < inside:
+        if m.start() < inside or any(d.start() <= m.start() < ms[-1].end for d, ms in lists):
             continue
         nxt = mention_starting(text, m.end(), end, "", r)
         if m.group().strip() == ";" or nxt is not None \
@@ -562,6 +572,10 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     cuts.append(end)
     out: list[Mention] = []
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        members = [mm for d, ms in lists if a <= d.start() < b for mm in ms]
+        if members:  # "(gồm) các Sở: Tài chính, Xây dựng": the bodies listed
+            out += members
+            continue
         m = mention_starting(text, a, b, " \t", r)
         tail = len(text[m.end : b].split()) if m is not None else 0
         if m is not None and (not whole or (label and tail > r.name_tail) or (
@@ -577,6 +591,27 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
             break
         out.append(Mention(a, a + len(text[a:b].rstrip(" \t.:;,")), " ".join(part.split()),
                            m.type if m else "nhóm", m.head if m else "collective"))
+    return out
+
+
+def _members(text: str, d: regex.Match[str], r: BodyRules) -> list[Mention]:
+    """The bodies of a distributive list ("các Sở: Tài chính, Nội vụ và Y tế" -> "Sở Tài
+    chính", "Sở Nội vụ", "Sở Y tế"): the head before each name of the list."""
+    head = d.group("head")
+    head = head[0].upper() + head[1:]
+    out: list[Mention] = []
+    pos, end = d.end(), len(text)
+    while pos < end:
+        m = r.member.match(text, pos, end, timeout=TIMEOUT)
+        if m is None:
+            break
+        name = " ".join(m.group().split())
+        out.append(Mention(m.start(), m.end(), f"{head} {name}", r.distributive_types[head.casefold()],
+                           "required"))
+        sep = regex.compile(r"\s*(?:,|[ ]và[ ])\s*").match(text, m.end(), end, timeout=TIMEOUT)
+        if sep is None:
+            break
+        pos = sep.end()
     return out
 
 
@@ -676,14 +711,15 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         name_only = (heading and line.end - q <= 200 and nxt is not None
                      and nxt.section is not None
                      and any(a is sec for a in t.ancestors(nxt.section))
-                     and not regex.search(r"[.;:](?:\s|$)", text[q : line.end].rstrip(" :"),
-                                          timeout=TIMEOUT))
+                     and not regex.search(r"[.;:](?:\s|$)", r.distributive.sub(
+                         "", text[q : line.end].rstrip(" :"), timeout=TIMEOUT), timeout=TIMEOUT))
         first = mention_starting(text, q, line.end, "", r)
         if first is not None and r.referring.match(text, first.end, line.end, timeout=TIMEOUT):
             continue  # ("Các cơ quan được giao chủ trì ...": bodies named elsewhere)
         if name_only and (first is not None or r.group_start.match(text, q, line.end)):
             words = len(text[q : line.end].split())
-            if first is not None or words <= r.group_words:
+            if first is not None or words <= r.group_words or r.distributive.search(
+                    text, q, line.end, timeout=TIMEOUT):
                 out += _names(text, q, line.end, r, whole=True)
                 continue
         if first is None:
