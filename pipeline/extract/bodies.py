@@ -733,7 +733,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                         gap, timeout=TIMEOUT):
                     break
                 chain.append(nxt)
-        if _first_predicate_is_support(text, chain[-1].end, line.end, r):
+        if not heading and _first_predicate_is_support(text, chain[-1].end, line.end, r):
             continue  # ("- X, căn cứ ..., có trách nhiệm phối hợp với Y": X supports)
         out += chain
     return out
