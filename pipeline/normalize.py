@@ -96,6 +96,7 @@ class _Rules:
     emphasis_wrap: regex.Pattern[str]
     italic_wrap: regex.Pattern[str]
     marker_wrap: regex.Pattern[str]
+    head_wrap: regex.Pattern[str]
 
 
 def _toned(pairs: list[str]) -> str:
@@ -142,6 +143,10 @@ def _rules() -> _Rules:
             rf"(?m)(?<=^[ \t]*)\*(?=[^*\s])[^*\n|\t]{{1,200}}"
             rf"(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
             rf"(?<=\S)\*(?=[ \t]*$)"),
+        # a body's head at a line end, its name on the next line
+        head_wrap=regex.compile(
+            rf"(?<=(?<!\p{{L}})(?:{'|'.join(regex.escape(w) for w in cfg['join_after_heads'])})[ \t]*)"
+            r"\n(?=[ \t]*\p{Lu}\p{Ll})"),
         # an item marker alone on its line, its text on the next line
         marker_wrap=regex.compile(rf"(?m)(?<=^[ \t]*{cfg['lone_marker']})[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
     )
@@ -216,4 +221,5 @@ def normalize(source: str) -> NormText:
     text = _same_length(text, rules.marker_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.soft_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.word_wrap, lambda s: " " * len(s))
+    text = _same_length(text, rules.head_wrap, lambda s: " " * len(s))
     return NormText(source=source, text=text, steps=steps)
