@@ -690,6 +690,13 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             pos, heading = sec.body_start, sec.kind != "letter"
         elif line.bullet:
             pos, heading = line.start + 1, False
+            lead_in = n - 1  # the text the bullets follow ("b) Chủ trì, phối hợp:")
+            while lead_in >= 0 and t.lines[lead_in].bullet:
+                lead_in -= 1
+            if lead_in >= 0 and r.roles["support_before"].search(
+                    text[t.lines[lead_in].start : t.lines[lead_in].end].rstrip(" \t:"),
+                    timeout=TIMEOUT):
+                continue  # the bullets name the co-operating bodies
         else:
             continue
         org = in_org.get(line.section)
