@@ -49,6 +49,7 @@ class BodyRules:
     unit_levels: dict[str, str]
     roles: dict[str, regex.Pattern[str]]
     organisation: tuple[str, ...]
+    by_body: tuple[str, ...]
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
@@ -225,6 +226,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         unit_levels=dict(cfg["unit_levels"]),
         roles=roles,
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
+        by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
@@ -536,12 +538,20 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
 
 
 def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
-    """Whether section `i` lies under a heading of `organisation_headings`."""
+    """Whether section `i` lies under a heading of `organisation_headings` (one of
+    `by_body_headings` only when the item under it is headed by a body)."""
+    inner = None  # the section on the path just under `sec`
     for sec in t.ancestors(i):
         if sec.kind in ("roman", "part", "num", "subnum"):
             heading = sec.heading.casefold()
-            if any(h in heading for h in r.organisation):
+            if any(h in heading for h in r.organisation if h not in r.by_body):
                 return True
+            if any(h in heading for h in r.by_body) and inner is not None:
+                line = t.line_at(inner.start)
+                if mention_starting(t.text, inner.body_start, line.end if line else inner.body_start,
+                                    " \t", r) is not None:
+                    return True
+        inner = sec
     return False
 
 
@@ -690,6 +700,8 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             pos, heading = sec.body_start, sec.kind != "letter"
         elif line.bullet:
             pos, heading = line.start + 1, False
+            while pos < line.end and text[pos] in " \t":
+                pos += 1  # ("- Đề nghị X": the prefix after the bullet's space)
             lead_in = n - 1  # the text the bullets follow ("b) Chủ trì, phối hợp:")
             while lead_in >= 0 and t.lines[lead_in].bullet:
                 lead_in -= 1
