@@ -64,6 +64,7 @@ class BodyRules:
     referring: regex.Pattern[str] | None = None
     predicate: regex.Pattern[str] | None = None
     apposition: regex.Pattern[str] | None = None
+    run_in: regex.Pattern[str] | None = None
     distributive: regex.Pattern[str] | None = None
     member: regex.Pattern[str] | None = None
     distributive_types: dict[str, str] = field(default_factory=dict)
@@ -227,6 +228,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         roles=roles,
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
         by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
+        run_in=regex.compile(cfg["run_in"]),
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
@@ -741,6 +743,13 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                     text, q, line.end, timeout=TIMEOUT):
                 out += _names(text, q, line.end, r, whole=True)
                 continue
+        # a run-in heading "3. Các cơ quan, đơn vị thuộc tỉnh: Căn cứ ...": the name before
+        # the colon, whole
+        colon = r.run_in.match(text, q, line.end, timeout=TIMEOUT)
+        if colon is not None and (first is not None or r.group_start.match(
+                text, q, line.end)) and not r.predicate.search(text, q, colon.end(), timeout=TIMEOUT):
+            out += _names(text, q, colon.end() - 1, r, whole=True, groups=True)
+            continue
         if first is None:
             continue
         chain = [first]
