@@ -116,18 +116,19 @@ def test_subjects_of_assignment_items_are_lead() -> None:
     got = leads("""V. PHÂN CÔNG TRÁCH NHIỆM
 1. Các doanh nghiệp bưu chính, viễn thông trên địa bàn
 - Chủ động đầu tư hạ tầng.
+- Các phòng chuyên môn thuộc Sở, căn cứ nhiệm vụ được giao, có trách nhiệm phối hợp với Sở Tư pháp.
 2. Đề nghị Hội Nông dân tỉnh và Tỉnh đoàn
 - Tuyên truyền đến hội viên.
 3. Liên đoàn Lao động tỉnh, Sở Y tế tỉnh Khánh Hòa
 a) Theo dõi, đôn đốc.
 4. Thủ trưởng các sở, ban, ngành và UBND các phường, đặc khu chịu trách nhiệm thực hiện Kế hoạch.
 5. Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản ánh về Sở Tư pháp.
-6. Các phòng chuyên môn thuộc Sở, căn cứ nhiệm vụ được giao, có trách nhiệm phối hợp với Sở Tư pháp.
+6. Sở Tài chính phối hợp với Sở Nội vụ bố trí kinh phí thực hiện.
 7. Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ đúng tiến độ.
 """)
     assert got == {
         "Các doanh nghiệp bưu chính, viễn thông trên địa bàn", "Hội Nông dân tỉnh", "Tỉnh đoàn",
-        "Liên đoàn Lao động tỉnh", "Sở Y tế tỉnh", "Các sở, ban, ngành",
+        "Liên đoàn Lao động tỉnh", "Sở Y tế tỉnh", "Các sở, ban, ngành", "Sở Tài chính",
         "Ủy ban nhân dân các phường, đặc khu"}
 
 

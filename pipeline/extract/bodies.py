@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import regex
+from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
@@ -28,6 +29,7 @@ from kehoach.segment.sections import SectionTree
 from kehoach.tables import load_csv, load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
+_PLACE = regex.compile(r"[ ]+(\p{Lu}[\p{L}\p{M}]*(?:[ ]\p{Lu}[\p{L}\p{M}]*){0,3})")  # after a unit
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
 WINDOW = 120  # characters of context read before/after an enumeration
 
@@ -46,7 +48,7 @@ class BodyRules:
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
     abbrev: regex.Pattern[str]
     abbrev_map: dict[str, str]
-    unit_levels: dict[str, str]
+    level_names: dict[str, str]  # places level -> the level word of a body type
     roles: dict[str, regex.Pattern[str]]
     organisation: tuple[str, ...]
     by_body: tuple[str, ...]
@@ -157,7 +159,9 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         f"|(?:,[ ]+|[ ]+và[ ]+)(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word})*)"
     )
     # unit words, any case of their first letter ("thành phố", "Thành phố")
-    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in cfg["units"]])
+    # unit words of models/admin_units.csv, any case of their first letter ("thành phố",
+    # "Thành phố", "TP.")
+    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in places.unit_forms()])
     party = _alt([regex.escape(p) for p in cfg["party_committees"]])
     place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
     levels = f"cấp[ ]+(?:{units})(?:,[ ]*cấp[ ]+(?:{units}))*(?![\\p{{L}}])"  # "cấp tỉnh, cấp xã"
@@ -224,7 +228,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         bare_heads=bare_heads,
         abbrev=abbrev_re,
         abbrev_map=dict(abbrev),
-        unit_levels=dict(cfg["unit_levels"]),
+        level_names=dict(cfg["level_names"]),
         roles=roles,
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
         by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
@@ -429,9 +433,23 @@ def _own_place(units: str, name: str) -> regex.Pattern[str]:
     return regex.compile(rf"(?<=(?:{units})\s+){regex.escape(name)}(?![\p{{L}}])")
 
 
+def _level(u: regex.Match[str], text: str, r: BodyRules) -> str:
+    """Level word of a unit word in a body name (models/admin_units.csv through
+    kehoach.places): "xã" -> "xã", "thành phố Cần Thơ" -> "tỉnh"; "thành phố" with no place
+    after it, a unit of provinces and of districts alike, -> "tỉnh/huyện"."""
+    unit = places.unit_of(u.group())
+    if unit is None:
+        return ""
+    place = _PLACE.match(text, u.end(), timeout=TIMEOUT)
+    if place is None and any(p.unit == unit.name for p in places.provinces().by_key.values()) \
+            and unit.level != "province":
+        return "/".join(r.level_names[lv] for lv in ("province", unit.level))
+    return r.level_names.get(places.unit_level(unit.name, place.group(1) if place else None) or "", "")
+
+
 def body_type(m: Mention, r: BodyRules) -> str:
     if m.type == "ubnd":
-        levels = {r.unit_levels.get(u.group().lower(), "") for u in r.units.finditer(m.text, timeout=TIMEOUT)}
+        levels = {_level(u, m.text, r) for u in r.units.finditer(m.text, timeout=TIMEOUT)}
         levels.discard("")
         if len(levels) == 1:
             return f"ubnd cấp {levels.pop()}"
