@@ -67,6 +67,7 @@ class BodyRules:
     predicate: regex.Pattern[str] | None = None
     apposition: regex.Pattern[str] | None = None
     run_in: regex.Pattern[str] | None = None
+    norm_drop: regex.Pattern[str] | None = None
     distributive: regex.Pattern[str] | None = None
     member: regex.Pattern[str] | None = None
     distributive_types: dict[str, str] = field(default_factory=dict)
@@ -233,6 +234,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
         by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
         run_in=regex.compile(cfg["run_in"]),
+        norm_drop=regex.compile(cfg["norm_drop"]),
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
@@ -425,6 +427,16 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     for n in names:
         out = _own_place(r.units.pattern, n).sub("", out, timeout=TIMEOUT)
     return " ".join(out.split())
+
+
+def canonical(body: str, r: BodyRules | None = None) -> str:
+    """A key to count one body across plans: the GUIDELINE name with the plural marker and
+    "(có) liên quan" dropped and dashes spaced ("Các tổ chức chính trị-xã hội có liên quan"
+    -> "Tổ chức chính trị - xã hội")."""
+    r = r or rules()
+    out = r.norm_drop.sub("", body, timeout=TIMEOUT)
+    out = " ".join(regex.sub(r"\s*-\s*", " - ", out, timeout=TIMEOUT).split())
+    return out[:1].upper() + out[1:] if out else body
 
 
 @lru_cache(maxsize=256)
@@ -839,7 +851,7 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
         name = normalise(written, ctx, r)
         row = {
             "body": name,
-            "body_norm": name,
+            "body_norm": canonical(name, r),
             "body_type": body_type(m, r),
             "role": a.role,
             "mention": m.text,
