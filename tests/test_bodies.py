@@ -217,3 +217,11 @@ def test_body_norm_and_ubnd_levels() -> None:
                      "UBND TP. Thủ Dầu Một": "ubnd cấp huyện",
                      "Ủy ban nhân dân Thành phố": "ubnd cấp tỉnh/huyện",
                      "UBND các xã, phường": "ubnd cấp xã"}
+
+
+def test_subject_after_an_opening_clause_of_basis() -> None:
+    got = leads("""VI. TỔ CHỨC THỰC HIỆN
+1. Căn cứ Kế hoạch này, các sở, ban, ngành tỉnh, Ủy ban nhân dân các xã, phường xây dựng kế hoạch.
+2. Căn cứ tình hình thực tế, kịp thời điều chỉnh nội dung.
+""")
+    assert got == {"Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"}

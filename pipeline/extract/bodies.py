@@ -68,6 +68,7 @@ class BodyRules:
     apposition: regex.Pattern[str] | None = None
     run_in: regex.Pattern[str] | None = None
     norm_drop: regex.Pattern[str] | None = None
+    opening_clause: regex.Pattern[str] | None = None
     distributive: regex.Pattern[str] | None = None
     member: regex.Pattern[str] | None = None
     distributive_types: dict[str, str] = field(default_factory=dict)
@@ -235,6 +236,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
         run_in=regex.compile(cfg["run_in"]),
         norm_drop=regex.compile(cfg["norm_drop"]),
+        opening_clause=regex.compile(cfg["opening_clause"]),
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
@@ -756,6 +758,9 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         q = pre.end() if pre else pos
         while q < line.end and text[q] in " \t:":
             q += 1
+        opening = r.opening_clause.match(text, q, line.end, timeout=TIMEOUT)
+        if opening is not None and mention_starting(text, opening.end(), line.end, "", r):
+            q = opening.end()  # ("Căn cứ Kế hoạch này, các sở, ban, ngành xây dựng ...")
         # a heading that is only a name list (no full stop, the item's text on the next
         # lines): the whole heading
         nxt = t.lines[n + 1] if n + 1 < len(t.lines) else None
