@@ -167,7 +167,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
     party = _alt([regex.escape(p) for p in cfg["party_committees"]])
     place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
     levels = f"cấp[ ]+(?:{units})(?:,[ ]*cấp[ ]+(?:{units}))*(?![\\p{{L}}])"  # "cấp tỉnh, cấp xã"
-    loc = (f"(?:[ ]+(?:{levels}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
+    loc = (f"(?:[ ]+(?:{levels}|{cfg['all_levels']}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
            f"|(?:{party})(?![\\p{{L}}])))")
     unit_list = (
         f"(?:{units})(?:\\s*(?:,|và)\\s*(?:các\\s+)?(?:{units}))*(?![\\p{{L}}])"
