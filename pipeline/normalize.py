@@ -148,7 +148,7 @@ def _rules() -> _Rules:
             rf"(?<=(?<!\p{{L}})(?:{'|'.join(regex.escape(w) for w in cfg['join_after_heads'])})[ \t]*)"
             r"\n(?=[ \t]*\p{Lu}\p{Ll})"),
         # an item marker alone on its line, its text on the next line
-        marker_wrap=regex.compile(rf"(?m)(?<=^[ \t]*{cfg['lone_marker']})[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
+        marker_wrap=regex.compile(rf"\n[ \t]*{cfg['lone_marker']}\K[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
     )
 
 

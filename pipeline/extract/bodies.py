@@ -29,6 +29,7 @@ from kehoach.segment.sections import SectionTree
 from kehoach.tables import load_csv, load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
+_DASH = regex.compile(r"\s*-\s*")
 _PLACE = regex.compile(r"[ ]+(\p{Lu}[\p{L}\p{M}]*(?:[ ]\p{Lu}[\p{L}\p{M}]*){0,3})")  # after a unit
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
 WINDOW = 120  # characters of context read before/after an enumeration
@@ -437,7 +438,9 @@ def canonical(body: str, r: BodyRules | None = None) -> str:
     -> "Tổ chức chính trị - xã hội")."""
     r = r or rules()
     out = r.norm_drop.sub("", body, timeout=TIMEOUT)
-    out = " ".join(regex.sub(r"\s*-\s*", " - ", out, timeout=TIMEOUT).split())
+    if "-" in out:
+        out = _DASH.sub(" - ", out, timeout=TIMEOUT)
+    out = " ".join(out.split())
     return out[:1].upper() + out[1:] if out else body
 
 
@@ -445,6 +448,12 @@ def canonical(body: str, r: BodyRules | None = None) -> str:
 def _own_place(units: str, name: str) -> regex.Pattern[str]:
     """The plan's own place name after a unit word ("tỉnh Khánh Hòa")."""
     return regex.compile(rf"(?<=(?:{units})\s+){regex.escape(name)}(?![\p{{L}}])")
+
+
+@cache
+def _province_units() -> frozenset[str]:
+    """Unit words of provinces ("tỉnh", "thành phố")."""
+    return frozenset(p.unit for p in places.provinces().by_key.values())
 
 
 def _level(u: regex.Match[str], text: str, r: BodyRules) -> str:
@@ -455,8 +464,7 @@ def _level(u: regex.Match[str], text: str, r: BodyRules) -> str:
     if unit is None:
         return ""
     place = _PLACE.match(text, u.end(), timeout=TIMEOUT)
-    if place is None and any(p.unit == unit.name for p in places.provinces().by_key.values()) \
-            and unit.level != "province":
+    if place is None and unit.name in _province_units() and unit.level != "province":
         return "/".join(r.level_names[lv] for lv in ("province", unit.level))
     return r.level_names.get(places.unit_level(unit.name, place.group(1) if place else None) or "", "")
 
@@ -726,7 +734,11 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
     mentions = ctx.shared.get("body_mentions") or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
     in_org: dict[int, bool] = {}  # section index -> under an assignment heading
+    lead_in = -1  # the line the bullets follow: does it end in "phối hợp" ("b) Chủ trì, phối hợp:")
+    lead_in_support: dict[int, bool] = {}
     for n, line in enumerate(t.lines):
+        if not line.bullet:
+            lead_in = n
         if line.start < begin or line.section is None:
             continue
         sec = t.sections[line.section]
@@ -736,12 +748,12 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             pos, heading = line.start + 1, False
             while pos < line.end and text[pos] in " \t":
                 pos += 1  # ("- Đề nghị X": the prefix after the bullet's space)
-            lead_in = n - 1  # the text the bullets follow ("b) Chủ trì, phối hợp:")
-            while lead_in >= 0 and t.lines[lead_in].bullet:
-                lead_in -= 1
-            if lead_in >= 0 and r.roles["support_before"].search(
-                    text[t.lines[lead_in].start : t.lines[lead_in].end].rstrip(" \t:"),
-                    timeout=TIMEOUT):
+            if lead_in >= 0 and lead_in not in lead_in_support:
+                li = t.lines[lead_in]
+                tail = text[max(li.start, li.end - 40) : li.end].rstrip(" \t:")
+                lead_in_support[lead_in] = r.roles["support_before"].search(
+                    tail, timeout=TIMEOUT) is not None
+            if lead_in_support.get(lead_in):
                 continue  # the bullets name the co-operating bodies
         else:
             continue
