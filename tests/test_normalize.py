@@ -93,8 +93,8 @@ def test_wrapped_italic_heading_is_one_line() -> None:
 
 
 def test_lone_item_marker_joins_its_text() -> None:
-    text = normalize("**1.\n**Trên cơ sở Kế hoạch này\n-\nThành lập Tổ kiểm kê\n1.5.\nTrách nhiệm\n"
-                     "năm\n2025.\nSở Y tế").text
+    text = normalize("VI. TỔ CHỨC THỰC HIỆN\n**1.\n**Trên cơ sở Kế hoạch này\n-\nThành lập Tổ kiểm kê\n"
+                     "1.5.\nTrách nhiệm\nđến hết\n2025.\nSở Y tế").text
     assert "1. Trên cơ sở Kế hoạch này\n" in text
     assert "- Thành lập Tổ kiểm kê\n" in text
     assert "1.5. Trách nhiệm" in text
