@@ -94,6 +94,9 @@ class _Rules:
     soft_wrap: regex.Pattern[str]
     word_wrap: regex.Pattern[str]
     emphasis_wrap: regex.Pattern[str]
+    italic_wrap: regex.Pattern[str]
+    marker_wrap: regex.Pattern[str]
+    head_wrap: regex.Pattern[str]
 
 
 def _toned(pairs: list[str]) -> str:
@@ -134,6 +137,18 @@ def _rules() -> _Rules:
         emphasis_wrap=regex.compile(
             rf"\*\*(?=[^*\s])[^*\n|\t]{{1,200}}(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
             rf"(?<=\S)\*\*"),
+        # an italic heading line ("*2.1. Sở\nTài chính*") hard-wrapped the same way: one star
+        # opening a line and one closing a later line of the same paragraph
+        italic_wrap=regex.compile(
+            rf"(?m)(?<=^[ \t]*)\*(?=[^*\s])[^*\n|\t]{{1,200}}"
+            rf"(?:\n[^*\n|\t]{{1,200}}){{1,{int(cfg['emphasis_lines']) - 1}}}"
+            rf"(?<=\S)\*(?=[ \t]*$)"),
+        # a body's head at a line end, its name on the next line
+        head_wrap=regex.compile(
+            rf"(?<=(?<!\p{{L}})(?:{'|'.join(regex.escape(w) for w in cfg['join_after_heads'])})[ \t]*)"
+            r"\n(?=[ \t]*\p{Lu}\p{Ll})"),
+        # an item marker alone on its line, its text on the next line
+        marker_wrap=regex.compile(rf"\n[ \t]*{cfg['lone_marker']}\K[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
     )
 
 
@@ -198,9 +213,13 @@ def normalize(source: str) -> NormText:
     text = text.replace("|", "\t")
     if "**" in text:
         text = _same_length(text, rules.emphasis_wrap, lambda s: s.replace("\n", " "))
+    if "*" in text:
+        text = _same_length(text, rules.italic_wrap, lambda s: s.replace("\n", " "))
     if any(c in text for c in "*_#\\"):
         apply(rules.md_delete, _markdown)
     apply(rules.hyphen_join, lambda m: "")
+    text = _same_length(text, rules.marker_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.soft_wrap, lambda s: " " * len(s))
     text = _same_length(text, rules.word_wrap, lambda s: " " * len(s))
+    text = _same_length(text, rules.head_wrap, lambda s: " " * len(s))
     return NormText(source=source, text=text, steps=steps)

@@ -116,18 +116,19 @@ def test_subjects_of_assignment_items_are_lead() -> None:
     got = leads("""V. PHÂN CÔNG TRÁCH NHIỆM
 1. Các doanh nghiệp bưu chính, viễn thông trên địa bàn
 - Chủ động đầu tư hạ tầng.
+- Các phòng chuyên môn thuộc Sở, căn cứ nhiệm vụ được giao, có trách nhiệm phối hợp với Sở Tư pháp.
 2. Đề nghị Hội Nông dân tỉnh và Tỉnh đoàn
 - Tuyên truyền đến hội viên.
 3. Liên đoàn Lao động tỉnh, Sở Y tế tỉnh Khánh Hòa
 a) Theo dõi, đôn đốc.
 4. Thủ trưởng các sở, ban, ngành và UBND các phường, đặc khu chịu trách nhiệm thực hiện Kế hoạch.
 5. Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan phản ánh về Sở Tư pháp.
-6. Các phòng chuyên môn thuộc Sở, căn cứ nhiệm vụ được giao, có trách nhiệm phối hợp với Sở Tư pháp.
+6. Sở Tài chính phối hợp với Sở Nội vụ bố trí kinh phí thực hiện.
 7. Các cơ quan, đơn vị được giao chủ trì có trách nhiệm hoàn thành nhiệm vụ đúng tiến độ.
 """)
     assert got == {
         "Các doanh nghiệp bưu chính, viễn thông trên địa bàn", "Hội Nông dân tỉnh", "Tỉnh đoàn",
-        "Liên đoàn Lao động tỉnh", "Sở Y tế tỉnh", "Các sở, ban, ngành",
+        "Liên đoàn Lao động tỉnh", "Sở Y tế tỉnh", "Các sở, ban, ngành", "Sở Tài chính",
         "Ủy ban nhân dân các phường, đặc khu"}
 
 
@@ -166,3 +167,61 @@ Hằng năm
 """)
     assert got == {"Ban Quản lý các khu công nghệ cao và khu công nghiệp", "Sở Nội vụ",
                    "Các sở, ngành", "Ủy ban nhân dân cấp xã"}
+
+
+def test_distributive_list_gives_one_body_each() -> None:
+    got = leads("""IV. NHIỆM VỤ CỤ THỂ
+1. Các cơ quan tham mưu quản lý ngành (gồm các Sở: Xây dựng, Nông nghiệp và Môi trường, Văn hóa, Thể thao và Du lịch)
+- Hướng dẫn kiểm kê tài sản.
+2. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo
+- Tổng hợp kết quả.
+""")
+    assert got == {"Sở Xây dựng", "Sở Nông nghiệp và Môi trường", "Sở Văn hóa, Thể thao và Du lịch",
+                   "Sở Tài chính"}
+
+
+def test_run_in_heading_and_bullets_after_phoi_hop() -> None:
+    got = roles("""V. TỔ CHỨC THỰC HIỆN
+1. Các cơ quan, đơn vị, địa phương thuộc tỉnh: Căn cứ Kế hoạch này, xây dựng kế hoạch.
+2. Công an tỉnh
+b) Chủ trì, phối hợp
+- Sở Xây dựng, Sở Y tế rà soát cơ sở vật chất.
+3. Thời gian thực hiện: Năm 2026.
+- Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh vận động Nhân dân.
+""")
+    leads_ = {b for b, role in got if role == "lead"}
+    assert "Các cơ quan, đơn vị, địa phương thuộc tỉnh" in leads_
+    assert "Công an tỉnh" in leads_
+    assert "Sở Xây dựng" not in leads_ and "Sở Y tế" not in leads_
+    assert "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh" in leads_
+
+
+def test_content_section_counts_only_when_headed_by_bodies() -> None:
+    got = leads("""II. NỘI DUNG THỰC HIỆN
+1. Hình thức tuyên truyền
+- Đề nghị các tổ chức chính trị - xã hội tuyên truyền đến hội viên.
+III. NỘI DUNG THỰC HIỆN
+1. Sở Nội vụ
+- Hướng dẫn khen thưởng.
+""")
+    assert got == {"Sở Nội vụ"}
+
+
+def test_body_norm_and_ubnd_levels() -> None:
+    assert bodies.canonical("Các tổ chức chính trị-xã hội có liên quan") == "Tổ chức chính trị - xã hội"
+    r = bodies.rules()
+    types = {m.text: bodies.body_type(m, r) for m in bodies.find_mentions(
+        "Ủy ban nhân dân thành phố Cần Thơ; UBND TP. Thủ Dầu Một; Ủy ban nhân dân Thành phố; "
+        "UBND các xã, phường")}
+    assert types == {"Ủy ban nhân dân thành phố Cần Thơ": "ubnd cấp tỉnh",
+                     "UBND TP. Thủ Dầu Một": "ubnd cấp huyện",
+                     "Ủy ban nhân dân Thành phố": "ubnd cấp tỉnh/huyện",
+                     "UBND các xã, phường": "ubnd cấp xã"}
+
+
+def test_subject_after_an_opening_clause_of_basis() -> None:
+    got = leads("""VI. TỔ CHỨC THỰC HIỆN
+1. Căn cứ Kế hoạch này, các sở, ban, ngành tỉnh, Ủy ban nhân dân các xã, phường xây dựng kế hoạch.
+2. Căn cứ tình hình thực tế, kịp thời điều chỉnh nội dung.
+""")
+    assert got == {"Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"}

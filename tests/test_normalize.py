@@ -83,3 +83,26 @@ def test_no_join_before_an_item_marker() -> None:
     text = normalize("1. Các doanh nghiệp công nghệ số\n\na) Đầu tư hạ tầng\nKế hoạch số\n12/KH-UBND").text
     assert "công nghệ số\n\na) Đầu tư" in text
     assert "Kế hoạch số 12/KH-UBND" in text
+
+
+def test_wrapped_italic_heading_is_one_line() -> None:
+    source = "*2.1. Sở\nTài chính*\n\na) Tham mưu.\n\n*Ghi chú*\n*Nơi nhận*\nGiá *niêm\nyết*"
+    text = normalize(source).text
+    assert "2.1. Sở Tài chính\n" in text
+    assert "Ghi chú\nNơi nhận" in text  # italic lines of their own stay apart
+
+
+def test_lone_item_marker_joins_its_text() -> None:
+    text = normalize("VI. TỔ CHỨC THỰC HIỆN\n**1.\n**Trên cơ sở Kế hoạch này\n-\nThành lập Tổ kiểm kê\n"
+                     "1.5.\nTrách nhiệm\nđến hết\n2025.\nSở Y tế").text
+    assert "1. Trên cơ sở Kế hoạch này\n" in text
+    assert "- Thành lập Tổ kiểm kê\n" in text
+    assert "1.5. Trách nhiệm" in text
+    assert "2025.\nSở Y tế" in text  # a year closing a sentence is no item marker
+
+
+def test_body_head_at_line_end_joins_its_name() -> None:
+    text = normalize("1. Giao Sở\nNông nghiệp và Môi trường chủ trì\nII. TRÁCH NHIỆM CỦA CÁC SỞ\n"
+                     "Nội dung").text
+    assert "Giao Sở Nông nghiệp và Môi trường chủ trì\n" in text
+    assert "CÁC SỞ\nNội dung" in text  # upper-case "SỞ" of a heading is no wrapped head

@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import regex
+from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
@@ -28,6 +29,8 @@ from kehoach.segment.sections import SectionTree
 from kehoach.tables import load_csv, load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
+_DASH = regex.compile(r"\s*-\s*")
+_PLACE = regex.compile(r"[ ]+(\p{Lu}[\p{L}\p{M}]*(?:[ ]\p{Lu}[\p{L}\p{M}]*){0,3})")  # after a unit
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
 WINDOW = 120  # characters of context read before/after an enumeration
 
@@ -46,9 +49,10 @@ class BodyRules:
     bare_heads: dict[str, regex.Pattern[str]]  # group -> the head alone ("Văn phòng")
     abbrev: regex.Pattern[str]
     abbrev_map: dict[str, str]
-    unit_levels: dict[str, str]
+    level_names: dict[str, str]  # places level -> the level word of a body type
     roles: dict[str, regex.Pattern[str]]
     organisation: tuple[str, ...]
+    by_body: tuple[str, ...]
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
@@ -62,6 +66,13 @@ class BodyRules:
     group_words: int = 25
     referring: regex.Pattern[str] | None = None
     predicate: regex.Pattern[str] | None = None
+    apposition: regex.Pattern[str] | None = None
+    run_in: regex.Pattern[str] | None = None
+    norm_drop: regex.Pattern[str] | None = None
+    opening_clause: regex.Pattern[str] | None = None
+    distributive: regex.Pattern[str] | None = None
+    member: regex.Pattern[str] | None = None
+    distributive_types: dict[str, str] = field(default_factory=dict)
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -145,15 +156,19 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
     word = f"(?:{phrases}|{cap_word}{low}{{0,{int(cfg['max_lower'])}}}|{ref})"
     head_starts = _alt([h["head"] for h in heads])
     name = (
-        f"(?:{word}(?:(?:[ ]*-[ ]*|[ ]+)(?={SYL_CAP}){word}"
+        f"(?:{word}(?:[ ]+(?={SYL_CAP}){word}"
+        # ("Sở Tài chính - Kế hoạch"; not "Sở Tài chính - Cơ quan thường trực ...": an apposition)
+        f"|[ ]*-[ ]*(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word}"
         f"|(?:,[ ]+|[ ]+và[ ]+)(?!(?:{head_starts})(?![\\p{{L}}]))(?={SYL_CAP}){word})*)"
     )
     # unit words, any case of their first letter ("thành phố", "Thành phố")
-    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in cfg["units"]])
+    # unit words of models/admin_units.csv, any case of their first letter ("thành phố",
+    # "Thành phố", "TP.")
+    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in places.unit_forms()])
     party = _alt([regex.escape(p) for p in cfg["party_committees"]])
     place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
     levels = f"cấp[ ]+(?:{units})(?:,[ ]*cấp[ ]+(?:{units}))*(?![\\p{{L}}])"  # "cấp tỉnh, cấp xã"
-    loc = (f"(?:[ ]+(?:{levels}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
+    loc = (f"(?:[ ]+(?:{levels}|{cfg['all_levels']}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
            f"|(?:{party})(?![\\p{{L}}])))")
     unit_list = (
         f"(?:{units})(?:\\s*(?:,|và)\\s*(?:các\\s+)?(?:{units}))*(?![\\p{{L}}])"
@@ -216,9 +231,13 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         bare_heads=bare_heads,
         abbrev=abbrev_re,
         abbrev_map=dict(abbrev),
-        unit_levels=dict(cfg["unit_levels"]),
+        level_names=dict(cfg["level_names"]),
         roles=roles,
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
+        by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
+        run_in=regex.compile(cfg["run_in"]),
+        norm_drop=regex.compile(cfg["norm_drop"]),
+        opening_clause=regex.compile(cfg["opening_clause"]),
         heading_prefix=regex.compile(cfg["heading_prefix"]),
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
@@ -232,6 +251,11 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         group_words=int(cfg["group_words"]),
         referring=regex.compile(cfg["referring"]),
         predicate=regex.compile(cfg["predicate"]),
+        apposition=regex.compile(cfg["apposition"]),
+        distributive=regex.compile(cfg["distributive"]["pattern"]),
+        distributive_types=dict(cfg["distributive"]["types"]),
+        member=regex.compile(rf"(?:{phrases}|\p{{Lu}}[^,;().:\n]{{0,40}}?)"
+                             r"(?=[ \t]*(?:,|[ ]và[ ]|[;().:\n]|$))"),
     )
 
 
@@ -408,15 +432,46 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     return " ".join(out.split())
 
 
+def canonical(body: str, r: BodyRules | None = None) -> str:
+    """A key to count one body across plans: the GUIDELINE name with the plural marker and
+    "(có) liên quan" dropped and dashes spaced ("Các tổ chức chính trị-xã hội có liên quan"
+    -> "Tổ chức chính trị - xã hội")."""
+    r = r or rules()
+    out = r.norm_drop.sub("", body, timeout=TIMEOUT)
+    if "-" in out:
+        out = _DASH.sub(" - ", out, timeout=TIMEOUT)
+    out = " ".join(out.split())
+    return out[:1].upper() + out[1:] if out else body
+
+
 @lru_cache(maxsize=256)
 def _own_place(units: str, name: str) -> regex.Pattern[str]:
     """The plan's own place name after a unit word ("tỉnh Khánh Hòa")."""
     return regex.compile(rf"(?<=(?:{units})\s+){regex.escape(name)}(?![\p{{L}}])")
 
 
+@cache
+def _province_units() -> frozenset[str]:
+    """Unit words of provinces ("tỉnh", "thành phố")."""
+    return frozenset(p.unit for p in places.provinces().by_key.values())
+
+
+def _level(u: regex.Match[str], text: str, r: BodyRules) -> str:
+    """Level word of a unit word in a body name (models/admin_units.csv through
+    kehoach.places): "xã" -> "xã", "thành phố Cần Thơ" -> "tỉnh"; "thành phố" with no place
+    after it, a unit of provinces and of districts alike, -> "tỉnh/huyện"."""
+    unit = places.unit_of(u.group())
+    if unit is None:
+        return ""
+    place = _PLACE.match(text, u.end(), timeout=TIMEOUT)
+    if place is None and unit.name in _province_units() and unit.level != "province":
+        return "/".join(r.level_names[lv] for lv in ("province", unit.level))
+    return r.level_names.get(places.unit_level(unit.name, place.group(1) if place else None) or "", "")
+
+
 def body_type(m: Mention, r: BodyRules) -> str:
     if m.type == "ubnd":
-        levels = {r.unit_levels.get(u.group().lower(), "") for u in r.units.finditer(m.text, timeout=TIMEOUT)}
+        levels = {_level(u, m.text, r) for u in r.units.finditer(m.text, timeout=TIMEOUT)}
         levels.discard("")
         if len(levels) == 1:
             return f"ubnd cấp {levels.pop()}"
@@ -525,12 +580,20 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
 
 
 def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
-    """Whether section `i` lies under a heading of `organisation_headings`."""
+    """Whether section `i` lies under a heading of `organisation_headings` (one of
+    `by_body_headings` only when the item under it is headed by a body)."""
+    inner = None  # the section on the path just under `sec`
     for sec in t.ancestors(i):
         if sec.kind in ("roman", "part", "num", "subnum"):
             heading = sec.heading.casefold()
-            if any(h in heading for h in r.organisation):
+            if any(h in heading for h in r.organisation if h not in r.by_body):
                 return True
+            if any(h in heading for h in r.by_body) and inner is not None:
+                line = t.line_at(inner.start)
+                if mention_starting(t.text, inner.body_start, line.end if line else inner.body_start,
+                                    " \t", r) is not None:
+                    return True
+        inner = sec
     return False
 
 
@@ -542,11 +605,14 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     it starts with. Parts that start with no body (nor a group, with `whole`) end the list."""
     if groups is None:  # groups outside the gazetteer: only in item headings
         groups = whole and not label
+    lists = [(d, _members(text, d, r)) for d in r.distributive.finditer(text, start, end,
+                                                                        timeout=TIMEOUT)]
+    lists = [(d, ms) for d, ms in lists if ms]
     cuts = [start]
     first = mention_starting(text, start, end, " \t", r)
     inside = first.end if first is not None else start  # never cut inside a body's name
     for m in r.split_at.finditer(text, start, end, timeout=TIMEOUT):
-        if m.start() < inside:
+        if m.start() < inside or any(d.start() <= m.start() < ms[-1].end for d, ms in lists):
             continue
         nxt = mention_starting(text, m.end(), end, "", r)
         if m.group().strip() == ";" or nxt is not None \
@@ -558,10 +624,15 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
     cuts.append(end)
     out: list[Mention] = []
     for a, b in zip(cuts[::2], cuts[1::2], strict=False):
+        members = [mm for d, ms in lists if a <= d.start() < b for mm in ms]
+        if members:  # "(gồm) các Sở: Tài chính, Xây dựng": the bodies listed
+            out += members
+            continue
         m = mention_starting(text, a, b, " \t", r)
         tail = len(text[m.end : b].split()) if m is not None else 0
         if m is not None and (not whole or (label and tail > r.name_tail) or (
-                tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))):
+                tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))
+                or r.apposition.match(text, m.end, b, timeout=TIMEOUT)):
             out.append(m)  # (a longer tail with a verb is a predicate, not part of the name)
             continue
         part = text[a:b]
@@ -572,6 +643,27 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
             break
         out.append(Mention(a, a + len(text[a:b].rstrip(" \t.:;,")), " ".join(part.split()),
                            m.type if m else "nhóm", m.head if m else "collective"))
+    return out
+
+
+def _members(text: str, d: regex.Match[str], r: BodyRules) -> list[Mention]:
+    """The bodies of a distributive list ("các Sở: Tài chính, Nội vụ và Y tế" -> "Sở Tài
+    chính", "Sở Nội vụ", "Sở Y tế"): the head before each name of the list."""
+    head = d.group("head")
+    head = head[0].upper() + head[1:]
+    out: list[Mention] = []
+    pos, end = d.end(), len(text)
+    while pos < end:
+        m = r.member.match(text, pos, end, timeout=TIMEOUT)
+        if m is None:
+            break
+        name = " ".join(m.group().split())
+        out.append(Mention(m.start(), m.end(), f"{head} {name}", r.distributive_types[head.casefold()],
+                           "required"))
+        sep = regex.compile(r"\s*(?:,|[ ]và[ ])\s*").match(text, m.end(), end, timeout=TIMEOUT)
+        if sep is None:
+            break
+        pos = sep.end()
     return out
 
 
@@ -642,7 +734,11 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
     mentions = ctx.body_mentions or []
     starts = {mm.start: k for k, mm in enumerate(mentions)}
     in_org: dict[int, bool] = {}  # section index -> under an assignment heading
+    lead_in = -1  # the line the bullets follow: does it end in "phối hợp" ("b) Chủ trì, phối hợp:")
+    lead_in_support: dict[int, bool] = {}
     for n, line in enumerate(t.lines):
+        if not line.bullet:
+            lead_in = n
         if line.start < begin or line.section is None:
             continue
         sec = t.sections[line.section]
@@ -650,6 +746,15 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             pos, heading = sec.body_start, sec.kind != "letter"
         elif line.bullet:
             pos, heading = line.start + 1, False
+            while pos < line.end and text[pos] in " \t":
+                pos += 1  # ("- Đề nghị X": the prefix after the bullet's space)
+            if lead_in >= 0 and lead_in not in lead_in_support:
+                li = t.lines[lead_in]
+                tail = text[max(li.start, li.end - 40) : li.end].rstrip(" \t:")
+                lead_in_support[lead_in] = r.roles["support_before"].search(
+                    tail, timeout=TIMEOUT) is not None
+            if lead_in_support.get(lead_in):
+                continue  # the bullets name the co-operating bodies
         else:
             continue
         org = in_org.get(line.section)
@@ -665,22 +770,33 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         q = pre.end() if pre else pos
         while q < line.end and text[q] in " \t:":
             q += 1
+        opening = r.opening_clause.match(text, q, line.end, timeout=TIMEOUT)
+        if opening is not None and mention_starting(text, opening.end(), line.end, "", r):
+            q = opening.end()  # ("Căn cứ Kế hoạch này, các sở, ban, ngành xây dựng ...")
         # a heading that is only a name list (no full stop, the item's text on the next
         # lines): the whole heading
         nxt = t.lines[n + 1] if n + 1 < len(t.lines) else None
         name_only = (heading and line.end - q <= 200 and nxt is not None
                      and nxt.section is not None
                      and any(a is sec for a in t.ancestors(nxt.section))
-                     and not regex.search(r"[.;:](?:\s|$)", text[q : line.end].rstrip(" :"),
-                                          timeout=TIMEOUT))
+                     and not regex.search(r"[.;:](?:\s|$)", r.distributive.sub(
+                         "", text[q : line.end].rstrip(" :"), timeout=TIMEOUT), timeout=TIMEOUT))
         first = mention_starting(text, q, line.end, "", r)
         if first is not None and r.referring.match(text, first.end, line.end, timeout=TIMEOUT):
             continue  # ("Các cơ quan được giao chủ trì ...": bodies named elsewhere)
         if name_only and (first is not None or r.group_start.match(text, q, line.end)):
             words = len(text[q : line.end].split())
-            if first is not None or words <= r.group_words:
+            if first is not None or words <= r.group_words or r.distributive.search(
+                    text, q, line.end, timeout=TIMEOUT):
                 out += _names(text, q, line.end, r, whole=True)
                 continue
+        # a run-in heading "3. Các cơ quan, đơn vị thuộc tỉnh: Căn cứ ...": the name before
+        # the colon, whole
+        colon = r.run_in.match(text, q, line.end, timeout=TIMEOUT)
+        if colon is not None and (first is not None or r.group_start.match(
+                text, q, line.end)) and not r.predicate.search(text, q, colon.end(), timeout=TIMEOUT):
+            out += _names(text, q, colon.end() - 1, r, whole=True, groups=True)
+            continue
         if first is None:
             continue
         chain = [first]
@@ -692,7 +808,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                         gap, timeout=TIMEOUT):
                     break
                 chain.append(nxt)
-        if _first_predicate_is_support(text, chain[-1].end, line.end, r):
+        if not heading and _first_predicate_is_support(text, chain[-1].end, line.end, r):
             continue  # ("- X, căn cứ ..., có trách nhiệm phối hợp với Y": X supports)
         out += chain
     return out
@@ -752,7 +868,7 @@ def run(ctx: DocContext, r: BodyRules | None = None) -> None:
         name = normalise(written, ctx, r)
         row = {
             "body": name,
-            "body_norm": name,
+            "body_norm": canonical(name, r),
             "body_type": body_type(m, r),
             "role": a.role,
             "mention": m.text,
