@@ -468,17 +468,19 @@ def test_output_folder_that_cannot_be_switched_is_written_file_by_file(
     assert not [p for p in out.iterdir() if ".kehoach-tmp-" in p.name]
 
 
-def test_slow_text_is_stopped_by_a_pattern_timeout_or_the_wall_time(src: Path, tmp_path: Path) -> None:
+def test_long_blank_runs_after_citations_are_no_longer_slow(src: Path, tmp_path: Path) -> None:
     """Citations each followed by a long run of spaces: the instrument grammar's trailing
-    date/year patterns backtrack over every split of the run (quadratic per citation, see the
-    report of issue 13). The document is stopped; the batch is not."""
+    date/year patterns used to backtrack over every split of the run (quadratic per citation);
+    the gaps are now bounded, so the document is processed well inside its time limit, with
+    all its citations (were it slow again, it would end as limit_wall_seconds)."""
     gap = " " * 30000
     text = "KẾ HOẠCH\n" + "".join(f"Căn cứ Nghị định số {i}/2020/NĐ-CP{gap}\n" for i in range(1, 40))
     (src / "slow.txt").write_text(text, encoding="utf-8")
-    _, _, _, errors = _batch(src, tmp_path / "out", "-w", "2", "--time-limit", "20")
+    code, _, _, errors = _batch(src, tmp_path / "out", "-w", "2", "--time-limit", "20")
+    assert code == 0, errors
     _good_rows_written(tmp_path / "out")
-    err = _error(errors, "slow.txt")
-    assert err["reason"] in ("pattern_timeout", "limit_wall_seconds"), err
+    cit = pd.read_parquet(tmp_path / "out" / "citations.parquet")
+    assert {f"{i:02d}/2020/NĐ-CP" for i in range(1, 40)} <= set(cit["instrument_id"])
 
 
 def test_pdf_with_a_huge_compressed_content_stream_is_stopped_by_the_memory_limit(
