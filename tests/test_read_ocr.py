@@ -75,3 +75,18 @@ def test_corrupt_image(tmp_path: Path) -> None:
         with pytest.raises(DocumentError) as info:
             read_document(bad)
         assert info.value.reason == "corrupt" and "not a readable image" in info.value.message
+
+
+@needs_ocr
+def test_scan_metadata_meets_the_floor() -> None:
+    """The scanned fixture (pages 1-3 of the Hải Phòng BQL plan, 200 dpi, 1-bit, skewed): its
+    header metadata against the plan's gold; the signer is on a later page, so not scored."""
+    import json
+
+    gold = json.loads((FIX.parent / "gold" / "haiphong-bql-2024-tuyen-truyen-cchc.json")
+                      .read_text(encoding="utf-8"))["metadata"]
+    doc = tables(str(SCAN))["documents"].iloc[0].to_dict()
+    fields = ["doc_type", "doc_number", "doc_symbol", "issuer", "issuer_level", "province", "place",
+              "issue_date", "title", "period_start", "period_end"]
+    wrong = {f: (doc.get(f), gold.get(f)) for f in fields if str(doc.get(f)) != str(gold.get(f))}
+    assert (len(fields) - len(wrong)) / len(fields) >= 0.93, wrong
