@@ -25,18 +25,12 @@ from kehoach.context import DocContext
 from kehoach.document import SourceText
 from kehoach.export.writer import conform
 from kehoach.model import RECORDS, Document, Metadata, Record
+from kehoach.process import source_row
 from kehoach.read import read_document
 
 
 def _document_row(source: SourceText, ctx: DocContext) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "doc_id": source.doc_id,
-        "source_path": source.path,
-        "sha256": source.sha256,
-        "n_chars": len(source.text),
-        "n_pages": len(source.pages) if source.pages else None,
-        **{k: v for k, v in source.info.items() if not isinstance(v, dict | list)},
-    }
+    row: dict[str, Any] = {"source_path": source.path, **source_row(source)}
     row.update(ctx.document)
     row.update(status="ok", error=None, n_citations=len(ctx.tables.get("citations", [])))
     return row

@@ -10,6 +10,7 @@ from typing import Any
 
 from kehoach.components import analyse
 from kehoach.context import DocContext
+from kehoach.document import SourceText
 from kehoach.errors import DocumentError
 from kehoach.normalize import TIMEOUT
 from kehoach.read import read_document
@@ -52,6 +53,17 @@ def _explain(exc: Exception, stage: str) -> tuple[str, str]:
     return "component_failed", f"{name} in {stage}: {exc}{_where(exc)} (a bug: please report it)"
 
 
+def source_row(source: SourceText) -> dict[str, Any]:
+    """The documents.csv columns a read file gives before any stage runs."""
+    return {
+        "doc_id": source.doc_id,
+        "sha256": source.sha256,
+        "n_chars": len(source.text),
+        "n_pages": len(source.pages) if source.pages else None,
+        **{k: v for k, v in source.info.items() if not isinstance(v, dict | list)},
+    }
+
+
 def process_path(path: str, on_stage: Callable[[str], None] | None = None) -> DocResult:
     """Process one file. `on_stage(name)` is called as each stage starts (the batch supervisor
     uses it to say where a document was when its worker had to be stopped)."""
@@ -62,13 +74,7 @@ def process_path(path: str, on_stage: Callable[[str], None] | None = None) -> Do
         if on_stage:
             on_stage(stage)
         source = read_document(path)
-        document.update(
-            doc_id=source.doc_id,
-            sha256=source.sha256,
-            n_chars=len(source.text),
-            n_pages=len(source.pages) if source.pages else None,
-            **{k: v for k, v in source.info.items() if not isinstance(v, dict | list)},
-        )
+        document.update(source_row(source))
         stage = "normalize"
         ctx = DocContext.from_source(source)
 

@@ -31,6 +31,12 @@ from kehoach.tables import load_csv, load_yaml
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
 _DASH = regex.compile(r"\s*-\s*")
 _PLACE = regex.compile(r"[ ]+(\p{Lu}[\p{L}\p{M}]*(?:[ ]\p{Lu}[\p{L}\p{M}]*){0,3})")  # after a unit
+# per-document helpers, compiled once
+_PARENTHESIS = regex.compile(r"\s*\([^()]*\)")
+_LIST_SEP = regex.compile(r"\s*(?:,|[ ]và[ ])\s*")
+_FULL_STOP = regex.compile(r"\.(?:\s|$)")
+_CLAUSE_END = regex.compile(r"[;]|\.(?:\s|$)")
+_SENTENCE_STOP = regex.compile(r"[.;:](?:\s|$)")
 SYL_LOW = r"\p{Ll}[\p{Ll}\p{M}]*"
 WINDOW = 120  # characters of context read before/after an enumeration
 
@@ -636,7 +642,7 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
             out.append(m)  # (a longer tail with a verb is a predicate, not part of the name)
             continue
         part = text[a:b]
-        part = regex.sub(r"\s*\([^()]*\)", "", part, timeout=TIMEOUT).strip(" \t.:;,")
+        part = _PARENTHESIS.sub("", part, timeout=TIMEOUT).strip(" \t.:;,")
         if not part:
             continue
         if m is None and not (groups and r.group_start.match(part, timeout=TIMEOUT)):
@@ -660,7 +666,7 @@ def _members(text: str, d: regex.Match[str], r: BodyRules) -> list[Mention]:
         name = " ".join(m.group().split())
         out.append(Mention(m.start(), m.end(), f"{head} {name}", r.distributive_types[head.casefold()],
                            "required"))
-        sep = regex.compile(r"\s*(?:,|[ ]và[ ])\s*").match(text, m.end(), end, timeout=TIMEOUT)
+        sep = _LIST_SEP.match(text, m.end(), end, timeout=TIMEOUT)
         if sep is None:
             break
         pos = sep.end()
@@ -685,14 +691,14 @@ def _label_value_end(t: SectionTree, text: str, pos: int, r: BodyRules) -> int:
                                                                           timeout=TIMEOUT):
             break
         end = nxt.end
-    stop = regex.compile(r"\.(?:\s|$)").search(text, pos, end, timeout=TIMEOUT)
+    stop = _FULL_STOP.search(text, pos, end, timeout=TIMEOUT)
     return stop.start() if stop else end
 
 
 def _first_predicate_is_support(text: str, start: int, end: int, r: BodyRules) -> bool:
     """Whether the first verb of the clause after a subject (`predicate`, "có/chịu trách
     nhiệm" and "chủ động" passed over) is "phối hợp"."""
-    stop = regex.compile(r"[;]|\.(?:\s|$)").search(text, start, end, timeout=TIMEOUT)
+    stop = _CLAUSE_END.search(text, start, end, timeout=TIMEOUT)
     for m in r.predicate.finditer(text, start, stop.start() if stop else end, timeout=TIMEOUT):
         verb = m.group().casefold()
         if "trách" in verb or verb.startswith("chủ động"):
@@ -779,7 +785,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         name_only = (heading and line.end - q <= 200 and nxt is not None
                      and nxt.section is not None
                      and any(a is sec for a in t.ancestors(nxt.section))
-                     and not regex.search(r"[.;:](?:\s|$)", r.distributive.sub(
+                     and not _SENTENCE_STOP.search(r.distributive.sub(
                          "", text[q : line.end].rstrip(" :"), timeout=TIMEOUT), timeout=TIMEOUT))
         first = mention_starting(text, q, line.end, "", r)
         if first is not None and r.referring.match(text, first.end, line.end, timeout=TIMEOUT):
