@@ -10,6 +10,15 @@ RAW = ROOT / "data" / "raw"
 GOLD = ROOT / "tests" / "gold"
 
 
+@pytest.fixture(autouse=True)
+def _no_limit_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's --limit options write KEHOACH_LIMITS for its workers: set here, so it is
+    restored to unset after every test."""
+    from kehoach import limits
+
+    monkeypatch.setenv(limits.LIMITS_ENV, "{}")
+
+
 @pytest.fixture(scope="session")
 def dev_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five development plans extracted once per test session (one worker)."""

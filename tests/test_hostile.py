@@ -22,7 +22,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import RAW
-from kehoach import limits
 from kehoach.cli import app
 from kehoach.export import writer
 from kehoach.run import bound_workers, run
@@ -59,12 +58,6 @@ def _error(errors: pd.DataFrame, name: str) -> dict[str, str]:
     rows = errors[errors["source_path"].str.endswith(name)]
     assert len(rows) == 1, errors.to_dict("records")
     return rows.iloc[0].to_dict()
-
-
-@pytest.fixture(autouse=True)
-def _no_limit_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    # set (and so restored to unset afterwards): the CLI's --limit options write the variable
-    monkeypatch.setenv(limits.LIMITS_ENV, "{}")
 
 
 @pytest.fixture

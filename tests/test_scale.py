@@ -18,11 +18,6 @@ from typer.testing import CliRunner
 PLANS = sorted(RAW.glob("*.txt"))[:3]
 
 
-@pytest.fixture(autouse=True)
-def _no_limit_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(limits.LIMITS_ENV, "{}")
-
-
 @pytest.fixture
 def src(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
