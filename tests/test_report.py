@@ -127,3 +127,21 @@ def test_report_of_a_run_without_plans(tmp_path: Path) -> None:
     page = render_report(tmp_path)
     assert re.search(r"<b>0</b> kế hoạch", page) and re.search(r"<b>1</b> tệp lỗi", page)
     assert "Không có dữ liệu" in page and "<svg" not in page
+
+
+def test_every_code_has_a_vietnamese_label() -> None:
+    """models/report_labels.yaml labels every channel code of the lexicon, every recurrence
+    and role the extractors write, and every issuer level of the units table."""
+    import json
+
+    from kehoach import report
+    from kehoach.tables import load_csv, model_path
+
+    lexicon = {json.loads(line)["label"] for line in model_path("channels.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()} - {"-"}  # "-": a phrase that is no channel
+    assert lexicon <= set(report.CHANNELS), lexicon - set(report.CHANNELS)
+    assert {"daily", "weekly", "monthly", "quarterly", "half-yearly", "nine-monthly", "yearly",
+            "continuous"} <= set(report.RECURRENCES)
+    assert {"lead", "support", "requested", "report_to", "approve"} <= set(report.ROLES)
+    levels = {r["level"] for r in load_csv("admin_units.csv") if r.get("level")}
+    assert levels <= set(report.LEVELS) | {""}, levels - set(report.LEVELS)

@@ -18,6 +18,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kehoach import places
 from kehoach.report import charts
+from kehoach.tables import load_yaml
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 UNKNOWN = "(không rõ)"
@@ -27,23 +28,11 @@ HEATMAP_INSTRUMENTS = 20
 TOP_CHANNELS = 9
 DOC_ROWS_MAX = 5000  # the documents table lists at most this many plans (the page stays light)
 
-LEVELS = {"national": "Trung ương", "province": "Cấp tỉnh", "department": "Sở, ban, ngành tỉnh",
-          "district": "Cấp huyện", "commune": "Cấp xã"}
-CHANNELS = {
-    "web_portal": "Cổng/trang thông tin điện tử", "social_media": "Mạng xã hội", "press": "Báo chí",
-    "radio": "Phát thanh, truyền thanh", "television": "Truyền hình", "conference": "Hội nghị, hội thảo",
-    "training": "Tập huấn, bồi dưỡng", "meeting": "Giao ban, họp", "contest": "Cuộc thi, hội thi",
-    "visual": "Pano, băng rôn, khẩu hiệu", "print": "Tài liệu in, tờ rơi", "notice_board": "Bảng tin, niêm yết",
-    "sms": "Tin nhắn", "mobile_unit": "Tuyên truyền lưu động", "one_stop": "Bộ phận Một cửa",
-    "oral": "Tuyên truyền miệng", "performance": "Văn nghệ, sân khấu hóa", "video": "Video, phim",
-    "hotline": "Đường dây nóng", "library": "Tủ sách pháp luật", "study_tour": "Học tập kinh nghiệm",
-    "app": "Ứng dụng, nền tảng số",
-}
-RECURRENCES = {"weekly": "Hằng tuần", "monthly": "Hằng tháng", "quarterly": "Hằng quý",
-               "half-yearly": "6 tháng", "nine-monthly": "9 tháng", "yearly": "Hằng năm",
-               "continuous": "Thường xuyên", "daily": "Hằng ngày"}
-ROLES = {"lead": "chủ trì", "support": "phối hợp", "requested": "đề nghị", "report_to": "báo cáo về",
-         "approve": "trình, tham mưu"}
+_LABELS = load_yaml("report_labels.yaml")  # Vietnamese labels of the table codes
+LEVELS: dict[str, str] = _LABELS["levels"]
+CHANNELS: dict[str, str] = _LABELS["channels"]
+RECURRENCES: dict[str, str] = _LABELS["recurrences"]
+ROLES: dict[str, str] = _LABELS["roles"]
 
 
 # --- provinces: the 2025 merger, from the one table of administrative units ------------------
