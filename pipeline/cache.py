@@ -43,7 +43,7 @@ def _digest_tree(h: Any, root: Path, suffixes: tuple[str, ...] | None) -> None:
 @cache
 def _static_fingerprint() -> str:
     from kehoach import __version__
-    from kehoach.tables import MODELS_DIR
+    from kehoach.rules import MODELS_DIR
 
     h = hashlib.sha256(__version__.encode())
     _digest_tree(h, _PACKAGE, (".py", ".j2"))
@@ -55,7 +55,7 @@ def fingerprint() -> str:
     """Code + rule tables + pipeline configuration + limits in force."""
     from kehoach.components import config_name
     from kehoach.limits import current
-    from kehoach.tables import model_path
+    from kehoach.rules import model_path
 
     h = hashlib.sha256(_static_fingerprint().encode())
     config = model_path(config_name())

@@ -135,8 +135,8 @@ def extract(
     """Extract cited instruments (and everything else the pipeline knows) into OUT."""
     from kehoach import limits as limits_mod
     from kehoach.components import use_profile
+    from kehoach.rules import model_path
     from kehoach.run import bound_workers, find, run
-    from kehoach.tables import model_path
 
     if pipeline_config:
         if not model_path(pipeline_config).is_file():

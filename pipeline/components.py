@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from kehoach.context import DocContext
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 DocComponent = Callable[[DocContext], None]
 RunComponent = Callable[[dict[str, Any]], dict[str, Any]]
@@ -177,7 +177,7 @@ def _warm_up(config: str) -> None:
     import hashlib
 
     from kehoach.document import SourceText
-    from kehoach.tables import model_path
+    from kehoach.rules import model_path
 
     text = model_path("warmup.txt").read_text(encoding="utf-8")
     analyse(DocContext.from_source(SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from kehoach.document import SourceText
 from kehoach.normalize import NormText, normalize
+from kehoach.rules import Rules
 from kehoach.segment.sentences import Sentences
 
 if TYPE_CHECKING:
@@ -38,6 +39,8 @@ class DocContext:
     document: dict[str, Any] = field(default_factory=dict)
     # table name -> rows, filled by stages
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the rule tables the stages compile from (kehoach.rules): the shipped ones by default
+    rules: Rules = field(default_factory=Rules.default, repr=False)
 
     # What one stage hands to later ones (kehoach.components declares who provides and needs
     # each). segment.sections:
@@ -57,8 +60,8 @@ class DocContext:
     task_blocks: dict[tuple[int, int], str] = field(default_factory=dict)
 
     @classmethod
-    def from_source(cls, source: SourceText) -> DocContext:
-        return cls(source=source, norm=normalize(source.text))
+    def from_source(cls, source: SourceText, rules: Rules | None = None) -> DocContext:
+        return cls(source=source, norm=normalize(source.text), rules=rules or Rules.default())
 
     @property
     def doc_id(self) -> str:

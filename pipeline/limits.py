@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kehoach.errors import DocumentError
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 LIMITS_ENV = "KEHOACH_LIMITS"
 

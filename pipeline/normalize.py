@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 TIMEOUT = 2.0  # seconds, for every pattern run on document text
 

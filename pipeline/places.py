@@ -18,7 +18,7 @@ from functools import cache
 
 import regex
 from kehoach.patterns import alternation
-from kehoach.tables import load_csv
+from kehoach.rules import load_csv
 
 TABLE = "admin_units.csv"
 LEVELS = ("national", "province", "department", "district", "commune")

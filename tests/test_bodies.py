@@ -6,7 +6,7 @@ from helpers import run_text
 from kehoach.evaluate import evaluate_dir
 from kehoach.evaluate.assignments import body_key
 from kehoach.extract import bodies
-from kehoach.tables import load_csv
+from kehoach.rules import load_csv
 
 GOLD = Path(__file__).resolve().parent / "gold"
 

@@ -13,7 +13,7 @@ import regex
 from conftest import RAW
 from kehoach.extract import bodies, deadlines
 from kehoach.normalize import TIMEOUT, normalize
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 WORDS = [
     "ban", "Nội", "vụ", "Tư", "pháp", "nhân", "dân", "tỉnh", "huyện", "xã", "phường", "thị", "trấn",

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from kehoach.evaluate import evaluate_dir
+from kehoach.rules import load_yaml
 from kehoach.run import run
-from kehoach.tables import load_yaml
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

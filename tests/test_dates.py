@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from kehoach.extract import dates
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 EXAMPLES = load_yaml("dates.yaml")["examples"]
 

@@ -11,8 +11,8 @@ from conftest import GOLD, ROOT
 from helpers import citations
 from kehoach.evaluate import evaluate_dir
 from kehoach.extract.named import rule_examples
+from kehoach.rules import load_yaml
 from kehoach.run import run
-from kehoach.tables import load_yaml
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 # the numbered development plans (the holdout plans 021.. are not read here)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import kehoach.nlp as kh_nlp
 import spacy
+from kehoach.rules import Rules
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 PLAN = RAW / "haiphong-bql-2024-tuyen-truyen-cchc.txt"
@@ -44,16 +45,17 @@ def test_saved_tables_are_used(tmp_path: Path) -> None:
     assert {s.label_ for s in doc.spans["channel"]} == {"print"}
 
 
-def test_shipped_pipeline_loads() -> None:
-    nlp = spacy.load(kh_nlp.DEFAULT_PATH)
-    assert nlp.pipe_names[0] == "kehoach_extract"
-    assert [n for n in nlp.pipe_names if n != "kehoach_extract"] == [
-        "kehoach_instrument", "kehoach_channel", "kehoach_body", "kehoach_deadline"]
-
-
-def test_shipped_tables_match_models() -> None:
-    """models/spacy_pipeline carries the current tables (run kehoach.nlp.save() after edits)."""
-    models = kh_nlp.DEFAULT_PATH.parent
-    for name in kh_nlp.TABLE_FILES:
-        saved = kh_nlp.DEFAULT_PATH / "kehoach_extract" / name
-        assert saved.read_bytes() == (models / name).read_bytes(), name
+def test_saved_pipeline_holds_every_rule_table(tmp_path: Path) -> None:
+    """The saved pipeline carries the whole rules folder, so it runs without the package's tables."""
+    path = kh_nlp.save(tmp_path / "p")
+    nlp = spacy.load(path)
+    assert nlp.pipe_names == ["kehoach_extract", "kehoach_instrument", "kehoach_channel",
+                              "kehoach_body", "kehoach_deadline"]
+    shipped = Rules.default().folder
+    tables = sorted(p.relative_to(shipped) for p in shipped.rglob("*")
+                    if p.is_file() and p.suffix in {".yaml", ".csv", ".jsonl", ".txt"})
+    assert len(tables) > 20
+    saved = path / "kehoach_extract"
+    for rel in tables:
+        assert (saved / rel).read_bytes() == (shipped / rel).read_bytes(), rel
+    assert nlp.get_pipe("kehoach_extract").rules.folder == saved

@@ -10,7 +10,7 @@ from kehoach.places import (
     unit_of,
     units,
 )
-from kehoach.tables import load_csv
+from kehoach.rules import load_csv
 
 
 def test_table_examples_run():

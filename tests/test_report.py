@@ -135,7 +135,7 @@ def test_every_code_has_a_vietnamese_label() -> None:
     import json
 
     from kehoach import report
-    from kehoach.tables import load_csv, model_path
+    from kehoach.rules import load_csv, model_path
 
     lexicon = {json.loads(line)["label"] for line in model_path("channels.jsonl").read_text(
         encoding="utf-8").splitlines() if line.strip()} - {"-"}  # "-": a phrase that is no channel

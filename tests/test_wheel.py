@@ -38,7 +38,7 @@ def test_wheel_installs_and_runs_outside_the_repository(tmp_path: Path) -> None:
     inst = _run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], cwd=tmp_path)
     assert inst.returncode == 0, inst.stderr[-2000:]
 
-    where = _run([str(py), "-c", "import kehoach, kehoach.tables as t; print(kehoach.__file__); "
+    where = _run([str(py), "-c", "import kehoach, kehoach.rules as t; print(kehoach.__file__); "
                   "print(t.MODELS_DIR)"], cwd=tmp_path)
     assert where.returncode == 0, where.stderr[-2000:]
     module_file, models_dir = where.stdout.split()

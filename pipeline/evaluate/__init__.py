@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 @dataclass

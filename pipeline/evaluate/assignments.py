@@ -17,7 +17,7 @@ import pandas as pd
 import regex
 from kehoach.evaluate import Metric, Section, prf
 from kehoach.extract.bodies import expand
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 FLOORS: dict[str, float] = load_yaml("floors.yaml")["assignments"]
 _TRAILING_UNIT = regex.compile(r"(?:\s+(?:tỉnh|thị xã|thành phố|huyện|quận))+$")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 from kehoach.evaluate import Metric, Section, prf
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 ATTRS = ("year", "date", "type", "issuer", "scope", "basis")
 FLOORS: dict[str, float] = load_yaml("floors.yaml")["instruments"]

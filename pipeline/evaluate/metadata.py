@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 from kehoach.evaluate import Metric, Section
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 FIELDS = (
     "doc_type", "doc_number", "doc_symbol", "issuer", "issuer_level", "province", "place",

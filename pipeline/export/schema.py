@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import yaml
-from kehoach.tables import MODELS_DIR
+from kehoach.rules import MODELS_DIR
 
 
 @cache

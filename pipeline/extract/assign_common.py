@@ -17,8 +17,8 @@ import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.rules import load_yaml
 from kehoach.segment import sections
-from kehoach.tables import load_yaml
 
 TASK_MAX = 400  # a bullet longer than this is cut to its sentence (underthesea split)
 OPENING_CHARS = 1500

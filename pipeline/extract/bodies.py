@@ -25,8 +25,8 @@ from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
+from kehoach.rules import load_csv, load_yaml
 from kehoach.segment.sections import SectionTree
-from kehoach.tables import load_csv, load_yaml
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
 _DASH = regex.compile(r"\s*-\s*")

@@ -27,7 +27,7 @@ from kehoach.extract import assign_common as common
 from kehoach.extract.assign_common import PhraseIndex, match_phrases
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import fold_spaces
-from kehoach.tables import load_yaml, model_path
+from kehoach.rules import load_yaml, model_path
 
 NEGATIVE = "-"
 

@@ -14,7 +14,7 @@ from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 _EMPTY = Locality(None)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from kehoach.tables import load_csv, load_yaml
+from kehoach.rules import load_csv, load_yaml
 
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 # A number: digits, an optional decimal part ("66.2/2025/NQ-CP": part of the official

@@ -60,7 +60,7 @@ from typing import Any
 import regex
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 @dataclass(frozen=True)

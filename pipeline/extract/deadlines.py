@@ -40,7 +40,7 @@ from kehoach.extract import assign_common as common
 from kehoach.extract import bodies, dates
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 PAST_SLACK = timedelta(days=365)  # a time-cell date may lie this long before the plan's date
 CUE_REACH = 12  # characters between a cue and its date (spaces, "ngày", markup)

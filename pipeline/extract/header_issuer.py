@@ -22,7 +22,7 @@ from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import Province, provinces, unit_level, units
-from kehoach.tables import load_csv, load_yaml
+from kehoach.rules import load_csv, load_yaml
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,8 @@ from kehoach.extract.citation_issuers import IssuerMatch, issuer_at
 from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.rules import load_yaml
 from kehoach.segment.boundary import document_span
-from kehoach.tables import load_yaml
 
 OPENING_CHARS = 3000
 PREFIX_WINDOW = 60  # characters searched before a symbol for its type word

@@ -22,7 +22,7 @@ from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 OPENING_CHARS = 2500
 

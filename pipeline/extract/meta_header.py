@@ -18,8 +18,8 @@ from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, re
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, unit_forms
+from kehoach.rules import load_yaml
 from kehoach.segment.boundary import document_span, motto_pattern
-from kehoach.tables import load_yaml
 
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body

@@ -64,7 +64,7 @@ def collapse(s: str) -> str:
 def _syllables() -> frozenset[str]:
     """Syllables of the words a header is made of (bodies, units, provinces, type words,
     signer titles), case folded: the lexicon OCR runs are split with."""
-    from kehoach.tables import load_csv, load_yaml
+    from kehoach.rules import load_csv, load_yaml
 
     words: list[str] = []
     issuers = load_yaml("issuers.yaml")

@@ -12,7 +12,7 @@ from kehoach.extract.meta_header import Header, find_type_line
 from kehoach.extract.meta_layout import collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 @dataclass

@@ -26,7 +26,7 @@ from kehoach.extract.meta_layout import Cell, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
+from kehoach.rules import load_yaml
 from kehoach.segment.boundary import document_span
-from kehoach.tables import load_yaml
 
 # the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
 _INNER_NUMBER = r"[ \t\n]*,?[ \t\n]*số[ \t\n]+\d+[\p{L}\d/\-.]*[\p{L}\d]"

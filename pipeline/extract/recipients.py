@@ -15,7 +15,7 @@ from kehoach.extract import signature
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 def _case_forms(words: list[str]) -> list[str]:

@@ -2,7 +2,7 @@
 components put every extraction in `doc.spans` ("instrument", "channel", "body", "deadline").
 
     import kehoach.nlp, spacy
-    nlp = kehoach.nlp.build()            # or spacy.load("models/spacy_pipeline")
+    nlp = kehoach.nlp.build()            # or: kehoach.nlp.save("my_pipeline"); spacy.load("my_pipeline")
     doc = nlp(text)
     doc.spans["body"][0]._.kh             # the extracted row: role, body_norm, task, ...
 
@@ -11,14 +11,13 @@ slow for whole documents at batch speed. The Doc is built on demand (`kehoach sh
 notebooks), once per document: `doc_from_context` reuses the rows already extracted.
 
 Character offsets of the Doc are offsets in the source text (doc.text == source text).
-The pattern tables of the assignment extractors are saved with the pipeline (`nlp.to_disk`)
-and used from there when it is loaded.
+Every rule table is saved with the pipeline (`nlp.to_disk`, `kehoach.nlp.save(path)`: a
+`kehoach.rules.Rules` folder) and the loaded pipeline analyses with those tables.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import spacy
 from kehoach.components import analyse
 from kehoach.context import DocContext
 from kehoach.document import SourceText
-from kehoach.tables import model_path
+from kehoach.rules import Rules
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import registry
@@ -38,11 +37,6 @@ KINDS = {"instrument": "citations", "channel": "channels", "body": "bodies",
          "deadline": "deadlines"}
 LABEL_FIELD = {"instrument": "instrument_id", "channel": "channel", "body": "role",
                "deadline": "precision"}
-OWN = ("kehoach.segment.sections:run", "kehoach.extract.channels:run",
-       "kehoach.extract.bodies:run", "kehoach.extract.deadlines:run")
-TABLE_FILES = ("sections.yaml", "channels.jsonl", "channel_rules.yaml", "bodies.yaml",
-               "deadlines.yaml")
-DEFAULT_PATH = model_path("spacy_pipeline")
 
 if not Span.has_extension("kh"):
     Span.set_extension("kh", default=None)
@@ -145,54 +139,23 @@ def create_tokenizer() -> Callable[[Language], UndertheseaTokenizer]:
 
 class ExtractComponent:
     """Runs the document pipeline on the Doc's text (unless the Doc already carries a
-    context with rows) using the pattern tables saved with the spaCy pipeline."""
+    context with rows) with the rule tables of this pipeline: the shipped ones when built,
+    the ones saved with it when loaded (`nlp.to_disk` saves every rule table)."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
-        self.tables_dir: Path | None = None
-        self._rules: dict[str, Any] | None = None
-
-    def _compiled(self) -> dict[str, Any]:
-        if self._rules is None:
-            from kehoach.extract import bodies, channels, deadlines
-            from kehoach.segment import sections
-
-            base = self.tables_dir
-            if base is None:
-                self._rules = {"sections": sections.rules(), "channels": channels.rules(),
-                               "bodies": bodies.rules(), "deadlines": deadlines.rules()}
-            else:
-                import yaml
-
-                def y(name: str) -> Any:
-                    with open(base / name, encoding="utf-8") as fh:
-                        return yaml.safe_load(fh)
-
-                self._rules = {
-                    "sections": sections.compile_rules(y("sections.yaml")),
-                    "channels": channels.compile_rules(
-                        channels.load_patterns(str(base / "channels.jsonl")),
-                        y("channel_rules.yaml")),
-                    "bodies": bodies.compile_rules(y("bodies.yaml")),
-                    "deadlines": deadlines.compile_rules(y("deadlines.yaml")),
-                }
-        return self._rules
+        self.rules = Rules.default()
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.kh_ctx is None:
-            doc._.kh_ctx = extract_context(doc.text, self._compiled())
+            doc._.kh_ctx = extract_context(doc.text, self.rules)
         return doc
 
     def to_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        src = self.tables_dir or model_path("")
-        for name in TABLE_FILES:
-            shutil.copyfile(Path(src) / name, path / name)
+        self.rules.save(path)
 
     def from_disk(self, path: Path, *, exclude: Iterable[str] = ()) -> ExtractComponent:
-        self.tables_dir = Path(path)
-        self._rules = None
+        self.rules = Rules(path)
         return self
 
 
@@ -234,24 +197,35 @@ def make_spans(nlp: Language, name: str, kind: str) -> SpansComponent:
     return SpansComponent(nlp, name, kind)
 
 
-def extract_context(text: str, rules: dict[str, Any] | None = None,
-                    path: str = "<spacy>") -> DocContext:
-    """Run the document components on `text`; the assignment extractors use `rules`."""
+def extract_context(text: str, rules: Rules | None = None, path: str = "<spacy>") -> DocContext:
+    """Run the document stages on `text` with `rules` (the shipped tables by default)."""
+    source = SourceText(path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), text=text)
+    ctx = DocContext.from_source(source, rules)
+    analyse(ctx, _assignment_overrides(ctx.rules))
+    return ctx
+
+
+def _assignment_overrides(rules: Rules) -> dict[str, Any]:
+    """The assignment stages compiled from `rules` (other stages read `ctx.rules` themselves)."""
     from kehoach.extract import bodies, channels, deadlines
     from kehoach.segment import sections
 
-    source = SourceText(path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), text=text)
-    ctx = DocContext.from_source(source)
-    rules = rules or {}
-    own = {
-        "kehoach.segment.sections:run": lambda c: setattr(
-            c, "sections", sections.build(c.text, rules.get("sections"))),
-        "kehoach.extract.channels:run": lambda c: channels.run(c, rules.get("channels")),
-        "kehoach.extract.bodies:run": lambda c: bodies.run(c, rules.get("bodies")),
-        "kehoach.extract.deadlines:run": lambda c: deadlines.run(c, rules.get("deadlines")),
-    }
-    analyse(ctx, own)
-    return ctx
+    def build(r: Rules) -> dict[str, Any]:
+        sec = sections.compile_rules(r.yaml("sections.yaml"))
+        chan = channels.compile_rules(channels.load_patterns(str(r.path("channels.jsonl"))),
+                                      r.yaml("channel_rules.yaml"))
+        bod = bodies.compile_rules(r.yaml("bodies.yaml"))
+        dl = deadlines.compile_rules(r.yaml("deadlines.yaml"))
+        return {
+            "kehoach.segment.sections:run": lambda c: setattr(c, "sections", sections.build(c.text, sec)),
+            "kehoach.extract.channels:run": lambda c: channels.run(c, chan),
+            "kehoach.extract.bodies:run": lambda c: bodies.run(c, bod),
+            "kehoach.extract.deadlines:run": lambda c: deadlines.run(c, dl),
+        }
+
+    if rules is Rules.default():
+        return {}
+    return rules.compiled("nlp.assignment_overrides", build)
 
 
 def build() -> Language:
@@ -264,7 +238,8 @@ def build() -> Language:
     return nlp
 
 
-def save(path: Path = DEFAULT_PATH) -> Path:
+def save(path: str | Path) -> Path:
+    """Save the pipeline with every rule table (`spacy.load(path)` uses those tables)."""
     nlp = build()
     nlp.to_disk(path)
     return Path(path)

@@ -23,7 +23,7 @@ from pathlib import Path
 from kehoach.errors import DocumentError
 from kehoach.limits import LimitError, current
 from kehoach.read import ReadResult, legacy, register
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 from lxml import etree
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

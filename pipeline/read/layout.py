@@ -24,7 +24,7 @@ from functools import cache
 
 import regex
 from kehoach.normalize import TIMEOUT
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 TEXT, BLOCK, ROW = "text", "block", "row"
 

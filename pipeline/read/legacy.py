@@ -14,7 +14,7 @@ from functools import cache
 
 import regex
 from kehoach.normalize import TIMEOUT
-from kehoach.tables import load_csv, load_yaml
+from kehoach.rules import load_csv, load_yaml
 
 ENCODINGS = ("tcvn3", "vni", "cp1258")
 SAMPLE_BYTES = 65536

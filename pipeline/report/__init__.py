@@ -18,7 +18,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from kehoach import places
 from kehoach.report import charts
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 UNKNOWN = "(không rõ)"

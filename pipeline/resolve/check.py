@@ -30,7 +30,7 @@ from kehoach.normalize import TIMEOUT
 from kehoach.places import provinces
 from kehoach.resolve import registry as reg
 from kehoach.resolve.registry import s
-from kehoach.tables import load_csv, load_yaml, model_path
+from kehoach.rules import load_csv, load_yaml, model_path
 
 SETTINGS = "registry/check.yaml"
 RULES = "check_rules.yaml"

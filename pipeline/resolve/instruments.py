@@ -10,7 +10,7 @@ from kehoach.context import DocContext
 from kehoach.extract.citation_issuers import issuer_from_code
 from kehoach.extract.codes import codes
 from kehoach.extract.instruments import Mention
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 def instrument_key(instrument_id: str, year: int | None, scope: str | None) -> str:

@@ -16,7 +16,7 @@ import regex
 from kehoach.export.schema import columns
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 @cache

@@ -24,7 +24,7 @@ import pandas as pd
 from kehoach.export.schema import columns
 from kehoach.resolve.instruments import instrument_key
 from kehoach.resolve.links import document_index, find_linked
-from kehoach.tables import model_path
+from kehoach.rules import model_path
 
 CURATED = "registry/instruments.csv"
 RANK = {"document": 3, "curated": 3, "consensus": 1}

@@ -19,7 +19,7 @@ from functools import cache
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
-from kehoach.tables import load_yaml
+from kehoach.rules import load_yaml
 
 
 @dataclass

@@ -1,0 +1,100 @@
+"""The rule tables under models/, loaded once as one object: `Rules`.
+
+A `Rules` is one folder of rule tables (the shipped `kehoach.models`, or a user's edited copy
+named by KEHOACH_MODELS, or the tables saved with a spaCy pipeline). It reads each table once
+and keeps what each extractor compiles from the tables (`compiled`), so a process holds one
+compiled copy per folder. Every document carries the `Rules` it is analysed with
+(`DocContext.rules`), and the extractors compile from that object; the spaCy pipeline saves
+every table with `save` and analyses with the `Rules` of its own folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+from collections.abc import Callable
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+T = TypeVar("T")
+
+# The rule tables ship inside the package (kehoach.models, the repository's models/ folder);
+# KEHOACH_MODELS points at another copy, e.g. a user's edited tables.
+MODELS_DIR = Path(os.environ.get("KEHOACH_MODELS") or str(files("kehoach.models")))
+
+# What a saved copy of the rules leaves out: code, caches and the saved spaCy pipeline itself.
+_NOT_RULES = shutil.ignore_patterns("__pycache__", "*.py", "*.pyc", "spacy_pipeline")
+
+
+class Rules:
+    """One folder of rule tables, read once; `compiled` memoises what is built from them."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self._yaml: dict[str, Any] = {}
+        self._csv: dict[str, tuple[dict[str, str], ...]] = {}
+        self._compiled: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"Rules({str(self.folder)!r})"
+
+    @classmethod
+    def default(cls) -> Rules:
+        """The shipped tables (or KEHOACH_MODELS): one object per process."""
+        return _default()
+
+    def path(self, name: str) -> Path:
+        """A table of this folder, or `name` itself when it is a path to an existing file."""
+        p = Path(name)
+        if (p.is_absolute() or p.parent != Path(".")) and p.exists():
+            return p
+        return self.folder / name
+
+    def yaml(self, name: str) -> Any:
+        if name not in self._yaml:
+            with open(self.path(name), encoding="utf-8") as fh:
+                self._yaml[name] = yaml.safe_load(fh)
+        return self._yaml[name]
+
+    def csv(self, name: str) -> tuple[dict[str, str], ...]:
+        if name not in self._csv:
+            with open(self.path(name), encoding="utf-8", newline="") as fh:
+                self._csv[name] = tuple(dict(row) for row in csv.DictReader(fh))
+        return self._csv[name]
+
+    def compiled(self, key: str, build: Callable[[Rules], T]) -> T:
+        """What `build` makes of these tables (patterns, lexicons), built on first use."""
+        if key not in self._compiled:
+            self._compiled[key] = build(self)
+        return self._compiled[key]  # type: ignore[no-any-return]
+
+    def save(self, dest: str | os.PathLike[str]) -> Path:
+        """Copy every rule table of this folder to `dest` (e.g. inside a saved spaCy pipeline)."""
+        dest = Path(dest)
+        shutil.copytree(self.folder, dest, ignore=_NOT_RULES, dirs_exist_ok=True)
+        return dest
+
+
+@cache
+def _default() -> Rules:
+    return Rules(MODELS_DIR)
+
+
+def model_path(name: str) -> Path:
+    """A table of the shipped rules, or `name` itself when it is a path to an existing file."""
+    return _default().path(name)
+
+
+def load_yaml(name: str) -> Any:
+    """A YAML table of the shipped rules (read once per process)."""
+    return _default().yaml(name)
+
+
+def load_csv(name: str) -> tuple[dict[str, str], ...]:
+    """A CSV table of the shipped rules (read once per process), rows as dicts."""
+    return _default().csv(name)
