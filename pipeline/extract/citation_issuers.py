@@ -14,7 +14,7 @@ from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of
-from kehoach.rules import load_yaml
+from kehoach.rules import load_csv, load_yaml
 
 _EMPTY = Locality(None)
 
@@ -67,6 +67,22 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     # "của", "do" before the phrase; never across a line break or a table cell
     lead = regex.compile(rf"[ ]*,?[ ]*(?P<word>(?:{alternation(cfg['issuer_lead_words'])})[ ]+)?")
     return lead, phrase, tuple(entries)
+
+
+@cache
+def _ministry_names() -> dict[str, str]:
+    """Ministry name or abbreviation as written (folded spaces) -> its name
+    (models/issuers_national.csv): "Bộ GD&ĐT" -> "Bộ Giáo dục và Đào tạo"."""
+    out: dict[str, str] = {}
+    for row in load_csv("issuers_national.csv"):
+        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
+            out.setdefault(" ".join(n.split()), row["name"])
+    return out
+
+
+def _ministry_name(written: str) -> str:
+    """The ministry's name, abbreviations expanded (GUIDELINE: issuer)."""
+    return _ministry_names().get(" ".join(written.split()), written)
 
 
 @cache
@@ -161,7 +177,7 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
         groups = {k: v for k, v in m.groupdict().items() if v and not k.startswith("entry_")}
         if entry.level == "national":
             name = entry.template.format(
-                ministry=groups.get("ministry", ""), b=groups.get("b", "")
+                ministry=_ministry_name(groups.get("ministry", "")), b=groups.get("b", "")
             )
             return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
         unit = groups.get("unit")

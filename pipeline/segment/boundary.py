@@ -25,6 +25,7 @@ class _Rules:
     motto: regex.Pattern[str]
     motto_starts: tuple[tuple[str, regex.Pattern[str]], ...]  # (first word lower, pattern)
     number_line: regex.Pattern[str]
+    subject_line: regex.Pattern[str]  # a letter's trích yếu, "V/v ..." (under its number)
     trailer: tuple[str, ...]  # case folded, spaces single
     signature: tuple[str, ...]
     issuer_lines_before: int
@@ -46,6 +47,9 @@ def rules() -> _Rules:
         motto=regex.compile("|".join(f"(?:{motto_pattern(m)})" for m in mottos)),
         motto_starts=tuple((m.split()[0].lower(), regex.compile(motto_pattern(m))) for m in mottos),
         number_line=regex.compile(r"(?m)^[ \t]*(?:Số|SỐ)[ \t]*:[ \t]*[\d._…\- \t]*/"),
+        subject_line=regex.compile(
+            rf"(?:{'|'.join(regex.escape(c) for c in load_yaml('metadata.yaml')['letter_subject_cues'])})"
+            r"(?![\p{L}])"),
         trailer=tuple(" ".join(c.split()).casefold() for c in cfg["trailer_lines"]),
         signature=tuple(c for c in cfg["signature_cues"]),
         issuer_lines_before=cfg["issuer_lines_before"],
@@ -73,20 +77,32 @@ def _header_line(line: str) -> bool:
 
 def _header_start(text: str, motto_at: int, max_lines: int) -> int:
     """Start of the header block whose motto is at `motto_at`: back over the lines of the
-    header (issuer column, number, date; blank or rule lines) just before the motto's line."""
+    header (issuer column, number, a letter's "V/v" subject wrapped over up to two lines,
+    date; blank or rule lines) just before the motto's line. The left column may come whole
+    before the right one, as web pages and PDF text give it: "BỘ TÀI CHÍNH / CỤC THUẾ /
+    Số: 12/CT-CS / V/v ... / CỘNG HÒA ..." """
+    subject = rules().subject_line
     r_start = text.rfind("\n", 0, motto_at) + 1
     start = r_start
     seen = 0
     pos = r_start
+    pending = 0  # lines taken as the continuation of a subject line not yet seen
     while pos > 0 and seen < max_lines:
         prev_start = text.rfind("\n", 0, pos - 1) + 1
         line = text[prev_start : pos - 1]
         stripped = line.strip(" \t-_=*~.·")
         if stripped:
-            if not _header_line(stripped):
-                break
+            if subject.match(stripped, timeout=TIMEOUT):
+                pending = 0
+            elif not _header_line(stripped):
+                if pending >= 1:
+                    break
+                pending += 1
+            elif pending:
+                break  # a wrapped line must sit under its "V/v" line
             seen += 1
-            start = prev_start
+            if not pending:
+                start = prev_start
         pos = prev_start
     return start
 
