@@ -82,6 +82,7 @@ class _Tables:
     codes: dict[str, Agency]  # code key -> agency
     unit_re: regex.Pattern[str]
     place_stop: frozenset[str]
+    council_organs: dict[str, tuple[str, str]]  # casefold -> (canonical, level rule)
 
 
 def code_key(code: str) -> str:
@@ -168,6 +169,8 @@ def tables() -> _Tables:
         codes=codes,
         unit_re=regex.compile(rf"(?P<unit>{unit})[ \t]+(?P<place>{place})"),
         place_stop=place_stop,
+        council_organs={" ".join(o.split()).casefold(): (o, lvl)
+                        for o, lvl in (cfg.get("council_organs") or {}).items()},
     )
 
 
@@ -222,7 +225,14 @@ def _from_match(m: regex.Match[str], tb: _Tables) -> Body:
         if organ:
             name = f"{organ} {name}"
         pplace = _trim_place(g("partyplace"), tb)
-        return Body("party", name, tb.party[committee],
+        unit = tb.party[committee]
+        if pplace:  # "ĐẢNG ỦY XÃ TÂN HIỆP", "ĐẢNG ỦY ĐẶC KHU CÔN ĐẢO": the unit word is named
+            low = pplace.casefold()
+            for form in sorted(tb.units, key=len, reverse=True):
+                if low.startswith(form + " "):
+                    unit, pplace = tb.units[form], pplace[len(form) + 1:]
+                    break
+        return Body("party", name, unit,
                     canonical_place(pplace) if pplace else None, start=m.start(), end=m.end())
     ag = tb.agencies[" ".join((g("national") or "").split()).casefold()]
     return Body("national", ag.name, start=m.start(), end=m.end())
@@ -283,12 +293,29 @@ def sentence_case(phrase: str) -> str:
             words[: len(head)] = head
             head_len = len(head)
             break
+    abbreviations, proper_after = _abbreviations()
+    units = tables().units
     out = []
+    proper = False  # inside a proper name after "THPT", "TNCS" ...
     for i, w in enumerate(words):
-        if i == 0 or i == head_len or (i > 0 and (words[i - 1] == "-" or words[i - 1].endswith(","))):
+        if w.upper() in abbreviations:
+            out.append(abbreviations[w.upper()] or w.upper())
+            proper = proper or w.upper() in proper_after
+            continue
+        if proper or i == 0 or (i == head_len and w not in units) or (
+                i > 0 and (words[i - 1] == "-" or words[i - 1].endswith(","))):
             w = w[:1].upper() + w[1:]
         out.append(w)
     return " ".join(out)
+
+
+@cache
+def _abbreviations() -> tuple[dict[str, str], frozenset[str]]:
+    """Abbreviations of names with their expansion ("" keeps them), and those a proper
+    name follows (issuers.yaml name_abbreviations, proper_name_after)."""
+    cfg = load_yaml("issuers.yaml")
+    return ({a.upper(): e or "" for a, e in (cfg.get("name_abbreviations") or {}).items()},
+            frozenset(a.upper() for a in cfg.get("proper_name_after") or []))
 
 
 @cache
@@ -403,6 +430,14 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
     if parent_body is not None and parent_body.kind != "national":
         parent_res = resolve(parent_body, loc, place_line, text)
     parent = parent_res.issuer if parent_res else None
+    organ = tb.council_organs.get(" ".join((body.name or "").split()).casefold())
+    if parent_res and parent_body is not None and parent_body.kind in {"ubnd", "hdnd", "mttq"} \
+            and organ and parent_res.issuer:
+        # an organ of the council under its line: "Thường trực Hội đồng nhân dân tỉnh X"
+        organ_name, rule = organ
+        lvl = "department" if rule == "department" and parent_res.level == "province" else parent_res.level
+        return Resolved(f"{organ_name} {parent_res.issuer}", lvl, parent_res.province,
+                        parent_res.district_unit, parent_res.district, parent_res.issuer)
     if parent_res and body.kind in {"department", "other"} and body.name:
         if parent_body is not None and parent_body.kind == "party":
             # an organ of a party committee: "Ban Tuyên giáo Tỉnh ủy Quảng Nam"
@@ -430,6 +465,8 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
         if level == "province" and province and place == province.name:
             place = province.in_body_name
         issuer = " ".join(x for x in (body.name, place) if x)
+        if body.name == tb.committee_of_unit.get("xã") and unit and place:
+            issuer = f"{body.name} {unit} {place}"  # "Đảng ủy xã Tân Hiệp": the unit is no part of the name
         if level in {"district", "commune"} and province and parent is None:
             committee = "Thành ủy" if province.unit == "thành phố" else "Tỉnh ủy"
             parent = f"{committee} {province.in_body_name}"
