@@ -121,3 +121,15 @@ def test_every_coded_row_has_an_example() -> None:
     for name, key in (("instrument_types.csv", "type"), ("issuers_national.csv", "name")):
         missing = [r[key] for r in RULES.csv(name) if not r["example"] and (r.get("codes") or r.get("aliases"))]
         assert not missing, f"models/{name}: rows without an example: {missing}"
+
+
+def test_every_channel_of_the_lexicon_has_an_example() -> None:
+    """Each channel code of models/channels.jsonl is found by some example of channel_rules.yaml."""
+    import json
+
+    labels = {json.loads(line)["label"] for line in RULES.path("channels.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()}
+    labels.discard("-")  # phrases that are no channel
+    covered = {c for ex in RULES.yaml("channel_rules.yaml")["examples"]
+               for c in ex["expect"].get("channels", [])}
+    assert labels <= covered, sorted(labels - covered)
