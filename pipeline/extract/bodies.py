@@ -25,6 +25,7 @@ from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
+from kehoach.patterns import EndCue
 from kehoach.rules import load_csv, load_yaml
 from kehoach.segment.sections import SectionTree
 
@@ -57,6 +58,8 @@ class BodyRules:
     abbrev_map: dict[str, str]
     level_names: dict[str, str]  # places level -> the level word of a body type
     roles: dict[str, regex.Pattern[str]]
+    # the cues right before a body of `roles` ("phối hợp với "), tried from their end
+    cues_before: dict[str, EndCue]
     organisation: tuple[str, ...]
     by_body: tuple[str, ...]
     heading_prefix: regex.Pattern[str]
@@ -228,6 +231,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
     )
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
+    cues_before = {k: EndCue(v) for k, v in roles.items() if k.endswith("_before")}
     return BodyRules(
         alternatives=tuple(alts),
         anchors=anchors,
@@ -239,6 +243,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         abbrev_map=dict(abbrev),
         level_names=dict(cfg["level_names"]),
         roles=roles,
+        cues_before=cues_before,
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
         by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
         run_in=regex.compile(cfg["run_in"]),
@@ -536,7 +541,7 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         and not t.in_closing(m.start)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
         and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
-        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
+        and not r.cues_before["exclude_before"].found(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
     ]
     # addressed headings, keyed by section start
     for chain in _chains(text, mentions, r):
@@ -565,17 +570,17 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or r.roles["lead_aside"].match(
                 after, timeout=TIMEOUT) or (
             r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
-            and r.roles["assign_before"].search(before, timeout=TIMEOUT)
+            and r.cues_before["assign_before"].found(before, timeout=TIMEOUT)
         ):
             roles.append("lead")
-        elif r.roles["requested_before"].search(before, timeout=TIMEOUT):
+        elif r.cues_before["requested_before"].found(before, timeout=TIMEOUT):
             roles.append("requested")
-        elif (r.roles["support_before"].search(before, timeout=TIMEOUT)
+        elif (r.cues_before["support_before"].found(before, timeout=TIMEOUT)
               or r.roles["support_after"].match(after, timeout=TIMEOUT)):
             roles.append("support")
-        elif r.roles["approve_before"].search(before, timeout=TIMEOUT):
+        elif r.cues_before["approve_before"].found(before, timeout=TIMEOUT):
             roles.append("approve")
-        elif r.roles["report_before"].search(before, timeout=TIMEOUT):
+        elif r.cues_before["report_before"].found(before, timeout=TIMEOUT):
             clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
             if r.roles["report_context"].search(clause, timeout=TIMEOUT):
                 roles.append("report_to")
@@ -757,8 +762,8 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             if lead_in >= 0 and lead_in not in lead_in_support:
                 li = t.lines[lead_in]
                 tail = text[max(li.start, li.end - 40) : li.end].rstrip(" \t:")
-                lead_in_support[lead_in] = r.roles["support_before"].search(
-                    tail, timeout=TIMEOUT) is not None
+                lead_in_support[lead_in] = r.cues_before["support_before"].found(
+                    tail, timeout=TIMEOUT)
             if lead_in_support.get(lead_in):
                 continue  # the bullets name the co-operating bodies
         else:
