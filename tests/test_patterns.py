@@ -6,7 +6,7 @@ import random
 
 import regex
 from kehoach.extract import bodies, deadlines
-from kehoach.patterns import EndCue, ends_anchored
+from kehoach.patterns import EndCue, Led, ends_anchored, lead_literals
 
 
 def test_ends_anchored_reads_the_top_level_only():
@@ -45,3 +45,43 @@ def test_end_cue_falls_back_to_search():
     cue = EndCue(regex.compile(r"a|b$"))
     assert cue.reverse is None
     assert cue.found("xa y") and not cue.found("xy")
+
+
+def test_lead_literals():
+    read = {
+        r"(?i:(?<![\p{L}])(?:cơ\s+quan|đơn\s+vị))": (("cơ", "đơn"), True),
+        r"(?<![\p{L}])Báo\s+\p{Lu}": (("Báo",), False),
+        r"(?:ab|cd)e": (("ab", "cd"), False),
+        r"ab?c": (("a",), False),
+        r"\.vn": ((".vn",), False),
+    }
+    for p, want in read.items():
+        assert lead_literals(regex.compile(p)) == want, p
+    for p in [r"a|b", r"(?:ab|\s)e", r"(?:ab)*c", r"[ab]c", r"\sab", r"(?i:σα)"]:
+        assert lead_literals(regex.compile(p)) is None, p
+
+
+def test_led_finds_what_finditer_finds():
+    """On invented text in mixed case (with "ſ" and "İ", which a case-insensitive pattern
+    matches as "s" and "i"), `Led.finditer` lists the matches of `finditer`, overlapped too."""
+    words = ["Cơ", "quan", "CƠ", "QUAN", "chủ", "trì", "đơn", "vị", "ĐƠN", "VỊ", "thực", "hiện",
+             ":", "Báo", "Nhân", "Dân", "báo", "chí", "so", "ſo", "chİ", "chi", "thường", "xuyên",
+             "với", "kế", "hoạch", "\n", ",", "-", "phí", "kinh"]
+    rng = random.Random(3)
+    text = " ".join(rng.choice(words) for _ in range(5000))
+    labels = ["Cơ quan chủ trì:", "ĐƠN VỊ THỰC HIỆN:", "cơ quan, đơn vị chủ trì thực hiện :"]
+    parts = text.split("\n")
+    text = "\n".join(p + (" " + rng.choice(labels) if rng.random() < 0.3 else "") for p in parts)
+    pats = [bodies.rules().lead_labels, regex.compile(r"(?<![\p{L}])Báo\s+\p{Lu}"),
+            regex.compile(r"(?i:so|chi)(?:\s+\w+)?"), regex.compile(r"(?i:ngân|kinh)\s+phí")]
+    for pat in pats:
+        led = Led(pat)
+        assert led.leads is not None, pat.pattern
+        found = 0
+        for start, end in [(0, len(text)), (7, len(text) // 2), (len(text) // 3, len(text))]:
+            for overlapped in (False, True):
+                want = [m.span() for m in pat.finditer(text, start, end, overlapped=overlapped)]
+                got = [m.span() for m in led.finditer(text, start, end, overlapped=overlapped)]
+                assert got == want, pat.pattern
+                found += len(want)
+        assert found, pat.pattern

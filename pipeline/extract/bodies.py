@@ -25,7 +25,7 @@ from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import EndCue
+from kehoach.patterns import EndCue, Led
 from kehoach.rules import load_csv, load_yaml
 from kehoach.segment.sections import SectionTree
 
@@ -66,6 +66,7 @@ class BodyRules:
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
     lead_labels: regex.Pattern[str] | None = None
+    lead_label_scan: Led | None = None  # lead_labels, tried where its first words are
     subject_prefix: regex.Pattern[str] | None = None
     group_start: regex.Pattern[str] | None = None
     boilerplate: regex.Pattern[str] | None = None
@@ -253,6 +254,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
         lead_labels=regex.compile(cfg["lead_labels"]),
+        lead_label_scan=Led(regex.compile(cfg["lead_labels"])),
         subject_prefix=regex.compile(cfg["subject_prefix"]),
         group_start=regex.compile(cfg["group_start"]),
         boilerplate=regex.compile(cfg["boilerplate"]),
@@ -720,7 +722,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
     t = common.tree(ctx)
     begin = t.first_section_start()
     out: list[Mention] = []
-    for m in r.lead_labels.finditer(text, begin, timeout=TIMEOUT):
+    for m in r.lead_label_scan.finditer(text, begin, timeout=TIMEOUT):
         if t.in_closing(m.start()):
             continue
         end = _label_value_end(t, text, m.end(), r)
