@@ -25,7 +25,7 @@ from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import EndCue, Led
+from kehoach.patterns import EndCue, Led, word_starts, word_starts_at
 from kehoach.rules import load_csv, load_yaml
 from kehoach.segment.sections import SectionTree
 
@@ -293,56 +293,6 @@ class Assignment:
     role: str
 
 
-@lru_cache(maxsize=8)
-def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Anchors starting with the same capital letter, searched as one ("T": "Thành", "Thị",
-    "Tỉnh", ...); the others alone."""
-    groups: dict[str, list[str]] = {}
-    for a in anchors:
-        groups.setdefault(a[0] if a[0].isupper() else a, []).append(a)
-    return tuple((key, tuple(v)) for key, v in groups.items())
-
-
-GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
-
-
-def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word), found with str.find: one search
-    for the anchors sharing a capital letter, unless that letter is frequent (text in
-    capitals), then one search per anchor."""
-    out: list[int] = []
-    is_word = common._is_word_char
-    n = len(text)
-    for key, group in _anchor_groups(anchors):
-        if len(group) > 1:
-            found = []
-            budget = GROUP_HITS * len(group)
-            pos = text.find(key, start, end)
-            while pos >= 0 and budget:
-                budget -= 1
-                if pos == 0 or not is_word(text[pos - 1]):
-                    for a in group:
-                        after = pos + len(a)
-                        if after <= end and text.startswith(a, pos) and (
-                                after >= n or not is_word(text[after])):
-                            found.append(pos)
-                            break
-                pos = text.find(key, pos + 1, end)
-            if pos < 0:
-                out += found
-                continue
-        for a in group:
-            size = len(a)
-            pos = text.find(a, start, end)
-            while pos >= 0:
-                after = pos + size
-                if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
-                    out.append(pos)
-                pos = text.find(a, pos + 1, end)
-    out.sort()
-    return out
-
-
 def _lead(text: str, pos: int, end: int) -> str:
     """The text from `pos` to the end of its second whitespace-separated token (at most
     PROBE_CHARS, never past `end`): what decides whether a body may start at `pos`."""
@@ -362,7 +312,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     end = len(text) if end is None else end
     out = []
     last = start
-    for pos in _candidates(text, start, end, r.anchors):
+    for pos in word_starts(text, start, end, r.anchors):
         if pos < last:
             continue
         found = _mention_at(text, pos, end, r)
@@ -399,31 +349,9 @@ def mention_starting(text: str, start: int, end: int, skip: str,
         pos += 1
     if pos >= end:
         return None
-    if not _anchor_at(text, pos, end, r.anchors):
+    if not word_starts_at(text, pos, end, r.anchors):
         return None
     return _mention_at(text, pos, end, r)
-
-
-@lru_cache(maxsize=8)
-def _anchors_by_first(anchors: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for a in anchors:
-        out.setdefault(a[0], []).append(a)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _anchor_at(text: str, pos: int, end: int, anchors: tuple[str, ...]) -> bool:
-    """Whether an anchor word starts at `pos` (whole word, ending by `end`): the test
-    `_candidates` makes at one position."""
-    if pos and common._is_word_char(text[pos - 1]):
-        return False
-    n = len(text)
-    for a in _anchors_by_first(anchors).get(text[pos], ()):
-        after = pos + len(a)
-        if after <= end and text.startswith(a, pos) and (
-                after >= n or not common._is_word_char(text[after])):
-            return True
-    return False
 
 
 def expand(text: str, r: BodyRules | None = None) -> str:

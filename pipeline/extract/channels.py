@@ -24,9 +24,8 @@ from typing import Any
 import regex
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
-from kehoach.extract.assign_common import PhraseIndex, match_phrases
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import fold_spaces
+from kehoach.patterns import PhraseIndex, fold_spaces, lower, match_phrases, phrase_index
 from kehoach.rules import load_yaml, model_path
 
 NEGATIVE = "-"
@@ -61,7 +60,7 @@ def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> Channe
             needs = tuple(p.get("requires_any") or ([p["requires"]] if "requires" in p else []))
             regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"]), needs,
                             bool(p.get("one_line"))))
-    index = common.phrase_index
+    index = phrase_index
 
     negative = [k for k, v in by_phrase.items() if any(lab == NEGATIVE for lab, _ in v)]
     positive = [k for k, v in by_phrase.items() if any(lab != NEGATIVE for lab, _ in v)]
@@ -113,7 +112,7 @@ class ChannelMention:
 
 def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMention]:
     out: list[ChannelMention] = []
-    low = common.lower(text[start:end])
+    low = lower(text[start:end])
     negatives = [(start + s, start + e) for s, e, _ in match_phrases(low, r.negatives, True)]
     for s, e, key in match_phrases(low, r.phrases, False):
         for label, platform in r.by_phrase.get(key, ()):

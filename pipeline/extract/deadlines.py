@@ -39,7 +39,17 @@ from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.extract import bodies, dates
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import EndCue, alternation, fold_spaces
+from kehoach.patterns import (
+    Branches,
+    EndCue,
+    PhraseIndex,
+    alternation,
+    fold_spaces,
+    lower,
+    match_phrases,
+    phrase_branches,
+    phrase_index,
+)
 from kehoach.rules import load_yaml
 
 PAST_SLACK = timedelta(days=365)  # a time-cell date may lie this long before the plan's date
@@ -66,8 +76,8 @@ class DeadlineRules:
     range_firsts: str
     yearly_words: regex.Pattern[str]
     days_per_year: dict[int, str]
-    strong: common.PhraseIndex
-    list_leads: common.PhraseIndex
+    strong: PhraseIndex
+    list_leads: PhraseIndex
     strong_map: dict[str, str]
     unit_list: regex.Pattern[str]
     unit_item: regex.Pattern[str]
@@ -79,7 +89,7 @@ class DeadlineRules:
     exclude_sections: tuple[str, ...]
     target_sections: tuple[str, ...]
     link_before: EndCue  # a target link ("đến", "đến hết") right before a date
-    exclude_branches: common.Branches
+    exclude_branches: Branches
 
 
 def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
@@ -128,8 +138,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*"),
         yearly_words=regex.compile(rf"(?i:{alternation(cfg['yearly_words'])})"),
         days_per_year={int(k): str(v) for k, v in cfg["days_per_year"].items()},
-        strong=common.phrase_index(list(strong_map)),
-        list_leads=common.phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
+        strong=phrase_index(list(strong_map)),
+        list_leads=phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
         unit_list=regex.compile(
             rf"{b}(?i:{alternation(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?[\s(:]+"
@@ -145,7 +155,7 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
         target_sections=tuple(fold_spaces(s) for s in cfg["target_sections"]),
         link_before=EndCue(regex.compile(rf"{b}(?i:{links})\s+$")),
-        exclude_branches=common.phrase_branches("", rec["exclude_phrases"], ""),
+        exclude_branches=phrase_branches("", rec["exclude_phrases"], ""),
     )
 
 
@@ -370,15 +380,15 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
         return not r.exclude_clause.search(text, max(cs, s - reach), min(ce, e + reach),
                                            timeout=TIMEOUT)
 
-    low = common.lower(text[start:end])
-    for s, e, key in common.match_phrases(low, r.strong, False):
+    low = lower(text[start:end])
+    for s, e, key in match_phrases(low, r.strong, False):
         code = r.strong_map.get(key)
         if code and key.endswith(r.unit_words) and not key.startswith(r.every_words) \
                 and low[e:e + 3].lstrip()[:1].isdigit():
             continue  # "báo cáo tháng 3/2026": one report, no recurrence
         if code and keep(start + s, start + e):
             out.append(RecurrenceMention(start + s, start + e, code))
-    for s, _e, _key in common.match_phrases(low, r.list_leads, True):
+    for s, _e, _key in match_phrases(low, r.list_leads, True):
         m = r.unit_list.match(text, start + s, end, timeout=TIMEOUT)
         if m is None or not keep(*m.span()):
             continue
