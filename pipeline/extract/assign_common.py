@@ -4,24 +4,27 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from functools import cache
 from typing import Any
 
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 from kehoach.segment import sections
 
 TASK_MAX = 400  # a bullet longer than this is cut to its sentence (underthesea split)
 OPENING_CHARS = 1500
 _YEAR = regex.compile(r"(?<!\d)(20\d\d)(?!\d)")
 # first line of the legal basis: the title and date line come before it
-@cache
-def basis_line() -> regex.Pattern[str]:
-    """A line opening the legal basis: the cues of models/instruments.yaml."""
-    cues = "|".join(regex.escape(c) for c in sorted(load_yaml("instruments.yaml")["basis_cues"], key=len,
-                                                     reverse=True))
+def basis_line(rules: Rules | None = None) -> regex.Pattern[str]:
+    """A line opening the legal basis: the cues of instruments.yaml (of `rules`, default
+    the shipped ones), compiled once per rules folder."""
+    return (rules or Rules.default()).compiled("assign.basis_line", _basis_line)
+
+
+def _basis_line(rules: Rules) -> regex.Pattern[str]:
+    cues = "|".join(regex.escape(c) for c in sorted(rules.yaml("instruments.yaml")["basis_cues"],
+                                                     key=len, reverse=True))
     return regex.compile(rf"(?m)^[ \t]*(?:{cues})(?!\p{{L}})")
 
 
@@ -105,7 +108,7 @@ def plan_year(ctx: DocContext) -> int | None:
                 ctx.plan_year = int(m.group(1))
                 return int(m.group(1))
     first = tree(ctx).first_section_start() or OPENING_CHARS
-    head = basis_line().search(ctx.text, 0, first, timeout=TIMEOUT)
+    head = basis_line(ctx.rules).search(ctx.text, 0, first, timeout=TIMEOUT)
     opening = ctx.text[: head.start() if head else first]
     counts = Counter(int(m.group(1)) for m in _YEAR.finditer(opening, timeout=TIMEOUT))
     if not counts:

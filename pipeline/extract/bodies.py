@@ -26,7 +26,7 @@ from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import EndCue, Led, word_starts, word_starts_at
-from kehoach.rules import load_csv, load_yaml
+from kehoach.rules import Rules
 from kehoach.segment.sections import SectionTree
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
@@ -154,9 +154,10 @@ def _top_alternatives(pattern: str) -> list[str]:
     return out
 
 
-def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None = None) -> BodyRules:
-    """The body finder from models/bodies.yaml and the heads of models/body_types.csv."""
-    heads = heads if heads is not None else load_csv("body_types.csv")
+def compile_rules(rules: Rules) -> BodyRules:
+    """The body finder of a rules folder: bodies.yaml and the heads of body_types.csv."""
+    cfg: dict[str, Any] = rules.yaml("bodies.yaml")
+    heads = rules.csv("body_types.csv")
     esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
     phrases = _alt(esc)
     stop = _alt([regex.escape(s) for s in cfg["stop_syllables"]])
@@ -272,9 +273,10 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
     )
 
 
-@cache
-def rules() -> BodyRules:
-    return compile_rules(load_yaml("bodies.yaml"))
+def rules(source: Rules | None = None) -> BodyRules:
+    """The body finder compiled from `source` (default: the shipped rules), once per rules
+    folder."""
+    return (source or Rules.default()).compiled("extract.bodies", compile_rules)
 
 
 @dataclass
@@ -785,8 +787,8 @@ def _as_written(ctx: DocContext, m: Mention) -> str:
     return name
 
 
-def run(ctx: DocContext, r: BodyRules | None = None) -> None:
-    r = r or rules()
+def run(ctx: DocContext) -> None:
+    r = rules(ctx.rules)
     found = extract(ctx, r)
     leads = {(a.mention.start, a.mention.text) for a, _ in found if a.role == "lead"}
     whole = {}  # start -> the name read from the structure, which may go on after the mention
@@ -828,6 +830,7 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
     row, else the body the enclosing section under TỔ CHỨC THỰC HIỆN is addressed to, else
     the first body the bullet names as support, else the body the bullet starts with."""
     t = common.tree(ctx)
+    r = rules(ctx.rules)
     spans = ctx.body_spans or []
     bs, be = t.block(pos)
     in_block = [s for s in spans if bs <= s[0] < be]
@@ -846,5 +849,5 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
         if s[2] == "support":
             return s[3]
     # the subject of the bullet: a body right at its start ("- Các phòng ... hoàn thành")
-    found = mention_starting(ctx.text, bs, min(be, bs + 200), " -+•*\t")
-    return expand(found.text) if found is not None else None
+    found = mention_starting(ctx.text, bs, min(be, bs + 200), " -+•*\t", r)
+    return expand(found.text, r) if found is not None else None

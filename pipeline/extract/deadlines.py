@@ -31,7 +31,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 import regex
@@ -50,7 +49,7 @@ from kehoach.patterns import (
     phrase_branches,
     phrase_index,
 )
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 PAST_SLACK = timedelta(days=365)  # a time-cell date may lie this long before the plan's date
 CUE_REACH = 12  # characters between a cue and its date (spaces, "ngày", markup)
@@ -92,7 +91,9 @@ class DeadlineRules:
     exclude_branches: Branches
 
 
-def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
+def compile_rules(rules: Rules) -> DeadlineRules:
+    """The deadline reader of a rules folder (deadlines.yaml)."""
+    cfg: dict[str, Any] = rules.yaml("deadlines.yaml")
     b = r"(?<![\p{L}\p{M}\d])"
     gap = r"[\s*_:(]*"  # markup and spaces between a cue and its date
     rec = cfg["recurrence"]
@@ -159,9 +160,10 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     )
 
 
-@cache
-def rules() -> DeadlineRules:
-    return compile_rules(load_yaml("deadlines.yaml"))
+def rules(source: Rules | None = None) -> DeadlineRules:
+    """The deadline reader compiled from `source` (default: the shipped rules), once per
+    rules folder."""
+    return (source or Rules.default()).compiled("extract.deadlines", compile_rules)
 
 
 @dataclass
@@ -475,13 +477,14 @@ def _body_of_block(ctx: DocContext, pos: int) -> str | None:
     if row is not None:
         cell = row.cell("lead")
         if cell is not None and cell.text:
-            found = bodies.find_mentions(ctx.text, cell.start, cell.end)
-            return bodies.expand(found[0].text) if found else cell.text
+            br = bodies.rules(ctx.rules)
+            found = bodies.find_mentions(ctx.text, cell.start, cell.end, br)
+            return bodies.expand(found[0].text, br) if found else cell.text
     return bodies.body_for(ctx, pos)
 
 
-def run(ctx: DocContext, r: DeadlineRules | None = None) -> None:
-    r = r or rules()
+def run(ctx: DocContext) -> None:
+    r = rules(ctx.rules)
     t = common.tree(ctx)
     text = ctx.text
     plan = _plan(ctx)
