@@ -153,16 +153,15 @@ def _document_components(config: str) -> tuple[tuple[str, DocComponent], ...]:
     return tuple((s.ref, _resolve(s.ref)) for s in profile_stages(config)[0])
 
 
-def analyse(ctx: DocContext, overrides: dict[str, DocComponent] | None = None,
-            on_stage: Callable[[str], None] | None = None) -> DocContext:
-    """Run the document stages on one document's context: the one place that does.
-    `overrides` replaces a stage's function by stage ref (the spaCy component passes the
-    pattern tables saved with it); `on_stage(ref)` is called as each stage starts (the batch
-    says where a document was when it failed or had to be stopped)."""
+def analyse(ctx: DocContext, on_stage: Callable[[str], None] | None = None) -> DocContext:
+    """Run the document stages on one document's context: the one place that does. Each
+    stage compiles what it runs from `ctx.rules` (the spaCy component's saved tables, a
+    user's folder, or the shipped ones). `on_stage(ref)` is called as each stage starts (the
+    batch says where a document was when it failed or had to be stopped)."""
     for ref, component in document_components():
         if on_stage is not None:
             on_stage(ref)
-        (overrides or {}).get(ref, component)(ctx)
+        component(ctx)
     return ctx
 
 

@@ -1,8 +1,21 @@
-"""Building blocks for patterns compiled from rule tables."""
+"""Building blocks for patterns compiled from rule tables, and the machinery that runs them
+fast on document text: literal alternations, phrase tries (`phrase_index`, `match_phrases`),
+per-branch alternations (`Branches`), cues right before a position (`EndCue`), patterns led by
+literals (`Led`), whole-word positions (`word_starts`). Each gives what the plain pattern
+gives (tests/test_patterns.py, tests/test_bodies_equivalence.py)."""
 
 from __future__ import annotations
 
+import string
+import sys
+import unicodedata
+from array import array
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from itertools import chain
+
 import regex
+from kehoach.normalize import TIMEOUT
 
 
 def alternation(words: list[str], space: str = r"\s+") -> str:
@@ -17,3 +30,564 @@ def alternation(words: list[str], space: str = r"\s+") -> str:
 def fold_spaces(text: str) -> str:
     """Whitespace collapsed and case folded: the key under which lexicon phrases are compared."""
     return " ".join(text.split()).casefold()
+
+
+# A cue right before a position ("trước ngày " before a date, "phối hợp với " before a body) is
+# a pattern ending in "$", searched in a short window ending at that position: `search` tries
+# the pattern at every start of the window. Every match ends at the window's end, so the
+# pattern compiled backwards (regex.REVERSE) is tried once, from the end.
+class EndCue:
+    """A pattern every match of which ends at the end of the searched text ("...\\s*$").
+    `found(text, pos, endpos)` is `pattern.search(text, pos, endpos) is not None`, tried
+    once backwards from `endpos` when the pattern allows it (else searched forwards)."""
+
+    __slots__ = ("pattern", "reverse")
+
+    def __init__(self, pattern: regex.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.reverse: regex.Pattern[str] | None = None
+        if ends_anchored(pattern):
+            try:
+                self.reverse = regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+            except regex.error:  # pragma: no cover - a construct REVERSE does not take
+                self.reverse = None
+
+    def found(self, text: str, pos: int = 0, endpos: int | None = None,
+              timeout: float | None = None) -> bool:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        if self.reverse is None:
+            return self.pattern.search(text, pos, end, timeout=timeout) is not None
+        if self.reverse.match(text, pos, end, timeout=timeout) is not None:
+            return True
+        # "$" also matches before a line break ending the text
+        return end > pos and text[end - 1] == "\n" and self.reverse.match(
+            text, pos, end - 1, timeout=timeout) is not None
+
+
+def ends_anchored(pattern: regex.Pattern[str]) -> bool:
+    """Whether every match of `pattern` ends at the end of the text: it ends with "$" outside
+    any group, class or alternation, without MULTILINE or VERBOSE, and looks at no character
+    after a match (no lookahead, no \\b: before a final line break, "$" matches too, and
+    those would see the line break)."""
+    if pattern.flags & (regex.MULTILINE | regex.VERBOSE | regex.REVERSE):
+        return False
+    p = pattern.pattern
+    if "(?=" in p or "(?!" in p or "\\b" in p or "\\B" in p or "\\Z" in p or "\\z" in p:
+        return False
+    depth = 0
+    in_class = False
+    i = 0
+    last = ""
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            last = p[i : i + 2]
+            i += 2
+            continue
+        if in_class:
+            if c == "[":
+                return False  # a nested set (V1): not read here
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if p[i + 1 : i + 2] == "^":
+                i += 1
+            if p[i + 1 : i + 2] == "]":  # a "]" first in a class is a literal
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        last = c
+        i += 1
+    return depth == 0 and not in_class and last == "$"
+
+
+# A pattern whose matches all start with one of a few literals ("Báo", "cơ quan", "đơn vị"),
+# behind a lookbehind or inside a case-insensitive group, gets no fast literal scan from the
+# regex module: it is tried at every position. `Led` finds the literals with str.find and
+# tries the pattern only there.
+_META = set("\\.^$*+?{}[]|()")
+_QUANTIFIERS = set("*+?{")
+# A case-insensitive lead is looked up in the lower-cased text. The regex module also matches
+# "s" with "ſ" and "i" with "İ" (mapped below); letters with other variants that str.lower()
+# leaves apart (Greek "ς" for "σ", Cyrillic "ᲀ" for "в"...) are not used as leads.
+_FOLD_MAP = {0x17F: "s", 0x130: "i"}
+_FOLD_UNSAFE = set("σβθιεκμπρφвдостъѣꙋ") | {"\u1e61"}
+
+
+class Led:
+    """A compiled pattern with the literals one of which starts every match (None: no such
+    literals read, the pattern is scanned as usual). `finditer` lists what
+    `pattern.finditer` gives (with `overlapped`, a match at every start)."""
+
+    __slots__ = ("folded", "leads", "pattern")
+
+    def __init__(self, pattern: regex.Pattern[str]) -> None:
+        self.pattern = pattern
+        found = lead_literals(pattern)
+        self.leads: tuple[str, ...] | None = found[0] if found else None
+        self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
+                 overlapped: bool = False, timeout: float | None = None) -> list[regex.Match[str]]:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        if self.leads is None:
+            return list(self.pattern.finditer(text, pos, end, overlapped=overlapped,
+                                              timeout=timeout))
+        if self.folded:
+            hay, base = lower(text[pos:end]), pos
+            if "ſ" in hay or "İ" in hay:
+                hay = hay.translate(_FOLD_MAP)
+        else:
+            hay, base = text, 0
+        starts: set[int] = set()
+        for lead in self.leads:
+            i = hay.find(lead, pos - base, end - base)
+            while i >= 0:
+                starts.add(i + base)
+                i = hay.find(lead, i + 1, end - base)
+        out: list[regex.Match[str]] = []
+        last = pos
+        match = self.pattern.match
+        for s in sorted(starts):
+            if s < last:
+                continue
+            m = match(text, s, end, timeout=timeout)
+            if m is not None:
+                out.append(m)
+                if not overlapped:
+                    last = m.end()
+        return out
+
+
+def lead_literals(pattern: regex.Pattern[str]) -> tuple[tuple[str, ...], bool] | None:
+    """The literals one of which starts every match of `pattern`, read from its beginning
+    past lookbehinds, "(?:" / "(?i:" groups and alternations inside them, and whether they
+    are to be compared in lower case; None when they cannot be read this way (a class, an
+    escape such as \\s, a quantifier or a top-level alternation first)."""
+    if pattern.flags & (regex.VERBOSE | regex.REVERSE | regex.FULLCASE):
+        return None
+    p = pattern.pattern
+    if _split_top(p) is None or len(_split_top(p) or []) != 1:
+        return None
+    folded = [bool(pattern.flags & regex.IGNORECASE)]
+    leads = _leads(p, folded)
+    if not leads or any(not lead for lead in leads):
+        return None
+    if folded[0]:
+        leads = {lead.lower() for lead in leads}
+        if any(c in _FOLD_UNSAFE or len(c.lower()) != 1 for lead in leads for c in lead):
+            return None
+    return tuple(sorted(leads)), folded[0]
+
+
+def _leads(p: str, folded: list[bool]) -> set[str] | None:
+    """Literal prefixes of the alternatives of `p` (see `lead_literals`)."""
+    i = 0
+    while True:
+        if p.startswith(("(?<!", "(?<="), i):
+            close = _group_end(p, i)
+            if close is None:
+                return None
+            i = close + 1
+            continue
+        for opener, fold in (("(?:", None), ("(?i:", True)):
+            if p.startswith(opener, i):
+                close = _group_end(p, i)
+                if close is None or p[close + 1 : close + 2] in _QUANTIFIERS:
+                    return None
+                if fold:
+                    folded[0] = True
+                parts = _split_top(p[i + len(opener) : close])
+                if parts is None:
+                    return None
+                out: set[str] = set()
+                for part in parts:
+                    sub = _leads(part, folded)
+                    if not sub or any(not s for s in sub):
+                        return None
+                    out |= sub
+                return out
+        break
+    lit = []
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            nxt = p[i + 1 : i + 2]
+            if not nxt or nxt.isalnum():
+                break  # \s, \d, \p{..}, \1 ...: not a literal
+            if p[i + 2 : i + 3] in _QUANTIFIERS:
+                break
+            lit.append(nxt)
+            i += 2
+            continue
+        if c in _META:
+            break
+        if p[i + 1 : i + 2] in _QUANTIFIERS:
+            break
+        if c.isspace():
+            return None  # (VERBOSE is refused above; a space is literal, but keep it simple)
+        lit.append(c)
+        i += 1
+    if p.startswith("(?", i) and not lit:
+        return None  # another inline group or flag first: not read
+    return {"".join(lit)}
+
+
+def _group_end(p: str, i: int) -> int | None:
+    """Index of the ")" closing the group opened at p[i]."""
+    depth = 0
+    in_class = False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "[":
+                return None
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if p[i + 1 : i + 2] == "^":
+                i += 1
+            if p[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _split_top(p: str) -> list[str] | None:
+    """`p` split at its top-level "|" (None if it cannot be read: nested sets, unbalanced)."""
+    parts = []
+    depth = 0
+    in_class = False
+    last = 0
+    i = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "[":
+                return None
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if p[i + 1 : i + 2] == "^":
+                i += 1
+            if p[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(p[last:i])
+            last = i + 1
+        i += 1
+    if depth or in_class:
+        return None
+    parts.append(p[last:])
+    return parts
+
+
+def lower(text: str) -> str:
+    """Lower case with the same length (offsets unchanged)."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low
+
+
+# Phrase matching on lower-cased text (channels lexicon, recurrence cues): whole words, any
+# short gap of spaces/punctuation between words, leftmost-longest (most words). The phrases of
+# a first word are one trie-shaped pattern led by that word (a fast literal scan of the regex engine).
+WORD = regex.compile(r"\w+")
+GAP_CHARS = r"[ \t\n,/\&\-–]"  # what may stand between two words of a phrase
+GAP = regex.compile(GAP_CHARS + "{1,4}")
+
+
+@cache
+def word_class() -> str:
+    """A regex class matching exactly the characters `is_word_char` accepts: letters, numbers,
+    marks and "_" minus the code points the regex module knows but this Python's Unicode
+    database leaves unassigned (newer Unicode versions)."""
+    code_points = array("I", chain(range(0xD800), range(0xE000, sys.maxunicode + 1)))
+    every = code_points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
+    extra: list[int] = []
+    for m in regex.finditer(r"[\p{L}\p{N}_]+|\p{M}+", every, timeout=TIMEOUT):
+        run = m.group()
+        if not run.replace("_", "a").isalnum():
+            extra += [ord(c) for c in run if not is_word_char(c)]
+    ranges: list[list[int]] = []
+    for cp in extra:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    if not ranges:
+        return r"[\p{L}\p{N}\p{M}_]"
+    minus = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+    return rf"[[\p{{L}}\p{{N}}\p{{M}}_]--[{minus}]]"
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    # one pattern per first word: the first word, then the trie of the phrases' other words;
+    # group i (1-based) of a pattern ends phrase keys[i-1] of that pattern; the words of each
+    # phrase (None: a word is not a plain run of word characters, never skip the pattern)
+    patterns: tuple[tuple[regex.Pattern[str], tuple[str, ...],
+                          tuple[frozenset[str], ...] | None], ...]
+
+
+def phrase_index(keys: list[str]) -> PhraseIndex:
+    """Phrases as word tries by first word: at a node the longer phrases are tried first, then
+    the phrase ending there (the first key with those words)."""
+    trie: dict = {}
+    needs: dict[str, list[frozenset[str]] | None] = {}
+    for key in keys:
+        words = tuple(WORD.findall(key.lower()))
+        if not words:
+            continue
+        if all(is_word_char(c) for word in words for c in word):
+            if needs.get(words[0], []) is not None:
+                needs.setdefault(words[0], []).append(frozenset(words))  # type: ignore[union-attr]
+        else:
+            needs[words[0]] = None
+        node = trie
+        for w in words:
+            node = node.setdefault(w, {})
+        node.setdefault("", key)  # "" never is a word: marks a phrase end
+    w = word_class()
+
+    def alt(node: dict, ends: list[str]) -> str:
+        parts = [f"{GAP_CHARS}{{1,4}}{regex.escape(word)}{alt(child, ends)}"
+                 for word, child in node.items() if word]
+        if "" in node:
+            ends.append(node[""])
+            parts.append(f"(?!{w})()")
+        return "(?:" + "|".join(parts) + ")"
+
+    patterns = []
+    for first, node in trie.items():
+        ends: list[str] = []
+        body = alt(node, ends)
+        need = needs[first]
+        patterns.append((regex.compile(regex.escape(first) + body, regex.V1), tuple(ends),
+                         tuple(need) if need is not None else None))
+    return PhraseIndex(tuple(patterns))
+
+
+def is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or (c >= "\u0300" and unicodedata.category(c)[0] == "M")
+
+
+PUNCTUATION = "".join(c for c in string.punctuation if c != "_")  # ASCII, never word characters
+
+
+@lru_cache(maxsize=4)
+def word_set(low: str) -> frozenset[str] | None:
+    """Every maximal run of word characters (`is_word_char`) in `low`, from a whitespace split
+    (cheap); None if the runs cannot be told apart this way (then no phrase is skipped)."""
+    words: set[str] = set()
+    other = []
+    for token in set(low.split()):
+        if token.isalnum():
+            words.add(token)
+            continue
+        core = token.strip(PUNCTUATION)  # "(abc)," -> "abc": one run of word characters
+        if core.isalnum():
+            words.add(core)
+        else:
+            other.append(token)
+    if other:
+        for run in regex.findall(r"[\p{L}\p{N}\p{M}_]+", " ".join(other), timeout=TIMEOUT):
+            if not run.isalnum() and not all(is_word_char(c) for c in run):
+                return None
+            words.add(run)
+    return frozenset(words)
+
+
+def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple[int, int, str]]:
+    """Phrase matches in lower-cased text: (start, end, phrase key), leftmost-longest; with
+    `overlapping`, the match at every start position."""
+    hits: list[tuple[int, int, str]] = []
+    present = word_set(low)
+    for pattern, keys, needs in index.patterns:
+        if present is not None and needs is not None and not any(
+                n <= present for n in needs):
+            continue  # some word of every phrase is missing from the text
+        for m in pattern.finditer(low, overlapped=True, timeout=TIMEOUT):
+            pos = m.start()
+            if pos == 0 or not is_word_char(low[pos - 1]):
+                hits.append((pos, m.end(), keys[m.lastindex - 1]))
+    hits.sort(key=lambda h: (h[0], -h[1]))
+    if overlapping:
+        return hits
+    out: list[tuple[int, int, str]] = []
+    last = -1
+    for h in hits:
+        if h[0] >= last:
+            out.append(h)
+            last = h[1]
+    return out
+
+
+# An alternation of literal phrases ("(?i:trước\s+năm|hoàn\s+thành\s+trong\s+năm|...)") makes
+# the regex module try every branch at every position; a pattern led by one phrase is found by
+# a fast literal scan instead. `Branches` runs PRE(?:A1|...|An)POST as one pattern per branch.
+@dataclass(frozen=True)
+class Branches:
+    patterns: tuple[regex.Pattern[str], ...]  # PRE A_k POST, in the alternation's order
+    whole: str  # PRE(?:A1|...|An)POST, compiled only if a branch can match empty text
+
+    def finditer(self, text: str, start: int, end: int) -> list[regex.Match[str]]:
+        """The matches `regex.compile(whole).finditer(text, start, end)` gives: at each
+        position from the end of the last match, the first branch matching there. Every
+        branch's match at every position (overlapped) is collected, then the leftmost
+        non-overlapping ones are kept, the earlier branch winning at a position."""
+        found: list[tuple[int, int, regex.Match[str]]] = []
+        for k, pat in enumerate(self.patterns):
+            for m in pat.finditer(text, start, end, overlapped=True, timeout=TIMEOUT):
+                if m.end() == m.start():
+                    return list(_compiled(self.whole).finditer(text, start, end, timeout=TIMEOUT))
+                found.append((m.start(), k, m))
+        found.sort(key=lambda f: (f[0], f[1]))
+        out: list[regex.Match[str]] = []
+        last = start
+        for s, _k, m in found:
+            if s >= last:
+                out.append(m)
+                last = m.end()
+        return out
+
+
+@cache
+def _compiled(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+def branches(pre: str, alternatives: list[str], post: str) -> Branches:
+    """`Branches` of PRE(?:A1|...|An)POST; each alternative is a regex, `pre` and `post` are
+    the same for all (group names in them are kept in every branch)."""
+    return Branches(tuple(regex.compile(f"{pre}(?:{a}){post}") for a in alternatives),
+                    f"{pre}(?:{'|'.join(alternatives)}){post}")
+
+
+def phrase_branches(pre: str, phrases: list[str], post: str) -> Branches:
+    """`Branches` of PRE(?i:alternation(phrases))POST (longest phrase first, any whitespace
+    between words). Phrases with the same first word share one pattern led by that word
+    ("hoàn thành trong năm", "hoàn thành năm": `(?i:hoàn)(?:...)`), in the same order, when no
+    other first word can match at the same place (else one pattern per phrase)."""
+    ordered = sorted(set(phrases), key=len, reverse=True)  # the order of `alternation`
+    whole = [f"(?i:{alternation([p])})" for p in ordered]
+    firsts = {p.split(" ", 1)[0] for p in ordered}
+    if not _exclusive(firsts):
+        return branches(pre, whole, post)
+    groups: dict[str, list[str]] = {}
+    for p in ordered:
+        first, _, rest = p.partition(" ")
+        groups.setdefault(first, []).append(rf"(?i:\s+{alternation([rest])})" if rest else "")
+    patterns = tuple(
+        regex.compile(f"{pre}(?i:{alternation([first])})(?:{'|'.join(rests)}){post}")
+        for first, rests in sorted(groups.items(), key=lambda g: len(g[0]))
+    )
+    return Branches(patterns, f"{pre}(?:{'|'.join(whole)}){post}")
+
+
+def _exclusive(words: set[str]) -> bool:
+    """No word matches (case-insensitively) the beginning of another: two of them never
+    both match at one position."""
+    for a in words:
+        pat = regex.compile(f"(?i:{alternation([a])})")
+        for b in words:
+            if a != b and len(a) <= len(b) and pat.fullmatch(b[: len(a)]):
+                return False
+    return True
+
+
+# Whole words found with str.find (the first words of the bodies gazetteer: where its pattern is tried).
+@lru_cache(maxsize=8)
+def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Anchors starting with the same capital letter, searched as one ("T": "Thành", "Thị",
+    "Tỉnh", ...); the others alone."""
+    groups: dict[str, list[str]] = {}
+    for a in anchors:
+        groups.setdefault(a[0] if a[0].isupper() else a, []).append(a)
+    return tuple((key, tuple(v)) for key, v in groups.items())
+
+
+GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
+
+
+def word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Offsets where an anchor word starts (whole word), found with str.find: one search
+    for the anchors sharing a capital letter, unless that letter is frequent (text in
+    capitals), then one search per anchor."""
+    out: list[int] = []
+    is_word = is_word_char
+    n = len(text)
+    for key, group in _anchor_groups(anchors):
+        if len(group) > 1:
+            found = []
+            budget = GROUP_HITS * len(group)
+            pos = text.find(key, start, end)
+            while pos >= 0 and budget:
+                budget -= 1
+                if pos == 0 or not is_word(text[pos - 1]):
+                    for a in group:
+                        after = pos + len(a)
+                        if after <= end and text.startswith(a, pos) and (
+                                after >= n or not is_word(text[after])):
+                            found.append(pos)
+                            break
+                pos = text.find(key, pos + 1, end)
+            if pos < 0:
+                out += found
+                continue
+        for a in group:
+            size = len(a)
+            pos = text.find(a, start, end)
+            while pos >= 0:
+                after = pos + size
+                if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
+                    out.append(pos)
+                pos = text.find(a, pos + 1, end)
+    out.sort()
+    return out
+
+
+@lru_cache(maxsize=8)
+def _anchors_by_first(anchors: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for a in anchors:
+        out.setdefault(a[0], []).append(a)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def word_starts_at(text: str, pos: int, end: int, anchors: tuple[str, ...]) -> bool:
+    """Whether one of `anchors` starts at `pos` (whole word, ending by `end`): the test
+    `word_starts` makes at one position."""
+    if pos and is_word_char(text[pos - 1]):
+        return False
+    n = len(text)
+    for a in _anchors_by_first(anchors).get(text[pos], ()):
+        after = pos + len(a)
+        if after <= end and text.startswith(a, pos) and (
+                after >= n or not is_word_char(text[after])):
+            return True
+    return False

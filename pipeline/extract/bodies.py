@@ -25,7 +25,8 @@ from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.normalize import TIMEOUT
-from kehoach.rules import load_csv, load_yaml
+from kehoach.patterns import EndCue, Led, word_starts, word_starts_at
+from kehoach.rules import Rules
 from kehoach.segment.sections import SectionTree
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
@@ -57,12 +58,15 @@ class BodyRules:
     abbrev_map: dict[str, str]
     level_names: dict[str, str]  # places level -> the level word of a body type
     roles: dict[str, regex.Pattern[str]]
+    # the cues right before a body of `roles` ("phối hợp với "), tried from their end
+    cues_before: dict[str, EndCue]
     organisation: tuple[str, ...]
     by_body: tuple[str, ...]
     heading_prefix: regex.Pattern[str]
     requested_heading: regex.Pattern[str]
     units: regex.Pattern[str]
     lead_labels: regex.Pattern[str] | None = None
+    lead_label_scan: Led | None = None  # lead_labels, tried where its first words are
     subject_prefix: regex.Pattern[str] | None = None
     group_start: regex.Pattern[str] | None = None
     boilerplate: regex.Pattern[str] | None = None
@@ -150,9 +154,10 @@ def _top_alternatives(pattern: str) -> list[str]:
     return out
 
 
-def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None = None) -> BodyRules:
-    """The body finder from models/bodies.yaml and the heads of models/body_types.csv."""
-    heads = heads if heads is not None else load_csv("body_types.csv")
+def compile_rules(rules: Rules) -> BodyRules:
+    """The body finder of a rules folder: bodies.yaml and the heads of body_types.csv."""
+    cfg: dict[str, Any] = rules.yaml("bodies.yaml")
+    heads = rules.csv("body_types.csv")
     esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
     phrases = _alt(esc)
     stop = _alt([regex.escape(s) for s in cfg["stop_syllables"]])
@@ -228,6 +233,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
     )
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
+    cues_before = {k: EndCue(v) for k, v in roles.items() if k.endswith("_before")}
     return BodyRules(
         alternatives=tuple(alts),
         anchors=anchors,
@@ -239,6 +245,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         abbrev_map=dict(abbrev),
         level_names=dict(cfg["level_names"]),
         roles=roles,
+        cues_before=cues_before,
         organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
         by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
         run_in=regex.compile(cfg["run_in"]),
@@ -248,6 +255,7 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
         requested_heading=regex.compile(cfg["requested_heading"]),
         units=regex.compile(rf"(?<![\p{{L}}])(?:{units})(?![\p{{L}}])"),
         lead_labels=regex.compile(cfg["lead_labels"]),
+        lead_label_scan=Led(regex.compile(cfg["lead_labels"])),
         subject_prefix=regex.compile(cfg["subject_prefix"]),
         group_start=regex.compile(cfg["group_start"]),
         boilerplate=regex.compile(cfg["boilerplate"]),
@@ -265,9 +273,10 @@ def compile_rules(cfg: dict[str, Any], heads: tuple[dict[str, str], ...] | None 
     )
 
 
-@cache
-def rules() -> BodyRules:
-    return compile_rules(load_yaml("bodies.yaml"))
+def rules(source: Rules | None = None) -> BodyRules:
+    """The body finder compiled from `source` (default: the shipped rules), once per rules
+    folder."""
+    return (source or Rules.default()).compiled("extract.bodies", compile_rules)
 
 
 @dataclass
@@ -284,56 +293,6 @@ class Mention:
 class Assignment:
     mention: Mention
     role: str
-
-
-@lru_cache(maxsize=8)
-def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Anchors starting with the same capital letter, searched as one ("T": "Thành", "Thị",
-    "Tỉnh", ...); the others alone."""
-    groups: dict[str, list[str]] = {}
-    for a in anchors:
-        groups.setdefault(a[0] if a[0].isupper() else a, []).append(a)
-    return tuple((key, tuple(v)) for key, v in groups.items())
-
-
-GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
-
-
-def _candidates(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word), found with str.find: one search
-    for the anchors sharing a capital letter, unless that letter is frequent (text in
-    capitals), then one search per anchor."""
-    out: list[int] = []
-    is_word = common._is_word_char
-    n = len(text)
-    for key, group in _anchor_groups(anchors):
-        if len(group) > 1:
-            found = []
-            budget = GROUP_HITS * len(group)
-            pos = text.find(key, start, end)
-            while pos >= 0 and budget:
-                budget -= 1
-                if pos == 0 or not is_word(text[pos - 1]):
-                    for a in group:
-                        after = pos + len(a)
-                        if after <= end and text.startswith(a, pos) and (
-                                after >= n or not is_word(text[after])):
-                            found.append(pos)
-                            break
-                pos = text.find(key, pos + 1, end)
-            if pos < 0:
-                out += found
-                continue
-        for a in group:
-            size = len(a)
-            pos = text.find(a, start, end)
-            while pos >= 0:
-                after = pos + size
-                if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
-                    out.append(pos)
-                pos = text.find(a, pos + 1, end)
-    out.sort()
-    return out
 
 
 def _lead(text: str, pos: int, end: int) -> str:
@@ -355,7 +314,7 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     end = len(text) if end is None else end
     out = []
     last = start
-    for pos in _candidates(text, start, end, r.anchors):
+    for pos in word_starts(text, start, end, r.anchors):
         if pos < last:
             continue
         found = _mention_at(text, pos, end, r)
@@ -392,31 +351,9 @@ def mention_starting(text: str, start: int, end: int, skip: str,
         pos += 1
     if pos >= end:
         return None
-    if not _anchor_at(text, pos, end, r.anchors):
+    if not word_starts_at(text, pos, end, r.anchors):
         return None
     return _mention_at(text, pos, end, r)
-
-
-@lru_cache(maxsize=8)
-def _anchors_by_first(anchors: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for a in anchors:
-        out.setdefault(a[0], []).append(a)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _anchor_at(text: str, pos: int, end: int, anchors: tuple[str, ...]) -> bool:
-    """Whether an anchor word starts at `pos` (whole word, ending by `end`): the test
-    `_candidates` makes at one position."""
-    if pos and common._is_word_char(text[pos - 1]):
-        return False
-    n = len(text)
-    for a in _anchors_by_first(anchors).get(text[pos], ()):
-        after = pos + len(a)
-        if after <= end and text.startswith(a, pos) and (
-                after >= n or not common._is_word_char(text[after])):
-            return True
-    return False
 
 
 def expand(text: str, r: BodyRules | None = None) -> str:
@@ -536,7 +473,7 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         and not t.in_closing(m.start)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
         and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
-        and not r.roles["exclude_before"].search(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
+        and not r.cues_before["exclude_before"].found(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
     ]
     # addressed headings, keyed by section start
     for chain in _chains(text, mentions, r):
@@ -565,17 +502,17 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or r.roles["lead_aside"].match(
                 after, timeout=TIMEOUT) or (
             r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
-            and r.roles["assign_before"].search(before, timeout=TIMEOUT)
+            and r.cues_before["assign_before"].found(before, timeout=TIMEOUT)
         ):
             roles.append("lead")
-        elif r.roles["requested_before"].search(before, timeout=TIMEOUT):
+        elif r.cues_before["requested_before"].found(before, timeout=TIMEOUT):
             roles.append("requested")
-        elif (r.roles["support_before"].search(before, timeout=TIMEOUT)
+        elif (r.cues_before["support_before"].found(before, timeout=TIMEOUT)
               or r.roles["support_after"].match(after, timeout=TIMEOUT)):
             roles.append("support")
-        elif r.roles["approve_before"].search(before, timeout=TIMEOUT):
+        elif r.cues_before["approve_before"].found(before, timeout=TIMEOUT):
             roles.append("approve")
-        elif r.roles["report_before"].search(before, timeout=TIMEOUT):
+        elif r.cues_before["report_before"].found(before, timeout=TIMEOUT):
             clause = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
             if r.roles["report_context"].search(clause, timeout=TIMEOUT):
                 roles.append("report_to")
@@ -715,7 +652,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
     t = common.tree(ctx)
     begin = t.first_section_start()
     out: list[Mention] = []
-    for m in r.lead_labels.finditer(text, begin, timeout=TIMEOUT):
+    for m in r.lead_label_scan.finditer(text, begin, timeout=TIMEOUT):
         if t.in_closing(m.start()):
             continue
         end = _label_value_end(t, text, m.end(), r)
@@ -757,8 +694,8 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
             if lead_in >= 0 and lead_in not in lead_in_support:
                 li = t.lines[lead_in]
                 tail = text[max(li.start, li.end - 40) : li.end].rstrip(" \t:")
-                lead_in_support[lead_in] = r.roles["support_before"].search(
-                    tail, timeout=TIMEOUT) is not None
+                lead_in_support[lead_in] = r.cues_before["support_before"].found(
+                    tail, timeout=TIMEOUT)
             if lead_in_support.get(lead_in):
                 continue  # the bullets name the co-operating bodies
         else:
@@ -850,8 +787,8 @@ def _as_written(ctx: DocContext, m: Mention) -> str:
     return name
 
 
-def run(ctx: DocContext, r: BodyRules | None = None) -> None:
-    r = r or rules()
+def run(ctx: DocContext) -> None:
+    r = rules(ctx.rules)
     found = extract(ctx, r)
     leads = {(a.mention.start, a.mention.text) for a, _ in found if a.role == "lead"}
     whole = {}  # start -> the name read from the structure, which may go on after the mention
@@ -893,6 +830,7 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
     row, else the body the enclosing section under TỔ CHỨC THỰC HIỆN is addressed to, else
     the first body the bullet names as support, else the body the bullet starts with."""
     t = common.tree(ctx)
+    r = rules(ctx.rules)
     spans = ctx.body_spans or []
     bs, be = t.block(pos)
     in_block = [s for s in spans if bs <= s[0] < be]
@@ -911,5 +849,5 @@ def body_for(ctx: DocContext, pos: int) -> str | None:
         if s[2] == "support":
             return s[3]
     # the subject of the bullet: a body right at its start ("- Các phòng ... hoàn thành")
-    found = mention_starting(ctx.text, bs, min(be, bs + 200), " -+•*\t")
-    return expand(found.text) if found is not None else None
+    found = mention_starting(ctx.text, bs, min(be, bs + 200), " -+•*\t", r)
+    return expand(found.text, r) if found is not None else None

@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import regex
 from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
-from kehoach.extract.assign_common import PhraseIndex, match_phrases
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import fold_spaces
-from kehoach.rules import load_yaml, model_path
+from kehoach.patterns import PhraseIndex, fold_spaces, lower, match_phrases, phrase_index
+from kehoach.rules import Rules, model_path
 
 NEGATIVE = "-"
 
@@ -48,7 +46,13 @@ class ChannelRules:
     patterns: tuple[dict[str, Any], ...]  # the lexicon as loaded (saved with the spaCy model)
 
 
-def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> ChannelRules:
+def compile_rules(rules: Rules) -> ChannelRules:
+    """The channel finder of a rules folder: channels.jsonl and channel_rules.yaml."""
+    return compile_lexicon(load_patterns(str(rules.path("channels.jsonl"))),
+                           rules.yaml("channel_rules.yaml"))
+
+
+def compile_lexicon(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> ChannelRules:
     by_phrase: dict[str, list[tuple[str, str | None]]] = {}
     regexes = []
     for p in patterns:
@@ -61,7 +65,7 @@ def compile_rules(patterns: list[dict[str, Any]], cfg: dict[str, Any]) -> Channe
             needs = tuple(p.get("requires_any") or ([p["requires"]] if "requires" in p else []))
             regexes.append((p["label"], p.get("platform"), regex.compile(p["regex"]), needs,
                             bool(p.get("one_line"))))
-    index = common.phrase_index
+    index = phrase_index
 
     negative = [k for k, v in by_phrase.items() if any(lab == NEGATIVE for lab, _ in v)]
     positive = [k for k, v in by_phrase.items() if any(lab != NEGATIVE for lab, _ in v)]
@@ -82,9 +86,10 @@ def load_patterns(path: str | None = None) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-@cache
-def rules() -> ChannelRules:
-    return compile_rules(load_patterns(), load_yaml("channel_rules.yaml"))
+def rules(source: Rules | None = None) -> ChannelRules:
+    """The channel finder compiled from `source` (default: the shipped rules), once per
+    rules folder."""
+    return (source or Rules.default()).compiled("extract.channels", compile_rules)
 
 
 def title_text(ctx: DocContext, r: ChannelRules) -> str:
@@ -93,12 +98,12 @@ def title_text(ctx: DocContext, r: ChannelRules) -> str:
         return str(title)
     first = common.tree(ctx).first_section_start() or r.title_chars
     end = min(first, r.title_chars)
-    basis = common.basis_line().search(ctx.text, 0, end, timeout=TIMEOUT)
+    basis = common.basis_line(ctx.rules).search(ctx.text, 0, end, timeout=TIMEOUT)
     return ctx.text[: basis.start() if basis else end]
 
 
 def is_communication_plan(ctx: DocContext, r: ChannelRules | None = None) -> bool:
-    r = r or rules()
+    r = r or rules(ctx.rules)
     return r.subject.search(title_text(ctx, r), timeout=TIMEOUT) is not None
 
 
@@ -113,7 +118,7 @@ class ChannelMention:
 
 def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMention]:
     out: list[ChannelMention] = []
-    low = common.lower(text[start:end])
+    low = lower(text[start:end])
     negatives = [(start + s, start + e) for s, e, _ in match_phrases(low, r.negatives, True)]
     for s, e, key in match_phrases(low, r.phrases, False):
         for label, platform in r.by_phrase.get(key, ()):
@@ -158,8 +163,8 @@ def _lines_with(text: str, start: int, end: int, literals: tuple[str, ...]) -> l
     return sorted(found)
 
 
-def run(ctx: DocContext, r: ChannelRules | None = None) -> None:
-    r = r or rules()
+def run(ctx: DocContext) -> None:
+    r = rules(ctx.rules)
     if not is_communication_plan(ctx, r):
         return
     t = common.tree(ctx)

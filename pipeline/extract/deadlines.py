@@ -31,7 +31,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 import regex
@@ -39,8 +38,18 @@ from kehoach.context import DocContext
 from kehoach.extract import assign_common as common
 from kehoach.extract import bodies, dates
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import alternation, fold_spaces
-from kehoach.rules import load_yaml
+from kehoach.patterns import (
+    Branches,
+    EndCue,
+    PhraseIndex,
+    alternation,
+    fold_spaces,
+    lower,
+    match_phrases,
+    phrase_branches,
+    phrase_index,
+)
+from kehoach.rules import Rules
 
 PAST_SLACK = timedelta(days=365)  # a time-cell date may lie this long before the plan's date
 CUE_REACH = 12  # characters between a cue and its date (spaces, "ngày", markup)
@@ -48,17 +57,17 @@ CUE_REACH = 12  # characters between a cue and its date (spaces, "ngày", markup
 
 @dataclass(frozen=True)
 class DeadlineRules:
-    cue_before: regex.Pattern[str]  # a deadline cue ending right before a date
-    year_cue_before: regex.Pattern[str]
-    target_before: regex.Pattern[str]  # "[Phấn đấu|Mục tiêu|<clause start>] đến [hết] "
-    not_target_before: regex.Pattern[str]
+    cue_before: EndCue  # a deadline cue ending right before a date
+    year_cue_before: EndCue
+    target_before: EndCue  # "[Phấn đấu|Mục tiêu|<clause start>] đến [hết] "
+    not_target_before: EndCue
     in_parens: regex.Pattern[str]  # "(" and paren words right before a date
     paren_owner: regex.Pattern[str]  # "Kế hoạch 5 năm (" : the years are its own period
     commemoration_years: int
     open_range_end: regex.Pattern[str]  # "đến khi ..." right after a date
     instant_before: regex.Pattern[str]  # "thời điểm 0h00 ngày" right before a date
     time_label: regex.Pattern[str]
-    label_before: regex.Pattern[str]  # "...; thời gian hoàn thành: " inside a line
+    label_before: EndCue  # "...; thời gian hoàn thành: " inside a line
     time_words: tuple[str, ...]  # first words of the labels, lower case
     range_link: regex.Pattern[str]
     list_link: regex.Pattern[str]
@@ -66,8 +75,8 @@ class DeadlineRules:
     range_firsts: str
     yearly_words: regex.Pattern[str]
     days_per_year: dict[int, str]
-    strong: common.PhraseIndex
-    list_leads: common.PhraseIndex
+    strong: PhraseIndex
+    list_leads: PhraseIndex
     strong_map: dict[str, str]
     unit_list: regex.Pattern[str]
     unit_item: regex.Pattern[str]
@@ -78,11 +87,13 @@ class DeadlineRules:
     every_words: tuple[str, ...]  # "hằng", "hàng", "mỗi": a number after them counts times
     exclude_sections: tuple[str, ...]
     target_sections: tuple[str, ...]
-    link_before: regex.Pattern[str]  # a target link ("đến", "đến hết") right before a date
-    exclude_branches: common.Branches
+    link_before: EndCue  # a target link ("đến", "đến hết") right before a date
+    exclude_branches: Branches
 
 
-def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
+def compile_rules(rules: Rules) -> DeadlineRules:
+    """The deadline reader of a rules folder (deadlines.yaml)."""
+    cfg: dict[str, Any] = rules.yaml("deadlines.yaml")
     b = r"(?<![\p{L}\p{M}\d])"
     gap = r"[\s*_:(]*"  # markup and spaces between a cue and its date
     rec = cfg["recurrence"]
@@ -99,13 +110,13 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
     links = alternation(cfg["target_links"])
     clause_start = r"(?:^|\n|[.:;]\s|[-+•*)]\s|\*\*)[\s*_]*"
     return DeadlineRules(
-        cue_before=regex.compile(rf"{b}(?i:{alternation(cfg['cues'])}){gap}(?i:ngày)?{gap}$"),
-        year_cue_before=regex.compile(rf"{b}(?i:{ycues})\s*$"),
-        target_before=regex.compile(
+        cue_before=EndCue(regex.compile(rf"{b}(?i:{alternation(cfg['cues'])}){gap}(?i:ngày)?{gap}$")),
+        year_cue_before=EndCue(regex.compile(rf"{b}(?i:{ycues})\s*$")),
+        target_before=EndCue(regex.compile(
             rf"(?:{b}(?i:{alternation(cfg['target_leads'])})[^.;:\n]{{0,40}}?|{clause_start})"
-            rf"{b}(?i:{links})\s+$"),
-        not_target_before=regex.compile(
-            rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$"),
+            rf"{b}(?i:{links})\s+$")),
+        not_target_before=EndCue(regex.compile(
+            rf"{b}(?i:{alternation(cfg['not_targets'])})\s+(?i:{links})\s+$")),
         in_parens=regex.compile(rf"\(\s*(?:(?i:{alternation(cfg['paren_words'])})\s*)?$"),
         paren_owner=regex.compile(
             rf"{b}(?i:{alternation(cfg['paren_owners'])})(?:\s+\d+\s+(?i:năm))?\s*\(\s*$"),
@@ -114,8 +125,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         instant_before=regex.compile(
             rf"{b}(?i:{alternation(cfg['instant_words'])})\s+(?:\d{{1,2}}\s*(?i:h|giờ)\s*\d{{0,2}}"
             rf"\s*(?i:phút)?\s*,?\s*)?(?i:ngày)?\s*$"),
-        label_before=regex.compile(
-            rf"{b}(?i:{alternation(cfg['time_labels'])})[\s*_]*:[\s*_]*(?:(?i:{ycues})\s*)?$"),
+        label_before=EndCue(regex.compile(
+            rf"{b}(?i:{alternation(cfg['time_labels'])})[\s*_]*:[\s*_]*(?:(?i:{ycues})\s*)?$")),
         time_words=tuple({" ".join(x.lower().split()[:2]) for x in cfg["time_labels"]}),
         time_label=regex.compile(
             rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
@@ -128,8 +139,8 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         list_link=regex.compile(rf"\s*(?:{alternation(cfg['list_links'])})\s*"),
         yearly_words=regex.compile(rf"(?i:{alternation(cfg['yearly_words'])})"),
         days_per_year={int(k): str(v) for k, v in cfg["days_per_year"].items()},
-        strong=common.phrase_index(list(strong_map)),
-        list_leads=common.phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
+        strong=phrase_index(list(strong_map)),
+        list_leads=phrase_index([fold_spaces(x) for x in rec["list_lead"]]),
         strong_map=strong_map,
         unit_list=regex.compile(
             rf"{b}(?i:{alternation(rec['list_lead'])})(?:\s+(?i:hằng|hàng|theo))?[\s(:]+"
@@ -144,14 +155,15 @@ def compile_rules(cfg: dict[str, Any]) -> DeadlineRules:
         exclude_reach=int(rec["exclude_reach"]),
         exclude_sections=tuple(fold_spaces(s) for s in rec["exclude_sections"]),
         target_sections=tuple(fold_spaces(s) for s in cfg["target_sections"]),
-        link_before=regex.compile(rf"{b}(?i:{links})\s+$"),
-        exclude_branches=common.phrase_branches("", rec["exclude_phrases"], ""),
+        link_before=EndCue(regex.compile(rf"{b}(?i:{links})\s+$")),
+        exclude_branches=phrase_branches("", rec["exclude_phrases"], ""),
     )
 
 
-@cache
-def rules() -> DeadlineRules:
-    return compile_rules(load_yaml("deadlines.yaml"))
+def rules(source: Rules | None = None) -> DeadlineRules:
+    """The deadline reader compiled from `source` (default: the shipped rules), once per
+    rules folder."""
+    return (source or Rules.default()).compiled("extract.deadlines", compile_rules)
 
 
 @dataclass
@@ -313,19 +325,19 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
             return True  # "(xuyên suốt 2025 - 2035)" closing a task
         if dm.form == "year_range":
             return False
-        if r.not_target_before.search(window, timeout=TIMEOUT):
+        if r.not_target_before.found(window, timeout=TIMEOUT):
             return False
-        return bool(r.year_cue_before.search(window, timeout=TIMEOUT)
-                    or r.label_before.search(window, timeout=TIMEOUT)
-                    or r.target_before.search(text, max(0, dm.start - 80), dm.start,
-                                              timeout=TIMEOUT)
+        return bool(r.year_cue_before.found(window, timeout=TIMEOUT)
+                    or r.label_before.found(window, timeout=TIMEOUT)
+                    or r.target_before.found(text, max(0, dm.start - 80), dm.start,
+                                             timeout=TIMEOUT)
                     or (in_targets is not None and in_targets(dm.start)
-                        and r.link_before.search(window, timeout=TIMEOUT)))
+                        and r.link_before.found(window, timeout=TIMEOUT)))
     if dm.precision == "part":  # "Phấn đấu đến cuối năm 2025", "trong 6 tháng đầu năm"
-        return dm.year is not None or r.cue_before.search(
-            text, max(0, dm.start - CUE_REACH - 20), dm.start, timeout=TIMEOUT) is not None
-    cued = r.cue_before.search(text, max(0, dm.start - CUE_REACH - 20), dm.start,
-                               timeout=TIMEOUT) is not None
+        return dm.year is not None or r.cue_before.found(
+            text, max(0, dm.start - CUE_REACH - 20), dm.start, timeout=TIMEOUT)
+    cued = r.cue_before.found(text, max(0, dm.start - CUE_REACH - 20), dm.start,
+                              timeout=TIMEOUT)
     if dm.year is None or plan.issued is None:  # "(ngày 25/11)", "trước ngày 15/12"
         return cued or text[lo:dm.start].rstrip(" *_").endswith("(")
     return True
@@ -336,8 +348,8 @@ def _named_year(text: str, lo: int, dm: dates.DateMatch, r: DeadlineRules) -> bo
     before = text[lo:dm.start]
     if not any(c.isalpha() for c in before):
         return False
-    return r.cue_before.search(text, max(lo, dm.start - CUE_REACH - 20), dm.start,
-                               timeout=TIMEOUT) is None
+    return not r.cue_before.found(text, max(lo, dm.start - CUE_REACH - 20), dm.start,
+                                  timeout=TIMEOUT)
 
 
 def _current(last: date, plan: Plan, in_cell: bool) -> bool:
@@ -370,15 +382,15 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
         return not r.exclude_clause.search(text, max(cs, s - reach), min(ce, e + reach),
                                            timeout=TIMEOUT)
 
-    low = common.lower(text[start:end])
-    for s, e, key in common.match_phrases(low, r.strong, False):
+    low = lower(text[start:end])
+    for s, e, key in match_phrases(low, r.strong, False):
         code = r.strong_map.get(key)
         if code and key.endswith(r.unit_words) and not key.startswith(r.every_words) \
                 and low[e:e + 3].lstrip()[:1].isdigit():
             continue  # "báo cáo tháng 3/2026": one report, no recurrence
         if code and keep(start + s, start + e):
             out.append(RecurrenceMention(start + s, start + e, code))
-    for s, _e, _key in common.match_phrases(low, r.list_leads, True):
+    for s, _e, _key in match_phrases(low, r.list_leads, True):
         m = r.unit_list.match(text, start + s, end, timeout=TIMEOUT)
         if m is None or not keep(*m.span()):
             continue
@@ -465,13 +477,14 @@ def _body_of_block(ctx: DocContext, pos: int) -> str | None:
     if row is not None:
         cell = row.cell("lead")
         if cell is not None and cell.text:
-            found = bodies.find_mentions(ctx.text, cell.start, cell.end)
-            return bodies.expand(found[0].text) if found else cell.text
+            br = bodies.rules(ctx.rules)
+            found = bodies.find_mentions(ctx.text, cell.start, cell.end, br)
+            return bodies.expand(found[0].text, br) if found else cell.text
     return bodies.body_for(ctx, pos)
 
 
-def run(ctx: DocContext, r: DeadlineRules | None = None) -> None:
-    r = r or rules()
+def run(ctx: DocContext) -> None:
+    r = rules(ctx.rules)
     t = common.tree(ctx)
     text = ctx.text
     plan = _plan(ctx)

@@ -201,31 +201,8 @@ def extract_context(text: str, rules: Rules | None = None, path: str = "<spacy>"
     """Run the document stages on `text` with `rules` (the shipped tables by default)."""
     source = SourceText(path=path, sha256=hashlib.sha256(text.encode()).hexdigest(), text=text)
     ctx = DocContext.from_source(source, rules)
-    analyse(ctx, _assignment_overrides(ctx.rules))
+    analyse(ctx)  # every stage compiles from ctx.rules
     return ctx
-
-
-def _assignment_overrides(rules: Rules) -> dict[str, Any]:
-    """The assignment stages compiled from `rules` (other stages read `ctx.rules` themselves)."""
-    from kehoach.extract import bodies, channels, deadlines
-    from kehoach.segment import sections
-
-    def build(r: Rules) -> dict[str, Any]:
-        sec = sections.compile_rules(r.yaml("sections.yaml"))
-        chan = channels.compile_rules(channels.load_patterns(str(r.path("channels.jsonl"))),
-                                      r.yaml("channel_rules.yaml"))
-        bod = bodies.compile_rules(r.yaml("bodies.yaml"))
-        dl = deadlines.compile_rules(r.yaml("deadlines.yaml"))
-        return {
-            "kehoach.segment.sections:run": lambda c: setattr(c, "sections", sections.build(c.text, sec)),
-            "kehoach.extract.channels:run": lambda c: channels.run(c, chan),
-            "kehoach.extract.bodies:run": lambda c: bodies.run(c, bod),
-            "kehoach.extract.deadlines:run": lambda c: deadlines.run(c, dl),
-        }
-
-    if rules is Rules.default():
-        return {}
-    return rules.compiled("nlp.assignment_overrides", build)
 
 
 def build() -> Language:

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 @dataclass
@@ -188,7 +187,9 @@ def _fold(s: str) -> str:
     return " ".join(_NOT_NAME.sub(" ", s, timeout=TIMEOUT).split()).casefold()
 
 
-def compile_rules(cfg: dict) -> _Rules:
+def compile_rules(rules: Rules) -> _Rules:
+    """The section grammar of a rules folder (sections.yaml)."""
+    cfg = rules.yaml("sections.yaml")
     markers = tuple(
         (m["kind"], int(m["level"]), regex.compile(m["pattern"])) for m in cfg["markers"]
     )
@@ -206,9 +207,10 @@ def compile_rules(cfg: dict) -> _Rules:
     )
 
 
-@cache
-def rules() -> _Rules:
-    return compile_rules(load_yaml("sections.yaml"))
+def rules(source: Rules | None = None) -> _Rules:
+    """The section grammar compiled from `source` (default: the shipped rules), once per
+    rules folder."""
+    return (source or Rules.default()).compiled("segment.sections", compile_rules)
 
 
 def _heading(line: str, limit: int) -> str:
@@ -455,7 +457,7 @@ def get(ctx: DocContext) -> SectionTree:
     """The document's section tree, built once."""
     tree = ctx.sections
     if tree is None:
-        tree = build(ctx.text)
+        tree = build(ctx.text, rules(ctx.rules))
         ctx.sections = tree
     return tree
 

@@ -7,9 +7,84 @@ blocks an extractor asks about are tokenized.
 
 from __future__ import annotations
 
+import importlib
 from bisect import bisect_right
+from functools import cache
+from typing import Any
 
+import regex
+from kehoach.normalize import TIMEOUT
 from underthesea import sent_tokenize
+
+_SENT_END = regex.compile(r"[.?!]")  # underthesea's sentence-ending characters
+
+
+@cache
+def _punkt() -> Any:
+    """underthesea's sentence tokenizer object, when it is the Punkt-style scan
+    `split_sentences` follows (else None: its own sent_tokenize is used)."""
+    try:
+        module = importlib.import_module("underthesea.pipeline.sent_tokenize")
+        module._load_model()
+        tok = module.sentence_tokenizer
+    except (ImportError, AttributeError):  # pragma: no cover - another underthesea
+        return None
+    if getattr(tok, "SENT_END_CHARS", None) != frozenset(".?!") or not hasattr(
+            tok, "_is_sentence_boundary"):
+        return None  # pragma: no cover
+    return tok
+
+
+def split_sentences(text: str) -> list[str]:
+    """What underthesea's `sent_tokenize(text)` gives, its scan jumping from one ".", "?" or
+    "!" to the next instead of looking at every character (most of its time); the boundary
+    test and abbreviations are underthesea's own (tests/test_sentences.py compares them)."""
+    tok = _punkt()
+    if tok is None:  # pragma: no cover
+        return sent_tokenize(text)
+    if not text or not text.strip():
+        return []
+    out: list[str] = []
+    start = i = 0
+    n = len(text)
+    while True:
+        m = _SENT_END.search(text, i, timeout=TIMEOUT)
+        if m is None:
+            break
+        i = m.start()
+        if text[i] == ".":
+            dot_end = i
+            while dot_end < n and text[dot_end] == ".":
+                dot_end += 1
+            if dot_end - i >= 3:  # an ellipsis: a boundary before a capital or the end
+                after = dot_end
+                while after < n and text[after] in " \t":
+                    after += 1
+                if after >= n or text[after].isupper():
+                    sentence = text[start:dot_end].strip()
+                    if sentence:
+                        out.append(sentence)
+                    while dot_end < n and text[dot_end] in " \t\n\r":
+                        dot_end += 1
+                    start = dot_end
+                i = dot_end
+                continue
+        if tok._is_sentence_boundary(text, i):
+            end = i + 1
+            while end < n and text[end] in ".?!":
+                end += 1
+            sentence = text[start:end].strip()
+            if sentence:
+                out.append(sentence)
+            while end < n and text[end] in " \t\n\r":
+                end += 1
+            start = i = end
+            continue
+        i += 1
+    final = text[start:].strip()
+    if final:
+        out.append(final)
+    return out
 
 
 class Sentences:
@@ -41,7 +116,7 @@ class Sentences:
             block = self.text[start:end]
             spans = []
             cursor = 0
-            for sent in sent_tokenize(block):
+            for sent in split_sentences(block):
                 sent = sent.strip()
                 found = block.find(sent, cursor) if sent else -1
                 if found < 0:  # the tokenizer rewrote this sentence: it gets no span of its own

@@ -1,0 +1,87 @@
+"""The regex speed machinery of kehoach.patterns against the plain calls it stands for."""
+
+from __future__ import annotations
+
+import random
+
+import regex
+from kehoach.extract import bodies, deadlines
+from kehoach.patterns import EndCue, Led, ends_anchored, lead_literals
+
+
+def test_ends_anchored_reads_the_top_level_only():
+    yes = [r"trước\s*$", r"(?:a|b)\s+$", r"(?<![\p{L}])của\s*$", r"[)\]]x$"]
+    no = [r"a|b$", r"(a$)", r"[$]", r"\$", r"(?m)a$", r"a(?=b)$", r"a\b$", r"a"]
+    assert all(ends_anchored(regex.compile(p)) for p in yes)
+    assert not any(ends_anchored(regex.compile(p)) for p in no)
+
+
+def test_end_cue_finds_what_search_finds():
+    """On random windows of invented sentences, the backwards try at the end of the window
+    says what `search` says, for every cue of the deadline and body rules."""
+    words = ["trước", "ngày", "hoàn", "thành", "trong", "năm", "đến", "hết", "Phấn", "đấu",
+             "phối", "hợp", "với", "đề", "nghị", "báo", "cáo", "về", "trình", "của", "giao",
+             "cho", "Giám", "đốc", "thời", "gian", "thực", "hiện", ":", "(", ";", ".", "\n",
+             "Sở", "Nội", "vụ", "Quý", "II/2026", "15/12/2026", "2030", "  ", "**"]
+    rng = random.Random(7)
+    text = " ".join(rng.choice(words) for _ in range(6000))
+    r, b = deadlines.rules(), bodies.rules()
+    cues = [r.cue_before, r.year_cue_before, r.target_before, r.not_target_before,
+            r.label_before, r.link_before, *b.cues_before.values()]
+    assert all(c.reverse is not None for c in cues)
+    hits = 0
+    for _ in range(3000):
+        end = rng.randrange(len(text) + 1)
+        start = max(0, end - rng.choice([0, 5, 30, 60, 80]))
+        for c in cues:
+            want = c.pattern.search(text, start, end) is not None
+            assert c.found(text, start, end) == want, (c.pattern.pattern, text[start:end])
+            assert c.found(text[start:end]) == (c.pattern.search(text[start:end]) is not None)
+            hits += want
+    assert hits > 100  # the windows do hold cues
+
+
+def test_end_cue_falls_back_to_search():
+    cue = EndCue(regex.compile(r"a|b$"))
+    assert cue.reverse is None
+    assert cue.found("xa y") and not cue.found("xy")
+
+
+def test_lead_literals():
+    read = {
+        r"(?i:(?<![\p{L}])(?:cơ\s+quan|đơn\s+vị))": (("cơ", "đơn"), True),
+        r"(?<![\p{L}])Báo\s+\p{Lu}": (("Báo",), False),
+        r"(?:ab|cd)e": (("ab", "cd"), False),
+        r"ab?c": (("a",), False),
+        r"\.vn": ((".vn",), False),
+    }
+    for p, want in read.items():
+        assert lead_literals(regex.compile(p)) == want, p
+    for p in [r"a|b", r"(?:ab|\s)e", r"(?:ab)*c", r"[ab]c", r"\sab", r"(?i:σα)"]:
+        assert lead_literals(regex.compile(p)) is None, p
+
+
+def test_led_finds_what_finditer_finds():
+    """On invented text in mixed case (with "ſ" and "İ", which a case-insensitive pattern
+    matches as "s" and "i"), `Led.finditer` lists the matches of `finditer`, overlapped too."""
+    words = ["Cơ", "quan", "CƠ", "QUAN", "chủ", "trì", "đơn", "vị", "ĐƠN", "VỊ", "thực", "hiện",
+             ":", "Báo", "Nhân", "Dân", "báo", "chí", "so", "ſo", "chİ", "chi", "thường", "xuyên",
+             "với", "kế", "hoạch", "\n", ",", "-", "phí", "kinh"]
+    rng = random.Random(3)
+    text = " ".join(rng.choice(words) for _ in range(5000))
+    labels = ["Cơ quan chủ trì:", "ĐƠN VỊ THỰC HIỆN:", "cơ quan, đơn vị chủ trì thực hiện :"]
+    parts = text.split("\n")
+    text = "\n".join(p + (" " + rng.choice(labels) if rng.random() < 0.3 else "") for p in parts)
+    pats = [bodies.rules().lead_labels, regex.compile(r"(?<![\p{L}])Báo\s+\p{Lu}"),
+            regex.compile(r"(?i:so|chi)(?:\s+\w+)?"), regex.compile(r"(?i:ngân|kinh)\s+phí")]
+    for pat in pats:
+        led = Led(pat)
+        assert led.leads is not None, pat.pattern
+        found = 0
+        for start, end in [(0, len(text)), (7, len(text) // 2), (len(text) // 3, len(text))]:
+            for overlapped in (False, True):
+                want = [m.span() for m in pat.finditer(text, start, end, overlapped=overlapped)]
+                got = [m.span() for m in led.finditer(text, start, end, overlapped=overlapped)]
+                assert got == want, pat.pattern
+                found += len(want)
+        assert found, pat.pattern
