@@ -33,6 +33,7 @@ class IssuerMatch:
 class _Entry:
     template: str
     level: str
+    group: int  # number of its group entry_<i> in the phrase pattern
 
 
 
@@ -62,8 +63,9 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
         for key, value in parts.items():
             pat = pat.replace("{" + key + "}", f"(?:{value})")
         alts.append(f"(?P<entry_{i}>{pat})")
-        entries.append(_Entry(e["issuer"], e["level"]))
     phrase = regex.compile(rf"(?:{'|'.join(alts)})(?![\p{{L}}\d])")
+    for i, e in enumerate(cfg["issuers"]):
+        entries.append(_Entry(e["issuer"], e["level"], phrase.groupindex[f"entry_{i}"]))
     # "của", "do" before the phrase; never across a line break or a table cell
     lead = regex.compile(rf"[ ]*,?[ ]*(?P<word>(?:{alternation(cfg['issuer_lead_words'])})[ ]+)?")
     return lead, phrase, tuple(entries)
@@ -155,39 +157,46 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
     m = phrase.match(text, at, timeout=TIMEOUT)
     if m is None:
         return None
-    for i, entry in enumerate(entries):
-        if m.group(f"entry_{i}") is None:
-            continue
-        groups = {k: v for k, v in m.groupdict().items() if v and not k.startswith("entry_")}
-        if entry.level == "national":
-            name = entry.template.format(
-                ministry=groups.get("ministry", ""), b=groups.get("b", "")
-            )
-            return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
-        unit = groups.get("unit")
-        canonical = unit_of(unit) if unit else None
-        unit = canonical.name if canonical else unit
-        pc = groups.get("pc")
-        if entry.level == "province":  # a provincial department (Sở)
-            level, province, district, place = "province", loc.province, None, loc.province
-            if groups.get("place") and provinces().lookup(groups["place"]):
-                province = provinces().lookup(groups["place"]).name  # type: ignore[union-attr]
-            full = _province_full(province) or ""
-            name = entry.template.format(dept=groups.get("dept", ""), unit="", place=full)
-        else:
-            level, province, district, place = resolve_place(
-                _unit_level(unit or pc), groups.get("place"), loc
-            )
-            if pc and level == "province" and place:
-                prov = provinces().lookup(place)
-                place = prov.in_body_name if prov else place
-            name = entry.template.format(
-                chair=(groups.get("chair") or "").strip() + " " if groups.get("chair") else "",
-                unit=unit or "", place=place or "", pc=pc or "", b=groups.get("b", ""),
-            )
-        return IssuerMatch(at, m.end(), _clean(name), _scope(level, province, district), level,
-                           m.group())
-    return None
+    # the entry whose group matched (first in the table wins), and its named parts; a name
+    # used by several entries is one group of the pattern (regex numbers them alike)
+    regs = m.regs
+    entry = next((e for e in entries if regs[e.group][0] >= 0), None)
+    if entry is None:
+        return None
+    names = phrase.groupindex
+
+    def part(key: str) -> str | None:
+        i = names.get(key)
+        return (m.group(i) or None) if i is not None else None
+
+    if entry.level == "national":
+        name = entry.template.format(ministry=part("ministry") or "", b=part("b") or "")
+        return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
+    unit = part("unit")
+    canonical = unit_of(unit) if unit else None
+    unit = canonical.name if canonical else unit
+    pc = part("pc")
+    place_written = part("place")
+    if entry.level == "province":  # a provincial department (Sở)
+        level, province, district, place = "province", loc.province, None, loc.province
+        if place_written and provinces().lookup(place_written):
+            province = provinces().lookup(place_written).name  # type: ignore[union-attr]
+        full = _province_full(province) or ""
+        name = entry.template.format(dept=part("dept") or "", unit="", place=full)
+    else:
+        level, province, district, place = resolve_place(
+            _unit_level(unit or pc), place_written, loc
+        )
+        if pc and level == "province" and place:
+            prov = provinces().lookup(place)
+            place = prov.in_body_name if prov else place
+        chair = part("chair")
+        name = entry.template.format(
+            chair=chair.strip() + " " if chair else "",
+            unit=unit or "", place=place or "", pc=pc or "", b=part("b") or "",
+        )
+    return IssuerMatch(at, m.end(), _clean(name), _scope(level, province, district), level,
+                       m.group())
 
 
 def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None, str | None]:

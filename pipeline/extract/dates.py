@@ -136,7 +136,8 @@ class Grammar:
     # day ("ngày"), month, year, quarter, part (first word of a year part)
     digits: regex.Pattern[str]  # expressions led by a number, matched where one starts
     bare_digits: regex.Pattern[str]  # the same and a day/month or a year alone
-    forms: dict[regex.Pattern[str], tuple[tuple[str, str], ...]]  # (group f_<i>_<form>, form)
+    # pattern -> (number of its group f_<i>_<form>, form) of each branch
+    forms: dict[regex.Pattern[str], tuple[tuple[int, str], ...]]
     number_start: regex.Pattern[str]  # a number standing alone on its left
     number_lead: regex.Pattern[str]  # ... and followed as a digit-led form needs ("15/", "15 tháng")
     lead_words: tuple[str, ...]  # lower-cased first words of the word-led forms
@@ -199,19 +200,19 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     def build(items: list[tuple[str, str]], prefix: str) -> tuple[regex.Pattern[str], tuple]:
         pat = regex.compile(prefix + "(?:" + "|".join(
             f"(?P<f_{i}_{form}>{b})" for i, (form, b) in enumerate(items)) + ")")
-        return pat, tuple((f"f_{i}_{form}", form) for i, (form, _b) in enumerate(items))
+        return pat, tuple((pat.groupindex[f"f_{i}_{form}"], form) for i, (form, _b) in enumerate(items))
 
     word_pats = {}
     for kind in dict.fromkeys(k for _f, k, _b in word_led):
         word_pats[kind] = build([(f, b) for f, k, b in word_led if k == kind], word)
     digits_pat, digit_forms = build(digit_led, "")
     bare_pat, bare_forms = build(digit_led + bare, "")
+    quarter_item, quarter_forms = build([("quarter", rf"{quarter}{year_tail}?{stop}")], "")
     return Grammar(
         words={k: pat for k, (pat, _forms) in word_pats.items()},
         digits=digits_pat,
         bare_digits=bare_pat,
-        forms={digits_pat: digit_forms, bare_pat: bare_forms,
-               "quarter_item": (("f_0_quarter", "quarter"),),
+        forms={digits_pat: digit_forms, bare_pat: bare_forms, quarter_item: quarter_forms,
                **{pat: forms for pat, forms in word_pats.values()}},
         number_start=regex.compile(rf"{lo}\d"),
         number_lead=regex.compile(rf"{lo}(?:\d{{1,2}}\s*(?:[{seps}]\s*\d|{mw})"
@@ -222,7 +223,7 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
                       for x in cfg["words"][k]}},
         month_first=cfg["words"]["month"][0][:2].lower(),
         lead=regex.compile(rf"{word}(?i:{alternation(lead_words)})"),
-        quarter_item=regex.compile(rf"(?P<f_0_quarter>{quarter}{year_tail}?{stop})"),
+        quarter_item=quarter_item,
         quarters={str(k).upper(): int(v) for k, v in cfg["quarters"].items()},
         parts={fold_spaces(p): int(part["end_month"]) for part in cfg["year_parts"]
                for p in part["words"]},
@@ -241,8 +242,8 @@ def _num(m: regex.Match[str], name: str) -> int | None:
 
 
 def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
-    forms = g.forms["quarter_item"] if m.re is g.quarter_item else g.forms[m.re]
-    form = next((f for n, f in forms if m.start(n) >= 0), "")  # the branch that matched
+    regs = m.regs
+    form = next((f for i, f in g.forms[m.re] if regs[i][0] >= 0), "")  # the branch that matched
     y = _num(m, "y")
     if y is not None and not g.years[0] <= y <= g.years[1]:
         return None
