@@ -1,0 +1,52 @@
+"""A whole-text scan found from literal words: the matches of a pattern that always starts
+with one of a few literal words, without running the pattern at every position.
+
+The `regex` engine tries a pattern led by a large alternation ("tỉnh|Tỉnh|TỈNH|thành phố|...")
+at every position of the text; `str.find` of each leading word is a fast scan in C, and the
+pattern then only runs where one of them starts. The matches are exactly those of
+`pattern.finditer` (left to right, not overlapping), provided every match of the pattern
+starts with one of the words (as written: the words are case-sensitive) and none is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+TIMEOUT = 2.0  # seconds for each match attempt (kehoach.normalize.TIMEOUT)
+
+
+def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """The distinct first words of `phrases` (a phrase's words may be split by any
+    whitespace in the text, so only its first word is a literal start)."""
+    return tuple(sorted({p.split()[0] for p in phrases if p.split()}))
+
+
+def starts(text: str, words: Iterable[str], pos: int = 0, endpos: int | None = None) -> list[int]:
+    """Sorted offsets in text[pos:endpos] where one of `words` starts."""
+    end = len(text) if endpos is None else endpos
+    found: set[int] = set()
+    for w in words:
+        i = text.find(w, pos, end)
+        while i >= 0:
+            found.add(i)
+            i = text.find(w, i + 1, end)
+    return sorted(found)
+
+
+def finditer(pattern: regex.Pattern[str], text: str, words: Iterable[str], pos: int = 0,
+             endpos: int | None = None) -> list[regex.Match[str]]:
+    """What `pattern.finditer(text, pos, endpos)` finds, when every match starts with one of
+    `words` (see the module docstring)."""
+    end = len(text) if endpos is None else endpos
+    out = []
+    last = pos
+    for s in starts(text, words, pos, end):
+        if s < last:
+            continue  # inside the previous match
+        m = pattern.match(text, s, end, timeout=TIMEOUT)
+        if m is not None:
+            out.append(m)
+            last = max(m.end(), s + 1)
+    return out
