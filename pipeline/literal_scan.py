@@ -50,3 +50,41 @@ def finditer(pattern: regex.Pattern[str], text: str, words: Iterable[str], pos: 
             out.append(m)
             last = max(m.end(), s + 1)
     return out
+
+
+# a capitalised word at a word start: where a body, a place or a title may begin
+CAPITALISED = regex.compile(r"(?<![\p{L}\d])\p{Lu}\p{L}*")
+_LETTERS = regex.compile(r"\p{L}*")
+
+
+def first_word_key(phrase: str) -> str:
+    """The key `word_finditer` compares: the letters the phrase starts with, case folded
+    ("BCĐ389 tỉnh" -> "bcđ")."""
+    m = _LETTERS.match(phrase.lstrip())
+    return m.group().casefold() if m else ""
+
+
+def word_finditer(pattern: regex.Pattern[str], text: str, keys: frozenset[str],
+                  words: regex.Pattern[str] = CAPITALISED, pos: int = 0,
+                  endpos: int | None = None) -> list[regex.Match[str]]:
+    """What `pattern.finditer(text, pos, endpos)` finds, for a large case-insensitive
+    pattern whose every match starts where a match of `words` (a letter run) starts, with
+    that letter run, case folded, in `keys` (the `first_word_key`s of its phrases; each
+    phrase's first word is followed by a non-letter, as a phrase of words is). The pattern
+    then only runs at those words, not at every capitalised word."""
+    end = len(text) if endpos is None else endpos
+    out = []
+    last = pos
+    for w in words.finditer(text, pos, end, timeout=TIMEOUT):
+        s = w.start()
+        if s < last:
+            continue  # inside the previous match
+        run = w.group()
+        key = run.casefold()
+        if key not in keys and len(key) == len(run):  # (a longer fold: let the pattern say)
+            continue
+        m = pattern.match(text, s, end, timeout=TIMEOUT)
+        if m is not None:
+            out.append(m)
+            last = max(m.end(), s + 1)
+    return out
