@@ -10,6 +10,7 @@ starts with one of the words (as written: the words are case-sensitive) and none
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 import regex
@@ -88,3 +89,13 @@ def word_finditer(pattern: regex.Pattern[str], text: str, keys: frozenset[str],
             out.append(m)
             last = max(m.end(), s + 1)
     return out
+
+
+def search(pattern: regex.Pattern[str], text: str, starts_: list[int], pos: int = 0) -> regex.Match[str] | None:
+    """What `pattern.search(text, pos)` finds, given the sorted offsets `starts_` where its
+    matches may start (`starts`)."""
+    for s in starts_[bisect_left(starts_, pos):]:
+        m = pattern.match(text, s, timeout=TIMEOUT)
+        if m is not None:
+            return m
+    return None

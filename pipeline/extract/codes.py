@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 from kehoach.rules import load_csv, load_yaml
@@ -32,6 +32,7 @@ _FIRST_SEG = r"\p{Lu}[\p{L}\d&]{0,11}"
 _ASSEMBLY = regex.compile(r"(?:UBTV)?QH\d{1,2}")  # "80/2015/QH13": no type code
 
 
+@lru_cache(maxsize=8192)  # codes repeat: a few hundred in a whole corpus
 def fold(code: str) -> str:
     """ASCII upper-case key of a code: "NĐ" -> "ND", "Ctr" -> "CTR"."""
     code = code.replace("Đ", "D").replace("đ", "d")

@@ -196,8 +196,10 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             found = _type_before_name(text, g, m.start())
             if found:
                 tw, start = found
-        if g.url_context.search(text, max(0, m.start() - 200), m.start(), timeout=TIMEOUT):
-            continue
+        url_from = max(0, m.start() - 200)
+        if (text.find("http", url_from, m.start()) >= 0 or text.find("www.", url_from, m.start()) >= 0) \
+                and g.url_context.search(text, url_from, m.start(), timeout=TIMEOUT):
+            continue  # (the pattern needs one of the two words: only then is it run)
         sym = read_symbol(m, tw is not None)
         if sym is None or sym.id is None:
             continue
