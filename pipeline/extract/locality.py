@@ -20,7 +20,7 @@ from functools import cache
 import regex
 from kehoach import literal_scan
 from kehoach.context import DocContext
-from kehoach.literal_scan import first_words
+from kehoach.literal_scan import Words, first_words
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
 from kehoach.rules import load_yaml
@@ -48,9 +48,9 @@ class Locality:
 @dataclass(frozen=True)
 class _Patterns:
     prov: regex.Pattern[str]
-    prov_words: tuple[str, ...]  # the words a match of `prov` starts with
+    prov_words: literal_scan.Words  # the words a match of `prov` starts with
     dist: regex.Pattern[str]
-    dist_words: tuple[str, ...]
+    dist_words: literal_scan.Words
 
 
 @cache
@@ -82,7 +82,7 @@ def _patterns() -> _Patterns:
     dist = regex.compile(
         rf"(?<!\p{{L}})(?P<unit>{dist_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{name})"
     )
-    return _Patterns(prov, first_words(prov_words), dist, first_words(dist_words))
+    return _Patterns(prov, Words(first_words(prov_words)), dist, Words(first_words(dist_words)))
 
 
 def detect(text: str) -> Locality:

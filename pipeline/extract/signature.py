@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
+from kehoach import literal_scan
 from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.literal_scan import first_words
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.rules import load_yaml
@@ -45,6 +47,7 @@ class _Rules:
     deputy_modes: frozenset[str]
     window: int
     not_name: regex.Pattern[str]
+    hit_words: literal_scan.Words  # the words a match of `hit` starts with
 
 
 @cache
@@ -86,6 +89,8 @@ def rules() -> _Rules:
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,
         deputy_modes=frozenset(cfg["deputy_modes"]), window=cfg["name_window_lines"],
         not_name=not_name,
+        hit_words=literal_scan.Words(first_words(
+            [*modes, deputy.upper(), deputy, *(t.upper() for t in titles), *titles.values()])),
     )
 
 
@@ -180,8 +185,9 @@ def find(text: str, after: int = 0) -> Signature | None:
     r = rules()
     pos = after
     fallback: Signature | None = None
-    while True:
-        m = r.hit.search(text, pos, timeout=TIMEOUT)
+    hits = r.hit_words.starts(text, after)  # where a match of `hit` may start: only there
+    while True:                             # is the pattern tried
+        m = literal_scan.search(r.hit, text, hits, pos)
         if m is None:
             return fallback
         begin = m.start()
