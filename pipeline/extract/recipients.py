@@ -12,7 +12,7 @@ from functools import cache
 import regex
 from kehoach.context import DocContext
 from kehoach.extract import signature
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.rules import load_yaml
@@ -95,7 +95,7 @@ def find(text: str) -> list[Recipient]:
         line_start = text.rfind("\n", 0, label_start) + 1
         out: list[Recipient] = []
         first_line = -1
-        for cell in cells(text, line_start, min(len(text), label_start + 3000)):
+        for cell in iter_cells(text, line_start, min(len(text), label_start + 3000)):
             if cell.end <= label_start:
                 continue
             if first_line < 0:

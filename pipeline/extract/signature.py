@@ -13,7 +13,7 @@ from functools import cache
 
 import regex
 from kehoach import literal_scan
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.literal_scan import first_words
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
@@ -133,7 +133,7 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
     last_line = -1
     n_titles = 0
     deputy_seen = False
-    for cell in cells(text, line_start, min(len(text), line_start + 1500)):
+    for cell in iter_cells(text, line_start, min(len(text), line_start + 1500)):
         if cell.end <= start:
             continue
         m = r.line.match(cell.text, timeout=TIMEOUT)
