@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
+from kehoach import literal_scan
 from kehoach.context import DocContext
 from kehoach.extract import signature
 from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
@@ -26,6 +27,7 @@ def _case_forms(words: list[str]) -> list[str]:
 class _Rules:
     label: regex.Pattern[str]
     label_at_cell: regex.Pattern[str]
+    label_words: literal_scan.Words  # the words a match of `label_at_cell` starts with
     purpose: regex.Pattern[str]
     archive: regex.Pattern[str]
     bullet: regex.Pattern[str]
@@ -45,6 +47,7 @@ def rules() -> _Rules:
             rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{alternation(cfg['purposes'])})))[ \t]*\)"
             rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{alternation(cfg['purposes'])}))))[ \t]*[;.,]*$"
         ),
+        label_words=literal_scan.Words(literal_scan.first_words(_case_forms(cfg["labels"]))),
         archive=regex.compile(rf"(?i:{alternation(cfg['archive'])})(?!\p{{L}})"),
         bullet=regex.compile(r"[-+•*–][ \t]*"),
         max_lines=cfg["max_lines"],
@@ -88,7 +91,7 @@ def parse_line(cell: Cell) -> Recipient | None:
 def find(text: str) -> list[Recipient]:
     """The first "Nơi nhận" list of the text."""
     r = rules()
-    for m in r.label_at_cell.finditer(text, timeout=TIMEOUT):
+    for m in literal_scan.finditer(r.label_at_cell, text, r.label_words):
         label_start = m.start()
         if not at_cell_start(text, label_start):
             continue
