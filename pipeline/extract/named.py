@@ -89,21 +89,10 @@ def _grammar() -> _Grammar:
     long_sep = (rf"(?:{sep}|[ \t]+[-–][ \t]+(?=\p{{Ll}})"
                 rf"|,[ \t]*\n?[ \t]*(?=(?:{_words(cfg['long_comma_words'])})(?!\p{{L}})))")
     long = rf"(?!(?:{stop})(?!\p{{L}})){word}(?:{long_sep}(?!(?:{long_stop})(?!\p{{L}})){word}){{0,29}}"
-    # the lexicons of laws and codes are written once in each pattern that uses them and
-    # called where used (a `regex` group call backtracks as the written-out copy would): a
-    # pattern naming several laws compiles several times faster
-    lexicons = {"(?&named_law)": ("named_law", _lexicon(cfg["laws"], abbr)),
-                "(?&named_code)": ("named_code", _lexicon(cfg["codes"], abbr)),
-                "(?&named_name)": ("named_name", name)}
-
-    def compile_with_lexicons(pattern: str) -> regex.Pattern[str]:
-        defs = "".join(f"(?P<{n}>{lex})" for call, (n, lex) in lexicons.items() if call in pattern)
-        return regex.compile(pattern + (f"(?(DEFINE){defs})" if defs else ""))
-
-    law = r"(?:(?&named_law)|(?&named_name))"
-    code = r"(?:(?&named_code)|(?&named_name))"
+    law = rf"(?:{_lexicon(cfg['laws'], abbr)}|{name})"
+    code = rf"(?:{_lexicon(cfg['codes'], abbr)}|{name})"
     # a law of the list may be written in lower case ("Luật ngân sách nhà nước")
-    known_law = "(?&named_law)"
+    known_law = _lexicon(cfg["laws"], abbr)
     one_law = (rf"(?:Bộ luật\s+(?=\p{{Lu}}){code}|Luật\s+(?:(?=\p{{Lu}}){law}|{known_law}))"
                rf"(?:{_INNER_NUMBER})?")
     laws = rf"{one_law}(?:(?:\s*,\s*|\s+và\s+){one_law})*"
@@ -119,13 +108,13 @@ def _grammar() -> _Grammar:
         for key, value in parts.items():
             pat = pat.replace(key, value)
         rules.append(_Rule(
-            r["type"], compile_with_lexicons(rf"(?:{pat})(?:{period})?"),
+            r["type"], regex.compile(rf"(?:{pat})(?:{period})?"),
             r.get("name") == "standard", r.get("name") == "type", bool(r.get("contains_numbered")),
             tuple(r.get("examples", ())),
         ))
     return _Grammar(
         rules=tuple(rules),
-        inner_law=compile_with_lexicons(
+        inner_law=regex.compile(
             rf"(?:(?P<code>Bộ luật)\s+(?=\p{{Lu}}){code}|Luật\s+(?:(?=\p{{Lu}}){law}|{known_law}))"
             rf"(?P<number>{_INNER_NUMBER})?"),
         inner_number=regex.compile(_INNER_NUMBER),
