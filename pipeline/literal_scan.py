@@ -15,8 +15,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 import regex
-
-TIMEOUT = 2.0  # seconds for each match attempt (kehoach.normalize.TIMEOUT)
+from kehoach.normalize import TIMEOUT
 
 
 def first_words(phrases: Iterable[str]) -> tuple[str, ...]:
