@@ -7,7 +7,6 @@ columns, so the list is read cell by cell and the signature's cells are skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach import literal_scan
@@ -16,7 +15,7 @@ from kehoach.extract import signature
 from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 def _case_forms(words: list[str]) -> list[str]:
@@ -34,9 +33,9 @@ class _Rules:
     max_lines: int
 
 
-@cache
-def rules() -> _Rules:
-    cfg = load_yaml("recipients.yaml")
+def compile_rules(tables: Rules) -> _Rules:
+    """The grammar of the "Nơi nhận" list of one rules folder (models/recipients.yaml)."""
+    cfg = tables.yaml("recipients.yaml")
     return _Rules(
         label=regex.compile(rf"(?i:{alternation(cfg['labels'])})\s*:?\s*"),
         # case-sensitive forms: a case-insensitive scan of every line is slower
@@ -54,6 +53,11 @@ def rules() -> _Rules:
     )
 
 
+def rules(tables: Rules | None = None) -> _Rules:
+    """The grammar compiled from `tables` (the shipped rules by default), once."""
+    return (tables or Rules.default()).compiled("extract.recipients", compile_rules)
+
+
 @dataclass(frozen=True)
 class Recipient:
     recipient: str
@@ -64,15 +68,14 @@ class Recipient:
     end: int
 
 
-def _is_signature(cell: Cell) -> bool:
-    sig = signature.rules()
+def _is_signature(cell: Cell, sig: signature._Rules) -> bool:
     return bool(sig.line.match(cell.text, timeout=TIMEOUT)) or bool(
         sig.skip.fullmatch(cell.text, timeout=TIMEOUT)
     )
 
 
-def parse_line(cell: Cell) -> Recipient | None:
-    r = rules()
+def parse_line(cell: Cell, r: _Rules | None = None) -> Recipient | None:
+    r = r or rules()
     raw = cell.text
     b = r.bullet.match(raw, timeout=TIMEOUT)
     body = raw[b.end():] if b else raw
@@ -88,9 +91,11 @@ def parse_line(cell: Cell) -> Recipient | None:
     return Recipient(body, purpose, kind, raw, cell.start, cell.end)
 
 
-def find(text: str) -> list[Recipient]:
-    """The first "Nơi nhận" list of the text."""
-    r = rules()
+def find(text: str, tables: Rules | None = None) -> list[Recipient]:
+    """The first "Nơi nhận" list of the text (read with the grammars of `tables`, by
+    default the shipped rules)."""
+    tables = tables or Rules.default()
+    r, sig = rules(tables), signature.rules(tables)
     for m in literal_scan.finditer(r.label_at_cell, text, r.label_words):
         label_start = m.start()
         if not at_cell_start(text, label_start):
@@ -106,13 +111,13 @@ def find(text: str) -> list[Recipient]:
                 lm = r.label.match(cell.text, timeout=TIMEOUT)
                 rest = cell.text[lm.end():] if lm else ""
                 if rest.strip():
-                    rec = parse_line(Cell(cell.end - len(rest), cell.end, rest, cell.line))
+                    rec = parse_line(Cell(cell.end - len(rest), cell.end, rest, cell.line), r)
                     if rec:
                         out.append(rec)
                 continue
             if cell.line - first_line > r.max_lines:
                 break
-            if _is_signature(cell) or signature.person_name(cell):
+            if _is_signature(cell, sig) or signature.person_name(cell, sig):
                 continue
             t = cell.text
             if not (r.bullet.match(t, timeout=TIMEOUT) or t.endswith((";", ".", ","))
@@ -120,7 +125,7 @@ def find(text: str) -> list[Recipient]:
                 break
             if len(t) > 200:
                 break
-            rec = parse_line(cell)
+            rec = parse_line(cell, r)
             if rec:
                 out.append(rec)
                 if rec.kind == "archive":
@@ -131,7 +136,7 @@ def find(text: str) -> list[Recipient]:
 
 
 def run(ctx: DocContext) -> None:
-    recs = find(ctx.text)
+    recs = find(ctx.text, ctx.rules)  # the document's own rules (kehoach.rules.Rules)
     for rec in recs:
         ev = ctx.evidence(rec.start, rec.end)
         ctx.add(

@@ -1,0 +1,72 @@
+"""Stages that compile from the document's own rules (DocContext.rules): an edited copy of
+the tables changes what they read, the shipped rules are left as they are."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import yaml
+from kehoach.components import analyse
+from kehoach.context import DocContext
+from kehoach.document import SourceText
+from kehoach.rules import Rules
+
+# an invented plan whose list of recipients is labelled with a word the shipped table lacks
+PLAN = """ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+XÃ BÌNH MINH\tĐộc lập - Tự do - Hạnh phúc
+Số: 15/KH-UBND\tBình Minh, ngày 03 tháng 4 năm 2025
+
+KẾ HOẠCH
+Tuyên truyền cải cách hành chính năm 2025
+
+I. MỤC ĐÍCH, YÊU CẦU
+1. Nâng cao nhận thức của cán bộ, công chức về cải cách hành chính.
+
+Nơi chuyển:\tTM. ỦY BAN NHÂN DÂN
+- Văn phòng UBND xã;\tCHỦ TỊCH
+- Các thôn (để t/h);
+- Lưu: VT.\tLê Văn Hòa
+"""
+
+
+def _ctx(rules: Rules) -> DocContext:
+    source = SourceText("plan.txt", hashlib.sha256(PLAN.encode()).hexdigest(), PLAN)
+    return analyse(DocContext.from_source(source, rules=rules))
+
+
+def _edited(tmp_path: Path) -> Rules:
+    folder = Rules.default().save(tmp_path / "rules")
+    table = folder / "recipients.yaml"
+    cfg = yaml.safe_load(table.read_text(encoding="utf-8"))
+    cfg["labels"].append("Nơi chuyển")
+    table.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    return Rules(folder)
+
+
+def test_an_edited_table_changes_the_recipients(tmp_path: Path) -> None:
+    shipped = _ctx(Rules.default())
+    assert shipped.tables.get("recipients", []) == []
+    assert shipped.document["n_recipients"] == 0
+
+    edited = _ctx(_edited(tmp_path))
+    rows = edited.tables["recipients"]
+    assert [r["recipient"] for r in rows] == ["Văn phòng UBND xã", "Các thôn", "Lưu: VT"]
+    assert [r["kind"] for r in rows] == ["recipient", "recipient", "archive"]
+    assert rows[1]["purpose"] == "để t/h"
+
+    # the shipped rules are untouched: a new context with them reads no list again
+    assert _ctx(Rules.default()).tables.get("recipients", []) == []
+    assert "Nơi chuyển" not in Rules.default().yaml("recipients.yaml")["labels"]
+
+
+def test_an_edited_signer_title_is_read(tmp_path: Path) -> None:
+    folder = Rules.default().save(tmp_path / "rules")
+    table = folder / "metadata.yaml"
+    cfg = yaml.safe_load(table.read_text(encoding="utf-8"))
+    assert "Chủ tịch" in cfg["signer_titles"]
+    cfg["signer_titles"] = [t for t in cfg["signer_titles"] if t != "Chủ tịch"]
+    table.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    shipped, edited = _ctx(Rules.default()), _ctx(Rules(folder))
+    assert shipped.document["signer_title"] == "Chủ tịch"
+    assert edited.document["signer_title"] != "Chủ tịch"
