@@ -70,3 +70,34 @@ def test_an_edited_signer_title_is_read(tmp_path: Path) -> None:
     shipped, edited = _ctx(Rules.default()), _ctx(Rules(folder))
     assert shipped.document["signer_title"] == "Chủ tịch"
     assert edited.document["signer_title"] != "Chủ tịch"
+
+
+LOCAL_PLAN = """ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH XỨ LẠNG\tĐộc lập - Tự do - Hạnh phúc
+Số: 27/KH-UBND\tXứ Lạng, ngày 10 tháng 3 năm 2025
+
+KẾ HOẠCH
+Chuyển đổi số tỉnh Xứ Lạng năm 2025
+
+Căn cứ tình hình thực tế của tỉnh Xứ Lạng, Ủy ban nhân dân tỉnh ban hành Kế hoạch.
+"""
+
+
+def test_an_edited_province_alias_changes_the_locality(tmp_path: Path) -> None:
+    folder = Rules.default().save(tmp_path / "rules")
+    table = folder / "admin_units.csv"
+    rows = table.read_text(encoding="utf-8").splitlines()
+    i = next(i for i, r in enumerate(rows) if r.startswith("province,Lạng Sơn,"))
+    cells = rows[i].split(",")
+    assert cells[4] == ""  # no alias in the shipped table
+    cells[4] = "Xứ Lạng"
+    rows[i] = ",".join(cells)
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+    source = SourceText("local.txt", hashlib.sha256(LOCAL_PLAN.encode()).hexdigest(), LOCAL_PLAN)
+    shipped = analyse(DocContext.from_source(source))
+    edited = analyse(DocContext.from_source(source, rules=Rules(folder)))
+    assert shipped.document["province_context"] is None
+    assert edited.document["province_context"] == "Lạng Sơn"
+    # the shipped rules still know no such alias
+    assert analyse(DocContext.from_source(source)).document["province_context"] is None

@@ -377,7 +377,7 @@ def restore_quotes(norm: str, raw: str) -> str:
 def run(ctx: DocContext) -> None:
     loc = ctx.locality
     if loc is None:
-        loc = detect(ctx.text)
+        loc = detect(ctx.text, ctx.rules)
     meta = extract(ctx.text, loc, ctx.rules)
     spans = meta.pop("_spans")
     new_loc = meta.pop("_locality")
