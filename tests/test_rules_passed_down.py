@@ -101,3 +101,35 @@ def test_an_edited_province_alias_changes_the_locality(tmp_path: Path) -> None:
     assert edited.document["province_context"] == "Lạng Sơn"
     # the shipped rules still know no such alias
     assert analyse(DocContext.from_source(source)).document["province_context"] is None
+
+
+# a plan citing a document by a generic word ("văn bản"): its type is what its type code says
+CODE_PLAN = """ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH CAO BẰNG\tĐộc lập - Tự do - Hạnh phúc
+Số: 31/KH-UBND\tCao Bằng, ngày 12 tháng 5 năm 2025
+
+KẾ HOẠCH
+Phát triển du lịch cộng đồng năm 2025
+
+Thực hiện Nghị định số 61/2018/NĐ-CP ngày 23/4/2018 của Chính phủ và văn bản
+12/KHTT-UBND ngày 02/3/2025 của UBND tỉnh, Ủy ban nhân dân tỉnh ban hành Kế hoạch.
+"""
+
+
+def test_an_edited_type_code_changes_the_citations(tmp_path: Path) -> None:
+    folder = Rules.default().save(tmp_path / "rules")
+    table = folder / "instrument_types.csv"
+    text = table.read_text(encoding="utf-8")
+    assert "\nKế hoạch,KH,Ke hoach,KH\n" in text and "KHTT" not in text
+    table.write_text(text.replace("\nKế hoạch,KH,", "\nKế hoạch,KH;KHTT,"), encoding="utf-8")
+
+    source = SourceText("code.txt", hashlib.sha256(CODE_PLAN.encode()).hexdigest(), CODE_PLAN)
+
+    def cited(rules: Rules | None) -> dict[str, str | None]:
+        ctx = analyse(DocContext.from_source(source, rules=rules))
+        return {r["instrument_id"]: r["type"] for r in ctx.tables["citations"] if r["instrument_id"]}
+
+    shipped = {"61/2018/NĐ-CP": "Nghị định", "12/KHTT-UBND": None}  # an unknown type code
+    assert cited(None) == shipped
+    assert cited(Rules(folder)) == {"61/2018/NĐ-CP": "Nghị định", "12/KHTT-UBND": "Kế hoạch"}
+    assert cited(Rules.default()) == shipped  # the shipped rules unchanged

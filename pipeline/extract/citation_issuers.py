@@ -14,7 +14,7 @@ from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 _EMPTY = Locality(None)
 
@@ -37,24 +37,36 @@ class _Entry:
 
 
 
+_Compiled = tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]
+
+
+def _entries(tables: Rules | None = None) -> _Compiled:
+    """The issuer phrases of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_entries() if tables is None else tables.compiled("extract.citation_issuers", build_entries)
+
+
 @cache
-def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]:
+def _shipped_entries() -> _Compiled:
+    return Rules.default().compiled("extract.citation_issuers", build_entries)
+
+
+def build_entries(tables: Rules) -> _Compiled:
     """The lead ("của", "do"), one pattern holding every issuer phrase of the table as a
     named alternative entry_0, entry_1, ... (first in the table wins), and the entries."""
-    cfg = load_yaml("instruments.yaml")
+    cfg = tables.yaml("instruments.yaml")
     # a province, or up to three capitalised words that are not a unit word ("của Thành ủy
     # Thành phố": "Thành phố" names the unit, not the place)
-    not_unit = rf"(?!(?i:{alternation(unit_forms())})(?!\p{{L}}))"
+    not_unit = rf"(?!(?i:{alternation(unit_forms(tables=tables))})(?!\p{{L}}))"
     # nor the title of the cited act ("của UBND thành phố Quy định về ...")
     not_title = rf"(?!(?:{alternation(cfg['not_place_phrases'])})(?!\p{{L}}))"
-    place = (rf"(?:{provinces().pattern.pattern}"
+    place = (rf"(?:{provinces(tables).pattern.pattern}"
              rf"|{not_unit}{not_title}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
     parts = {
-        "unit": alternation(unit_forms()),
+        "unit": alternation(unit_forms(tables=tables)),
         "place": place,
-        "party_committee": alternation(list(_committees())),
-        "ministry": alternation([m.removeprefix("Bộ ") for m in codes().ministries]),
-        "department": alternation(list(codes().departments)),
+        "party_committee": alternation(list(_committees(tables))),
+        "ministry": alternation([m.removeprefix("Bộ ") for m in codes(tables).ministries]),
+        "department": alternation(list(codes(tables).departments)),
     }
     entries, alts = [], []
     for i, e in enumerate(cfg["issuers"]):
@@ -71,18 +83,18 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
     return lead, phrase, tuple(entries)
 
 
-@cache
-def _committees() -> dict[str, str]:
+def _committees(tables: Rules | None = None) -> dict[str, str]:
     """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
-    return dict(load_yaml("issuers.yaml")["party_committees"])
+    return (tables or Rules.default()).compiled(
+        "extract.citation_issuers.committees", lambda t: dict(t.yaml("issuers.yaml")["party_committees"]))
 
 
-def _unit_level(unit: str | None) -> str | None:
+def _unit_level(unit: str | None, tables: Rules | None = None) -> str | None:
     """Level of a unit word or party committee (models/admin_units.csv); "city" for
     "thành phố", which is a province or a district depending on the place."""
     if unit is None:
         return None
-    u = unit_of(_committees().get(unit, unit))
+    u = unit_of(_committees(tables).get(unit, unit), tables)
     if u is None:
         return None
     return "city" if u.name == "thành phố" else u.level
@@ -92,18 +104,18 @@ def _clean(name: str) -> str:
     return " ".join(name.split())
 
 
-def _province_full(name: str | None) -> str | None:
+def _province_full(name: str | None, tables: Rules | None = None) -> str | None:
     if not name:
         return None
-    prov = provinces().lookup(name)
+    prov = provinces(tables).lookup(name)
     return f"{prov.unit} {prov.name}" if prov else f"tỉnh {name}"
 
 
 def resolve_place(
-    unit_level: str | None, place: str | None, loc: Locality
+    unit_level: str | None, place: str | None, loc: Locality, tables: Rules | None = None
 ) -> tuple[str, str | None, str | None, str | None]:
     """(level, province, district, place to print) for a local unit and optional name."""
-    table = provinces()
+    table = provinces(tables)
     prov = table.lookup(place) if place else None
     if unit_level in ("province", "city"):
         if prov and unit_level == "city" and prov.unit == "tỉnh":
@@ -141,12 +153,14 @@ def _scope(level: str, province: str | None, district: str | None) -> str | None
     return province
 
 
-def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> IssuerMatch | None:
+def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False,
+              tables: Rules | None = None) -> IssuerMatch | None:
     """The issuer phrase at `pos`: "của Chính phủ", "do UBND tỉnh ban hành"; without "của"/"do"
     only when `bare` (directly after the date: "ngày 25/10/2017 Hội nghị ... Ban Chấp hành
     Trung ương"), since a capitalised body after a comma is usually the next clause's subject
-    ("Thực hiện Nghị quyết số 76/NQ-CP, Ủy ban nhân dân tỉnh ban hành ...")."""
-    lead, phrase, entries = _entries()
+    ("Thực hiện Nghị quyết số 76/NQ-CP, Ủy ban nhân dân tỉnh ban hành ..."). `tables`: the
+    rules read (the shipped ones by default)."""
+    lead, phrase, entries = _entries(tables)
     loc = loc or _EMPTY
     lm = lead.match(text, pos, timeout=TIMEOUT)
     if lm is None or (lm.group("word") is None and not (bare and "," not in lm.group())):
@@ -173,22 +187,22 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
         name = entry.template.format(ministry=part("ministry") or "", b=part("b") or "")
         return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
     unit = part("unit")
-    canonical = unit_of(unit) if unit else None
+    canonical = unit_of(unit, tables) if unit else None
     unit = canonical.name if canonical else unit
     pc = part("pc")
     place_written = part("place")
     if entry.level == "province":  # a provincial department (Sở)
         level, province, district, place = "province", loc.province, None, loc.province
-        if place_written and provinces().lookup(place_written):
-            province = provinces().lookup(place_written).name  # type: ignore[union-attr]
-        full = _province_full(province) or ""
+        if place_written and provinces(tables).lookup(place_written):
+            province = provinces(tables).lookup(place_written).name  # type: ignore[union-attr]
+        full = _province_full(province, tables) or ""
         name = entry.template.format(dept=part("dept") or "", unit="", place=full)
     else:
         level, province, district, place = resolve_place(
-            _unit_level(unit or pc), place_written, loc
+            _unit_level(unit or pc, tables), place_written, loc, tables
         )
         if pc and level == "province" and place:
-            prov = provinces().lookup(place)
+            prov = provinces(tables).lookup(place)
             place = prov.in_body_name if prov else place
         chair = part("chair")
         name = entry.template.format(
@@ -199,12 +213,13 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
                        m.group())
 
 
-def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None, str | None]:
+def issuer_from_code(code: str | None, loc: Locality | None,
+                     tables: Rules | None = None) -> tuple[str | None, str | None]:
     """(issuer, scope) implied by an issuer code when the text names no issuer."""
     loc = loc or _EMPTY
     if not code:
         return None, None
-    c = codes()
+    c = codes(tables)
     if regex.fullmatch(r"QH\d*", code, timeout=TIMEOUT):
         code = "QH"
     elif regex.fullmatch(r"UBTVQH\d*", code, timeout=TIMEOUT):
@@ -224,9 +239,9 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
         return ic.template, None
     if not loc.province:
         return None, UNKNOWN_SCOPE
-    prov = provinces().lookup(loc.province)
-    province_full = _province_full(loc.province) or ""
-    committees = {u: c for c, u in _committees().items()}
+    prov = provinces(tables).lookup(loc.province)
+    province_full = _province_full(loc.province, tables) or ""
+    committees = {u: c for c, u in _committees(tables).items()}
     committee = committees[prov.unit if prov else "tỉnh"]
     if ic.level == "local" and loc.district:
         local, scope = f"{loc.district_unit} {loc.district}", f"{loc.province} / {loc.district}"

@@ -60,7 +60,7 @@ from typing import Any
 import regex
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -231,9 +231,19 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     )
 
 
+def build_grammar(tables: Rules) -> Grammar:
+    """The date grammar of one rules folder (models/dates.yaml)."""
+    return compile_grammar(tables.yaml("dates.yaml"))
+
+
+def grammar(tables: Rules | None = None) -> Grammar:
+    """The date grammar of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_grammar() if tables is None else tables.compiled("extract.dates", build_grammar)
+
+
 @cache
-def grammar() -> Grammar:
-    return compile_grammar(load_yaml("dates.yaml"))
+def _shipped_grammar() -> Grammar:
+    return Rules.default().compiled("extract.dates", build_grammar)
 
 
 def _num(m: regex.Match[str], name: str) -> int | None:
@@ -279,11 +289,11 @@ def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, *,
-               bare: bool = False) -> list[DateMatch]:
+               bare: bool = False, tables: Rules | None = None) -> list[DateMatch]:
     """Every date expression in text[start:end], left to right, not overlapping. `bare`:
     also a day and month alone ("03/6") and a year alone ("2025"), as in a list after
-    "ngày" or a table's time cell."""
-    g = grammar()
+    "ngày" or a table's time cell. `tables`: the rules read (the shipped ones by default)."""
+    g = grammar(tables)
     end = len(text) if end is None else end
     digits = g.bare_digits if bare else g.digits
     found = []
@@ -344,9 +354,10 @@ def _word_starts(g: Grammar, text: str, start: int, end: int) -> list[tuple[int,
     return sorted(out)
 
 
-def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) -> DateMatch | None:
+def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False,
+            tables: Rules | None = None) -> DateMatch | None:
     """The date expression starting exactly at `pos`."""
-    g = grammar()
+    g = grammar(tables)
     end = len(text) if end is None else end
     m = None
     for pat in g.words.values():
@@ -358,17 +369,18 @@ def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) 
     return _build(m, g) if m else None
 
 
-def quarter_item_at(text: str, pos: int, end: int | None = None) -> DateMatch | None:
+def quarter_item_at(text: str, pos: int, end: int | None = None, *,
+                    tables: Rules | None = None) -> DateMatch | None:
     """A quarter numeral continuing a list after "Quý II, " ("III/2026" in "Quý II, III/2026")."""
-    g = grammar()
+    g = grammar(tables)
     m = g.quarter_item.match(text, pos, len(text) if end is None else end, timeout=TIMEOUT)
     return _build(m, g) if m else None
 
 
-def parse(text: str, *, bare: bool = True) -> DateMatch | None:
+def parse(text: str, *, bare: bool = True, tables: Rules | None = None) -> DateMatch | None:
     """The whole text (surrounding spaces ignored) as one date expression."""
     s = text.strip()
-    g = grammar()
+    g = grammar(tables)
     for pat in (*g.words.values(), g.bare_digits if bare else g.digits):
         m = pat.fullmatch(s, timeout=TIMEOUT)
         if m:
@@ -376,10 +388,10 @@ def parse(text: str, *, bare: bool = True) -> DateMatch | None:
     return None
 
 
-def parse_date(text: str, year: int | None = None) -> date | None:
+def parse_date(text: str, year: int | None = None, *, tables: Rules | None = None) -> date | None:
     """The whole text as one day ("15/7/2021", "ngày 15 tháng 7, năm 2021"); `year` completes
     a day written without one ("ngày 15/11")."""
-    dm = parse(text)
+    dm = parse(text, tables=tables)
     if dm is None or dm.precision != "day":
         return None
     return dm.last(year)
