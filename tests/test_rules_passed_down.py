@@ -133,3 +133,31 @@ def test_an_edited_type_code_changes_the_citations(tmp_path: Path) -> None:
     assert cited(None) == shipped
     assert cited(Rules(folder)) == {"61/2018/NĐ-CP": "Nghị định", "12/KHTT-UBND": "Kế hoạch"}
     assert cited(Rules.default()) == shipped  # the shipped rules unchanged
+
+
+NAMED_PLAN = """KẾ HOẠCH
+Tuyên truyền pháp luật năm 2025
+
+Căn cứ Luật Tổ chức chính quyền địa phương và Đề án Phát triển du lịch xanh của tỉnh,
+các cơ quan triển khai Sổ tay Chuyển đổi số trên địa bàn.
+"""
+
+
+def test_an_edited_named_rule_changes_the_named_instruments(tmp_path: Path) -> None:
+    folder = Rules.default().save(tmp_path / "rules")
+    table = folder / "named_instruments.yaml"
+    cfg = yaml.safe_load(table.read_text(encoding="utf-8"))
+    # a new kind of named act: "Sổ tay" followed by a capitalised name
+    cfg["rules"].append({"type": "Sổ tay", "pattern": r"Sổ tay\s+(?=\p{Lu}){name}"})
+    table.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
+    source = SourceText("named.txt", hashlib.sha256(NAMED_PLAN.encode()).hexdigest(), NAMED_PLAN)
+
+    def named(rules: Rules | None) -> list[str]:
+        ctx = analyse(DocContext.from_source(source, rules=rules))
+        return sorted(r["name"] for r in ctx.named_instrument_rows)
+
+    shipped = named(None)
+    assert "Luật Tổ chức chính quyền địa phương" in shipped
+    assert not any(n.startswith("Sổ tay") for n in shipped)
+    assert "Sổ tay Chuyển đổi số" in named(Rules(folder))
+    assert named(Rules.default()) == shipped
