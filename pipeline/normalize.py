@@ -8,6 +8,7 @@ line-end hyphen joins, NFC composition) record an edit list per step.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -86,8 +87,12 @@ TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook, dot 
 class _Rules:
     char_table: dict[int, str]
     char_class: regex.Pattern[str]
+    char_chain: bool  # a replacement holds a character that is itself replaced
     nfc_cluster: regex.Pattern[str]
     tone: regex.Pattern[str]
+    # where `tone` may match: its vowel pair not followed by an ASCII letter (a plain scan
+    # of the stdlib engine, much faster than the pattern run at every position)
+    tone_candidates: re.Pattern[str]
     md_delete: regex.Pattern[str]
     md_table_rule: regex.Pattern[str]
     hyphen_join: regex.Pattern[str]
@@ -120,8 +125,10 @@ def _rules() -> _Rules:
     return _Rules(
         char_table=table,
         char_class=regex.compile("[" + regex.escape("".join(cfg["char_map"])) + "]"),
+        char_chain=any(c in cfg["char_map"] for v in cfg["char_map"].values() for c in v),
         nfc_cluster=regex.compile(r"\P{M}\p{M}+"),
         tone=tone,
+        tone_candidates=re.compile(f"[{firsts}][{_toned(cfg['tone_pairs'])}](?![A-Za-z])"),
         # literal-first alternatives (fast scan); _markdown() decides from the context
         md_delete=regex.compile(r"__|#{1,6}[ \t]+|\\(?=[.\-*_#()\[\]+!>`])|\*+"),
         md_table_rule=regex.compile(r"(?m)^[ \t|:\-]*-{3,}[ \t|:\-]*$"),
@@ -169,6 +176,22 @@ def _move_tone(m: regex.Match[str]) -> str:
     return unicodedata.normalize("NFC", a + tone) + base
 
 
+def _move_tones(text: str, rules: _Rules) -> str:
+    """`rules.tone.sub(_move_tone, text)`, the pattern tried only where its vowel pair is."""
+    out: list[str] = []
+    last = 0
+    for c in rules.tone_candidates.finditer(text):
+        m = rules.tone.match(text, c.start(), timeout=TIMEOUT)
+        if m is not None:
+            out.append(text[last : m.start()])
+            out.append(_move_tone(m))
+            last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _markdown(m: regex.Match[str]) -> str:
     """"" when the match is markdown markup: emphasis stars at a word edge ("**Kế hoạch**",
     "*b)*"), a heading "#" at a line start, "__", a backslash escape; else the match itself
@@ -206,8 +229,14 @@ def normalize(source: str) -> NormText:
         apply(rules.nfc_cluster, lambda m: unicodedata.normalize("NFC", m.group()))
     # one-for-one character variants: only the few characters found are replaced
     # (str.translate walks every character of the text through a dict: much slower here)
-    text = rules.char_class.sub(lambda m: rules.char_table[ord(m.group())], text, timeout=TIMEOUT)
-    text = rules.tone.sub(_move_tone, text, timeout=TIMEOUT)
+    if rules.char_chain:
+        # a replacement that is itself replaced: all at once, as the table says
+        text = rules.char_class.sub(lambda m: rules.char_table[ord(m.group())], text, timeout=TIMEOUT)
+    else:
+        for code, char in rules.char_table.items():
+            if chr(code) in text:
+                text = text.replace(chr(code), char)
+    text = _move_tones(text, rules)
     if "---" in text:
         text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
     text = text.replace("|", "\t")

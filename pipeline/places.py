@@ -18,7 +18,7 @@ from functools import cache
 
 import regex
 from kehoach.patterns import alternation
-from kehoach.rules import load_csv
+from kehoach.rules import Rules
 
 TABLE = "admin_units.csv"
 LEVELS = ("national", "province", "department", "district", "commune")
@@ -68,15 +68,15 @@ def _key(name: str) -> str:
     return " ".join(regex.sub(r"[\s\-]+", " ", name).split()).casefold()
 
 
-def _rows(kind: str) -> list[dict[str, str]]:
-    return [r for r in load_csv(TABLE) if r["kind"] == kind]
+def _rows(tables: Rules, kind: str) -> list[dict[str, str]]:
+    return [r for r in tables.csv(TABLE) if r["kind"] == kind]
 
 
-@cache
-def provinces() -> Provinces:
+def compile_provinces(tables: Rules) -> Provinces:
+    """The provinces of one rules folder's admin_units.csv."""
     by_key: dict[str, Province] = {}
     names: list[str] = []
-    for row in _rows("province"):
+    for row in _rows(tables, "province"):
         prov = Province(row["name"], row["unit"], row["province_current"], row["region"],
                         row.get("in_names") or "")
         for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
@@ -87,6 +87,16 @@ def provinces() -> Provinces:
         for n in sorted(set(names), key=len, reverse=True)
     )
     return Provinces(by_key, regex.compile(rf"(?<!\p{{L}})(?:{alts})(?!\p{{L}})"))
+
+
+def provinces(tables: Rules | None = None) -> Provinces:
+    """The provinces of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_provinces() if tables is None else tables.compiled("places.provinces", compile_provinces)
+
+
+@cache
+def _shipped_provinces() -> Provinces:
+    return Rules.default().compiled("places.provinces", compile_provinces)
 
 
 @cache
@@ -101,11 +111,11 @@ def province_current(name: str) -> str | None:
     return prov.current if prov else None
 
 
-@cache
-def units() -> dict[str, Unit]:
-    """Unit words by canonical name, in table order (province before district before commune)."""
+def compile_units(tables: Rules) -> dict[str, Unit]:
+    """Unit words of one rules folder by canonical name, in table order (province before
+    district before commune)."""
     out: dict[str, Unit] = {}
-    for row in _rows("unit"):
+    for row in _rows(tables, "unit"):
         if row["level"] not in LEVELS:
             raise ValueError(f"{TABLE}: unknown level {row['level']!r} of {row['name']!r}")
         forms = (row["name"], *filter(None, row["aliases"].split(";")))
@@ -113,19 +123,35 @@ def units() -> dict[str, Unit]:
     return out
 
 
+def units(tables: Rules | None = None) -> dict[str, Unit]:
+    """Unit words by canonical name (of `tables`, the shipped rules by default)."""
+    return _shipped_units() if tables is None else tables.compiled("places.units", compile_units)
+
+
 @cache
-def _unit_by_form() -> dict[str, Unit]:
-    return {_key(f): u for u in units().values() for f in u.forms}
+def _shipped_units() -> dict[str, Unit]:
+    return Rules.default().compiled("places.units", compile_units)
 
 
-def unit_of(form: str) -> Unit | None:
+def _compile_unit_by_form(tables: Rules) -> dict[str, Unit]:
+    return {_key(f): u for u in units(tables).values() for f in u.forms}
+
+
+@cache
+def _shipped_unit_by_form() -> dict[str, Unit]:
+    return Rules.default().compiled("places.unit_by_form", _compile_unit_by_form)
+
+
+def unit_of(form: str, tables: Rules | None = None) -> Unit | None:
     """"TP." -> the unit "thành phố"; any case ("THỊ XÃ"), spaces folded."""
-    return _unit_by_form().get(_key(form))
+    by_form = (_shipped_unit_by_form() if tables is None
+               else tables.compiled("places.unit_by_form", _compile_unit_by_form))
+    return by_form.get(_key(form))
 
 
-def unit_forms(level: str | None = None) -> list[str]:
+def unit_forms(level: str | None = None, tables: Rules | None = None) -> list[str]:
     """Every spelling of the unit words (of one level when given)."""
-    return [f for u in units().values() if level in (None, u.level) for f in u.forms]
+    return [f for u in units(tables).values() if level in (None, u.level) for f in u.forms]
 
 
 def case_variants(words: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ from kehoach.extract.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of
-from kehoach.rules import load_csv, load_yaml
+from kehoach.rules import Rules
 
 _EMPTY = Locality(None)
 
@@ -33,27 +33,40 @@ class IssuerMatch:
 class _Entry:
     template: str
     level: str
+    group: int  # number of its group entry_<i> in the phrase pattern
 
+
+
+_Compiled = tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]
+
+
+def _entries(tables: Rules | None = None) -> _Compiled:
+    """The issuer phrases of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_entries() if tables is None else tables.compiled("extract.citation_issuers", build_entries)
 
 
 @cache
-def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]:
+def _shipped_entries() -> _Compiled:
+    return Rules.default().compiled("extract.citation_issuers", build_entries)
+
+
+def build_entries(tables: Rules) -> _Compiled:
     """The lead ("của", "do"), one pattern holding every issuer phrase of the table as a
     named alternative entry_0, entry_1, ... (first in the table wins), and the entries."""
-    cfg = load_yaml("instruments.yaml")
+    cfg = tables.yaml("instruments.yaml")
     # a province, or up to three capitalised words that are not a unit word ("của Thành ủy
     # Thành phố": "Thành phố" names the unit, not the place)
-    not_unit = rf"(?!(?i:{alternation(unit_forms())})(?!\p{{L}}))"
+    not_unit = rf"(?!(?i:{alternation(unit_forms(tables=tables))})(?!\p{{L}}))"
     # nor the title of the cited act ("của UBND thành phố Quy định về ...")
     not_title = rf"(?!(?:{alternation(cfg['not_place_phrases'])})(?!\p{{L}}))"
-    place = (rf"(?:{provinces().pattern.pattern}"
+    place = (rf"(?:{provinces(tables).pattern.pattern}"
              rf"|{not_unit}{not_title}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
     parts = {
-        "unit": alternation(unit_forms()),
+        "unit": alternation(unit_forms(tables=tables)),
         "place": place,
-        "party_committee": alternation(list(_committees())),
-        "ministry": alternation([m.removeprefix("Bộ ") for m in codes().ministries]),
-        "department": alternation(list(codes().departments)),
+        "party_committee": alternation(list(_committees(tables))),
+        "ministry": alternation([m.removeprefix("Bộ ") for m in codes(tables).ministries]),
+        "department": alternation(list(codes(tables).departments)),
     }
     entries, alts = [], []
     for i, e in enumerate(cfg["issuers"]):
@@ -62,41 +75,41 @@ def _entries() -> tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ..
         for key, value in parts.items():
             pat = pat.replace("{" + key + "}", f"(?:{value})")
         alts.append(f"(?P<entry_{i}>{pat})")
-        entries.append(_Entry(e["issuer"], e["level"]))
     phrase = regex.compile(rf"(?:{'|'.join(alts)})(?![\p{{L}}\d])")
+    for i, e in enumerate(cfg["issuers"]):
+        entries.append(_Entry(e["issuer"], e["level"], phrase.groupindex[f"entry_{i}"]))
     # "của", "do" before the phrase; never across a line break or a table cell
     lead = regex.compile(rf"[ ]*,?[ ]*(?P<word>(?:{alternation(cfg['issuer_lead_words'])})[ ]+)?")
     return lead, phrase, tuple(entries)
 
 
-@cache
-def _ministry_names() -> dict[str, str]:
-    """Ministry name or abbreviation as written (folded spaces) -> its name
-    (models/issuers_national.csv): "Bộ GD&ĐT" -> "Bộ Giáo dục và Đào tạo"."""
+def _ministry_name(written: str, tables: Rules | None = None) -> str:
+    """The ministry's name, abbreviations expanded (GUIDELINE: issuer): "Bộ GD&ĐT" ->
+    "Bộ Giáo dục và Đào tạo" (models/issuers_national.csv names and aliases)."""
+    names = (tables or Rules.default()).compiled("extract.citation_issuers.ministries", _ministry_names)
+    return names.get(" ".join(written.split()), written)
+
+
+def _ministry_names(tables: Rules) -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in load_csv("issuers_national.csv"):
+    for row in tables.csv("issuers_national.csv"):
         for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
             out.setdefault(" ".join(n.split()), row["name"])
     return out
 
 
-def _ministry_name(written: str) -> str:
-    """The ministry's name, abbreviations expanded (GUIDELINE: issuer)."""
-    return _ministry_names().get(" ".join(written.split()), written)
-
-
-@cache
-def _committees() -> dict[str, str]:
+def _committees(tables: Rules | None = None) -> dict[str, str]:
     """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
-    return dict(load_yaml("issuers.yaml")["party_committees"])
+    return (tables or Rules.default()).compiled(
+        "extract.citation_issuers.committees", lambda t: dict(t.yaml("issuers.yaml")["party_committees"]))
 
 
-def _unit_level(unit: str | None) -> str | None:
+def _unit_level(unit: str | None, tables: Rules | None = None) -> str | None:
     """Level of a unit word or party committee (models/admin_units.csv); "city" for
     "thành phố", which is a province or a district depending on the place."""
     if unit is None:
         return None
-    u = unit_of(_committees().get(unit, unit))
+    u = unit_of(_committees(tables).get(unit, unit), tables)
     if u is None:
         return None
     return "city" if u.name == "thành phố" else u.level
@@ -106,18 +119,18 @@ def _clean(name: str) -> str:
     return " ".join(name.split())
 
 
-def _province_full(name: str | None) -> str | None:
+def _province_full(name: str | None, tables: Rules | None = None) -> str | None:
     if not name:
         return None
-    prov = provinces().lookup(name)
+    prov = provinces(tables).lookup(name)
     return f"{prov.unit} {prov.name}" if prov else f"tỉnh {name}"
 
 
 def resolve_place(
-    unit_level: str | None, place: str | None, loc: Locality
+    unit_level: str | None, place: str | None, loc: Locality, tables: Rules | None = None
 ) -> tuple[str, str | None, str | None, str | None]:
     """(level, province, district, place to print) for a local unit and optional name."""
-    table = provinces()
+    table = provinces(tables)
     prov = table.lookup(place) if place else None
     if unit_level in ("province", "city"):
         if prov and unit_level == "city" and prov.unit == "tỉnh":
@@ -155,12 +168,14 @@ def _scope(level: str, province: str | None, district: str | None) -> str | None
     return province
 
 
-def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> IssuerMatch | None:
+def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False,
+              tables: Rules | None = None) -> IssuerMatch | None:
     """The issuer phrase at `pos`: "của Chính phủ", "do UBND tỉnh ban hành"; without "của"/"do"
     only when `bare` (directly after the date: "ngày 25/10/2017 Hội nghị ... Ban Chấp hành
     Trung ương"), since a capitalised body after a comma is usually the next clause's subject
-    ("Thực hiện Nghị quyết số 76/NQ-CP, Ủy ban nhân dân tỉnh ban hành ...")."""
-    lead, phrase, entries = _entries()
+    ("Thực hiện Nghị quyết số 76/NQ-CP, Ủy ban nhân dân tỉnh ban hành ..."). `tables`: the
+    rules read (the shipped ones by default)."""
+    lead, phrase, entries = _entries(tables)
     loc = loc or _EMPTY
     lm = lead.match(text, pos, timeout=TIMEOUT)
     if lm is None or (lm.group("word") is None and not (bare and "," not in lm.group())):
@@ -171,47 +186,56 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False) -> 
     m = phrase.match(text, at, timeout=TIMEOUT)
     if m is None:
         return None
-    for i, entry in enumerate(entries):
-        if m.group(f"entry_{i}") is None:
-            continue
-        groups = {k: v for k, v in m.groupdict().items() if v and not k.startswith("entry_")}
-        if entry.level == "national":
-            name = entry.template.format(
-                ministry=_ministry_name(groups.get("ministry", "")), b=groups.get("b", "")
-            )
-            return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
-        unit = groups.get("unit")
-        canonical = unit_of(unit) if unit else None
-        unit = canonical.name if canonical else unit
-        pc = groups.get("pc")
-        if entry.level == "province":  # a provincial department (Sở)
-            level, province, district, place = "province", loc.province, None, loc.province
-            if groups.get("place") and provinces().lookup(groups["place"]):
-                province = provinces().lookup(groups["place"]).name  # type: ignore[union-attr]
-            full = _province_full(province) or ""
-            name = entry.template.format(dept=groups.get("dept", ""), unit="", place=full)
-        else:
-            level, province, district, place = resolve_place(
-                _unit_level(unit or pc), groups.get("place"), loc
-            )
-            if pc and level == "province" and place:
-                prov = provinces().lookup(place)
-                place = prov.in_body_name if prov else place
-            name = entry.template.format(
-                chair=(groups.get("chair") or "").strip() + " " if groups.get("chair") else "",
-                unit=unit or "", place=place or "", pc=pc or "", b=groups.get("b", ""),
-            )
-        return IssuerMatch(at, m.end(), _clean(name), _scope(level, province, district), level,
-                           m.group())
-    return None
+    # the entry whose group matched (first in the table wins), and its named parts; a name
+    # used by several entries is one group of the pattern (regex numbers them alike)
+    regs = m.regs
+    entry = next((e for e in entries if regs[e.group][0] >= 0), None)
+    if entry is None:
+        return None
+    names = phrase.groupindex
+
+    def part(key: str) -> str | None:
+        i = names.get(key)
+        return (m.group(i) or None) if i is not None else None
+
+    if entry.level == "national":
+        name = entry.template.format(ministry=_ministry_name(part("ministry") or "", tables),
+                                     b=part("b") or "")
+        return IssuerMatch(at, m.end(), _clean(name), None, "national", m.group())
+    unit = part("unit")
+    canonical = unit_of(unit, tables) if unit else None
+    unit = canonical.name if canonical else unit
+    pc = part("pc")
+    place_written = part("place")
+    if entry.level == "province":  # a provincial department (Sở)
+        level, province, district, place = "province", loc.province, None, loc.province
+        if place_written and provinces(tables).lookup(place_written):
+            province = provinces(tables).lookup(place_written).name  # type: ignore[union-attr]
+        full = _province_full(province, tables) or ""
+        name = entry.template.format(dept=part("dept") or "", unit="", place=full)
+    else:
+        level, province, district, place = resolve_place(
+            _unit_level(unit or pc, tables), place_written, loc, tables
+        )
+        if pc and level == "province" and place:
+            prov = provinces(tables).lookup(place)
+            place = prov.in_body_name if prov else place
+        chair = part("chair")
+        name = entry.template.format(
+            chair=chair.strip() + " " if chair else "",
+            unit=unit or "", place=place or "", pc=pc or "", b=part("b") or "",
+        )
+    return IssuerMatch(at, m.end(), _clean(name), _scope(level, province, district), level,
+                       m.group())
 
 
-def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None, str | None]:
+def issuer_from_code(code: str | None, loc: Locality | None,
+                     tables: Rules | None = None) -> tuple[str | None, str | None]:
     """(issuer, scope) implied by an issuer code when the text names no issuer."""
     loc = loc or _EMPTY
     if not code:
         return None, None
-    c = codes()
+    c = codes(tables)
     if regex.fullmatch(r"QH\d*", code, timeout=TIMEOUT):
         code = "QH"
     elif regex.fullmatch(r"UBTVQH\d*", code, timeout=TIMEOUT):
@@ -231,9 +255,9 @@ def issuer_from_code(code: str | None, loc: Locality | None) -> tuple[str | None
         return ic.template, None
     if not loc.province:
         return None, UNKNOWN_SCOPE
-    prov = provinces().lookup(loc.province)
-    province_full = _province_full(loc.province) or ""
-    committees = {u: c for c, u in _committees().items()}
+    prov = provinces(tables).lookup(loc.province)
+    province_full = _province_full(loc.province, tables) or ""
+    committees = {u: c for c, u in _committees(tables).items()}
     committee = committees[prov.unit if prov else "tỉnh"]
     if ic.level == "local" and loc.district:
         local, scope = f"{loc.district_unit} {loc.district}", f"{loc.province} / {loc.district}"

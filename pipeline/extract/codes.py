@@ -18,10 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
-from kehoach.rules import load_csv, load_yaml
+from kehoach.rules import Rules
 
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 # A number: digits, an optional decimal part ("66.2/2025/NQ-CP": part of the official
@@ -32,6 +32,7 @@ _FIRST_SEG = r"\p{Lu}[\p{L}\d&]{0,11}"
 _ASSEMBLY = regex.compile(r"(?:UBTV)?QH\d{1,2}")  # "80/2015/QH13": no type code
 
 
+@lru_cache(maxsize=8192)  # codes repeat: a few hundred in a whole corpus
 def fold(code: str) -> str:
     """ASCII upper-case key of a code: "NĐ" -> "ND", "Ctr" -> "CTR"."""
     code = code.replace("Đ", "D").replace("đ", "d")
@@ -77,12 +78,22 @@ class Codes:
         return fold(segment) in self.canon
 
 
+def codes(tables: Rules | None = None) -> Codes:
+    """The code tables of `tables` (the shipped rules by default), indexed once."""
+    return _shipped_codes() if tables is None else tables.compiled("extract.codes", build_codes)
+
+
 @cache
-def codes() -> Codes:
+def _shipped_codes() -> Codes:
+    return Rules.default().compiled("extract.codes", build_codes)
+
+
+def build_codes(tables: Rules) -> Codes:
+    """Index the code tables of one rules folder."""
     type_words: dict[str, str] = {}
     state_types: dict[str, str] = {}
     party_types: dict[str, str] = {}
-    for row in load_csv("instrument_types.csv"):
+    for row in tables.csv("instrument_types.csv"):
         word = row["type"]
         type_words[word.casefold()] = word
         for alias in filter(None, row["aliases"].split(";")):
@@ -93,28 +104,28 @@ def codes() -> Codes:
         for code in filter(None, row["party_codes"].split(";")):
             party_types.setdefault(code, word)
     issuers: dict[str, IssuerCode] = {}
-    for row in load_csv("issuers_national.csv"):
+    for row in tables.csv("issuers_national.csv"):
         for code in filter(None, row["codes"].split(";")):
             issuers.setdefault(code, IssuerCode(code, row["name"], "national", "state"))
-    for row in load_csv("issuers_departments.csv"):
+    for row in tables.csv("issuers_departments.csv"):
         template = f"{row['name']} {{province_full}}" if row["locality"] == "full" else ""
         for code in filter(None, row["codes"].split(";")):
             issuers.setdefault(code, IssuerCode(code, template, "province", "state"))
-    for row in load_csv("issuer_codes.csv"):  # locality-dependent codes; override the above
+    for row in tables.csv("issuer_codes.csv"):  # locality-dependent codes; override the above
         issuers[row["code"]] = IssuerCode(row["code"], row["issuer"], row["level"], row["kind"])
     canon: dict[str, str] = {}
-    for code in [*load_yaml("instruments.yaml")["mixed_case_codes"], *state_types,
+    for code in [*tables.yaml("instruments.yaml")["mixed_case_codes"], *state_types,
                  *party_types, *issuers]:
         canon.setdefault(fold(code), code)
     ministries = tuple(sorted({
-        n for row in load_csv("issuers_national.csv")
+        n for row in tables.csv("issuers_national.csv")
         for n in [row["name"], *filter(None, row["aliases"].split(";"))] if n.startswith("Bộ ")
     }))
     departments = tuple(sorted({
-        n.removeprefix("Sở ") for row in load_csv("issuers_departments.csv")
+        n.removeprefix("Sở ") for row in tables.csv("issuers_departments.csv")
         for n in [row["name"], *filter(None, row["aliases"].split(";"))] if n.startswith("Sở ")
     }))
-    cfg = load_yaml("instruments.yaml")
+    cfg = tables.yaml("instruments.yaml")
     generic = frozenset(w.casefold() for w in cfg["generic_type_words"])
     aliases = {a.upper(): c for a, c in (cfg.get("code_aliases") or {}).items()}
     return Codes(type_words, state_types, party_types, issuers, canon, ministries, departments,
@@ -214,10 +225,11 @@ def _state_codes(segs: list[str], has_type_word: bool, c: Codes) -> tuple[list[s
     return None
 
 
-def read_symbol(m: regex.Match[str], has_type_word: bool) -> Symbol | None:
+def read_symbol(m: regex.Match[str], has_type_word: bool, c: Codes | None = None) -> Symbol | None:
     """The canonical reading of a match of `symbol_body`, or None when its codes are not
-    a symbol's (checked against the code tables unless a type word or "Số:" vouches)."""
-    c = codes()
+    a symbol's (checked against the code tables `c`, by default the shipped ones, unless a
+    type word or "Số:" vouches)."""
+    c = c or codes()
     if m.group("ptype") is not None:
         ptype = c.canonical(m.group("ptype"))
         if ptype not in c.party_types:

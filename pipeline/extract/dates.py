@@ -60,7 +60,7 @@ from typing import Any
 import regex
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,8 @@ class Grammar:
     # day ("ngày"), month, year, quarter, part (first word of a year part)
     digits: regex.Pattern[str]  # expressions led by a number, matched where one starts
     bare_digits: regex.Pattern[str]  # the same and a day/month or a year alone
-    forms: dict[regex.Pattern[str], tuple[tuple[str, str], ...]]  # (group f_<i>_<form>, form)
+    # pattern -> (number of its group f_<i>_<form>, form) of each branch
+    forms: dict[regex.Pattern[str], tuple[tuple[int, str], ...]]
     number_start: regex.Pattern[str]  # a number standing alone on its left
     number_lead: regex.Pattern[str]  # ... and followed as a digit-led form needs ("15/", "15 tháng")
     lead_words: tuple[str, ...]  # lower-cased first words of the word-led forms
@@ -199,19 +200,19 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     def build(items: list[tuple[str, str]], prefix: str) -> tuple[regex.Pattern[str], tuple]:
         pat = regex.compile(prefix + "(?:" + "|".join(
             f"(?P<f_{i}_{form}>{b})" for i, (form, b) in enumerate(items)) + ")")
-        return pat, tuple((f"f_{i}_{form}", form) for i, (form, _b) in enumerate(items))
+        return pat, tuple((pat.groupindex[f"f_{i}_{form}"], form) for i, (form, _b) in enumerate(items))
 
     word_pats = {}
     for kind in dict.fromkeys(k for _f, k, _b in word_led):
         word_pats[kind] = build([(f, b) for f, k, b in word_led if k == kind], word)
     digits_pat, digit_forms = build(digit_led, "")
     bare_pat, bare_forms = build(digit_led + bare, "")
+    quarter_item, quarter_forms = build([("quarter", rf"{quarter}{year_tail}?{stop}")], "")
     return Grammar(
         words={k: pat for k, (pat, _forms) in word_pats.items()},
         digits=digits_pat,
         bare_digits=bare_pat,
-        forms={digits_pat: digit_forms, bare_pat: bare_forms,
-               "quarter_item": (("f_0_quarter", "quarter"),),
+        forms={digits_pat: digit_forms, bare_pat: bare_forms, quarter_item: quarter_forms,
                **{pat: forms for pat, forms in word_pats.values()}},
         number_start=regex.compile(rf"{lo}\d"),
         number_lead=regex.compile(rf"{lo}(?:\d{{1,2}}\s*(?:[{seps}]\s*\d|{mw})"
@@ -222,7 +223,7 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
                       for x in cfg["words"][k]}},
         month_first=cfg["words"]["month"][0][:2].lower(),
         lead=regex.compile(rf"{word}(?i:{alternation(lead_words)})"),
-        quarter_item=regex.compile(rf"(?P<f_0_quarter>{quarter}{year_tail}?{stop})"),
+        quarter_item=quarter_item,
         quarters={str(k).upper(): int(v) for k, v in cfg["quarters"].items()},
         parts={fold_spaces(p): int(part["end_month"]) for part in cfg["year_parts"]
                for p in part["words"]},
@@ -230,9 +231,19 @@ def compile_grammar(cfg: dict[str, Any]) -> Grammar:
     )
 
 
+def build_grammar(tables: Rules) -> Grammar:
+    """The date grammar of one rules folder (models/dates.yaml)."""
+    return compile_grammar(tables.yaml("dates.yaml"))
+
+
+def grammar(tables: Rules | None = None) -> Grammar:
+    """The date grammar of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_grammar() if tables is None else tables.compiled("extract.dates", build_grammar)
+
+
 @cache
-def grammar() -> Grammar:
-    return compile_grammar(load_yaml("dates.yaml"))
+def _shipped_grammar() -> Grammar:
+    return Rules.default().compiled("extract.dates", build_grammar)
 
 
 def _num(m: regex.Match[str], name: str) -> int | None:
@@ -241,8 +252,8 @@ def _num(m: regex.Match[str], name: str) -> int | None:
 
 
 def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
-    forms = g.forms["quarter_item"] if m.re is g.quarter_item else g.forms[m.re]
-    form = next((f for n, f in forms if m.start(n) >= 0), "")  # the branch that matched
+    regs = m.regs
+    form = next((f for i, f in g.forms[m.re] if regs[i][0] >= 0), "")  # the branch that matched
     y = _num(m, "y")
     if y is not None and not g.years[0] <= y <= g.years[1]:
         return None
@@ -278,11 +289,11 @@ def _build(m: regex.Match[str], g: Grammar) -> DateMatch | None:
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None, *,
-               bare: bool = False) -> list[DateMatch]:
+               bare: bool = False, tables: Rules | None = None) -> list[DateMatch]:
     """Every date expression in text[start:end], left to right, not overlapping. `bare`:
     also a day and month alone ("03/6") and a year alone ("2025"), as in a list after
-    "ngày" or a table's time cell."""
-    g = grammar()
+    "ngày" or a table's time cell. `tables`: the rules read (the shipped ones by default)."""
+    g = grammar(tables)
     end = len(text) if end is None else end
     digits = g.bare_digits if bare else g.digits
     found = []
@@ -343,9 +354,10 @@ def _word_starts(g: Grammar, text: str, start: int, end: int) -> list[tuple[int,
     return sorted(out)
 
 
-def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) -> DateMatch | None:
+def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False,
+            tables: Rules | None = None) -> DateMatch | None:
     """The date expression starting exactly at `pos`."""
-    g = grammar()
+    g = grammar(tables)
     end = len(text) if end is None else end
     m = None
     for pat in g.words.values():
@@ -357,17 +369,18 @@ def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False) 
     return _build(m, g) if m else None
 
 
-def quarter_item_at(text: str, pos: int, end: int | None = None) -> DateMatch | None:
+def quarter_item_at(text: str, pos: int, end: int | None = None, *,
+                    tables: Rules | None = None) -> DateMatch | None:
     """A quarter numeral continuing a list after "Quý II, " ("III/2026" in "Quý II, III/2026")."""
-    g = grammar()
+    g = grammar(tables)
     m = g.quarter_item.match(text, pos, len(text) if end is None else end, timeout=TIMEOUT)
     return _build(m, g) if m else None
 
 
-def parse(text: str, *, bare: bool = True) -> DateMatch | None:
+def parse(text: str, *, bare: bool = True, tables: Rules | None = None) -> DateMatch | None:
     """The whole text (surrounding spaces ignored) as one date expression."""
     s = text.strip()
-    g = grammar()
+    g = grammar(tables)
     for pat in (*g.words.values(), g.bare_digits if bare else g.digits):
         m = pat.fullmatch(s, timeout=TIMEOUT)
         if m:
@@ -375,10 +388,10 @@ def parse(text: str, *, bare: bool = True) -> DateMatch | None:
     return None
 
 
-def parse_date(text: str, year: int | None = None) -> date | None:
+def parse_date(text: str, year: int | None = None, *, tables: Rules | None = None) -> date | None:
     """The whole text as one day ("15/7/2021", "ngày 15 tháng 7, năm 2021"); `year` completes
     a day written without one ("ngày 15/11")."""
-    dm = parse(text)
+    dm = parse(text, tables=tables)
     if dm is None or dm.precision != "day":
         return None
     return dm.last(year)

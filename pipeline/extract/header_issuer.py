@@ -19,6 +19,7 @@ from functools import cache
 import regex
 from kehoach.extract.codes import fold
 from kehoach.extract.locality import Locality
+from kehoach.literal_scan import first_word_key, word_finditer
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import Province, provinces, unit_level, units
@@ -71,6 +72,7 @@ class Resolved:
 @dataclass(frozen=True)
 class _Tables:
     pattern: regex.Pattern[str]  # a body phrase
+    first_words: frozenset[str]  # the first words of its phrases (kehoach.literal_scan keys)
     councils: dict[str, tuple[str, str]]  # form casefold -> (name, kind)
     units: dict[str, str]  # unit form casefold -> canonical unit
     party: dict[str, str]  # committee casefold -> unit
@@ -156,8 +158,11 @@ def tables() -> _Tables:
         rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(cfg['party_branch_words'])}))(?!\p{{L}})(?:{loc})"
         rf"|(?=\p{{Lu}})(?P<national>(?i:{alternation(national)}))(?!\p{{L}}))"
     )
+    phrases = [*councils, "sở", *other_names, *organs, *party,
+               *cfg["party_branch_words"], *national, "chủ", "phó"]
     return _Tables(
         pattern=regex.compile(body),
+        first_words=frozenset(first_word_key(p) for p in phrases),
         councils=councils,
         units=unit_words,
         party=party,
@@ -242,7 +247,8 @@ def find(text: str, start: int = 0, end: int | None = None) -> list[Body]:
     """Body phrases in text[start:end]."""
     tb = tables()
     end = len(text) if end is None else end
-    return [_from_match(m, tb) for m in tb.pattern.finditer(text, start, end, timeout=TIMEOUT)]
+    # the pattern tried only at capitalised words that may start a body phrase
+    return [_from_match(m, tb) for m in word_finditer(tb.pattern, text, tb.first_words, pos=start, endpos=end)]
 
 
 def parse_phrase(phrase: str, text: str = "") -> Body | None:

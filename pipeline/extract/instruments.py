@@ -19,10 +19,10 @@ import regex
 from kehoach.context import DocContext
 from kehoach.extract import dates
 from kehoach.extract.citation_issuers import IssuerMatch, issuer_at
-from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, codes, read_symbol, symbol_pattern, valid_year
+from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, Codes, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 from kehoach.segment.boundary import document_span
 
 OPENING_CHARS = 3000
@@ -71,13 +71,25 @@ class _Grammar:
     url_context: regex.Pattern[str]
     issuer_before: regex.Pattern[str]  # "của <issuer> tại" right before the type word
     issuer_before_link: regex.Pattern[str]
+    tables: Rules  # the rules it was compiled from (codes, dates, issuer phrases)
+    codes: Codes
 
+
+
+def grammar(tables: Rules | None = None) -> _Grammar:
+    """The citation grammar of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_grammar() if tables is None else tables.compiled("extract.instruments", compile_grammar)
 
 
 @cache
-def grammar() -> _Grammar:
-    cfg = load_yaml("instruments.yaml")
-    c = codes()
+def _shipped_grammar() -> _Grammar:
+    return Rules.default().compiled("extract.instruments", compile_grammar)
+
+
+def compile_grammar(tables: Rules) -> _Grammar:
+    """The citation grammar of one rules folder (models/instruments.yaml, the code tables)."""
+    cfg = tables.yaml("instruments.yaml")
+    c = codes(tables)
     type_words = alternation(list(c.type_words))
     number_words = alternation(cfg["number_words"])
     # type word, "số", an optional stray dash ("số -1/2018/TT-VPCP"), ending where the symbol
@@ -137,6 +149,8 @@ def grammar() -> _Grammar:
         url_context=regex.compile(r"(?:https?://|www\.)\S*$"),
         issuer_before=regex.compile(rf"(?<!\p{{L}})(?:{alternation(cfg['issuer_lead_words'])})[ ]"),
         issuer_before_link=regex.compile(rf"\s+(?:{alternation(cfg['issuer_before_links'])})\s+"),
+        tables=tables,
+        codes=c,
     )
 
 
@@ -149,7 +163,7 @@ def _date_after(text: str, pos: int, g: _Grammar) -> dates.DateMatch | None:
     lead = g.date.match(text, pos, timeout=TIMEOUT)
     if lead is None:
         return None
-    dm = dates.date_at(text, lead.end())
+    dm = dates.date_at(text, lead.end(), tables=g.tables)
     if dm is None or not dm.day_word or dm.precision != "day" or dm.year is None:
         return None
     return dm
@@ -170,7 +184,7 @@ def _opening_end(ctx: DocContext, g: _Grammar) -> int:
 
 
 def find_mentions(ctx: DocContext) -> list[Mention]:
-    g, text = grammar(), ctx.text
+    g, text = grammar(ctx.rules), ctx.text
     # a web page's menu before the document and its related-document lists and notices
     # after it cite other documents: only the document proper is read
     doc_start, doc_end = document_span(text)
@@ -196,9 +210,11 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
             found = _type_before_name(text, g, m.start())
             if found:
                 tw, start = found
-        if g.url_context.search(text, max(0, m.start() - 200), m.start(), timeout=TIMEOUT):
-            continue
-        sym = read_symbol(m, tw is not None)
+        url_from = max(0, m.start() - 200)
+        if (text.find("http", url_from, m.start()) >= 0 or text.find("www.", url_from, m.start()) >= 0) \
+                and g.url_context.search(text, url_from, m.start(), timeout=TIMEOUT):
+            continue  # (the pattern needs one of the two words: only then is it run)
+        sym = read_symbol(m, tw is not None, g.codes)
         if sym is None or sym.id is None:
             continue
         mention = Mention(start, sym.end, sym.start, sym.end, sym.id, sym.year, tw,
@@ -297,8 +313,8 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
                 pos, after_date = ym.end(), True
                 continue
         if mention.issuer is None:
-            im = issuer_at(text, pos, ctx.locality, bare=after_date)
-            if im and _compatible(mention, im, same_body=False):
+            im = issuer_at(text, pos, ctx.locality, bare=after_date, tables=g.tables)
+            if im and _compatible(mention, im, g.codes, same_body=False):
                 mention.issuer = im
                 pos = im.end
                 continue
@@ -312,10 +328,10 @@ def _leading_issuer(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
     text, start = ctx.text, mention.start
     window = max(0, start - ISSUER_BEFORE_WINDOW)
     for lm in list(g.issuer_before.finditer(text, window, start, timeout=TIMEOUT)):
-        im = issuer_at(text, lm.start(), ctx.locality)
+        im = issuer_at(text, lm.start(), ctx.locality, tables=g.tables)
         if im is None or not g.issuer_before_link.fullmatch(text, im.end, start, timeout=TIMEOUT):
             continue
-        if _compatible(mention, im, same_body=False):
+        if _compatible(mention, im, g.codes, same_body=False):
             mention.issuer = im
         return
 
@@ -378,7 +394,7 @@ def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
                     item.type_word = prev.type_word
                     item.list_member = True
             for item in group[:-1]:
-                if item.issuer is None and _compatible(item, last.issuer):
+                if item.issuer is None and _compatible(item, last.issuer, g.codes):
                     item.issuer = last.issuer
                 if item.date is None and (last.list_member or item.list_member) and (
                     item.year is None or (last.date or "")[:4] == str(item.year)
@@ -387,7 +403,7 @@ def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
         i = j + 1
 
 
-def _compatible(item: Mention, issuer: IssuerMatch | None, same_body: bool = True) -> bool:
+def _compatible(item: Mention, issuer: IssuerMatch | None, c: Codes, same_body: bool = True) -> bool:
     """May an issuer phrase apply to `item`? Never a local body for a national code or the
     reverse ("Thông tư 01/2021/TT-BNV, Sở Nội vụ ..."). A list's trailing phrase
     (`same_body`) must moreover name the very body a national code stands for ("Chỉ thị
@@ -395,7 +411,7 @@ def _compatible(item: Mention, issuer: IssuerMatch | None, same_body: bool = Tru
     otherwise ("của Bộ trưởng, Chủ nhiệm Văn phòng Chính phủ" for TT-VPCP)."""
     if issuer is None or item.issuer_code is None:
         return issuer is not None
-    known = codes().issuers.get(item.issuer_code)
+    known = c.issuers.get(item.issuer_code)
     if known is None or not known.template:
         return True  # TW, HU...: the code alone does not say which body
     if known.level == "national":

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
 import regex
+from kehoach import literal_scan
 from kehoach.context import DocContext
-from kehoach.normalize import TIMEOUT
+from kehoach.literal_scan import Words, first_words
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 OPENING_CHARS = 2500
 
@@ -44,41 +44,59 @@ class Locality:
         return self.province
 
 
-@cache
-def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+@dataclass(frozen=True)
+class _Patterns:
+    prov: regex.Pattern[str]
+    prov_words: literal_scan.Words  # the words a match of `prov` starts with
+    dist: regex.Pattern[str]
+    dist_words: literal_scan.Words
+
+
+def compile_patterns(tables: Rules) -> _Patterns:
+    """The locality patterns of one rules folder."""
     # Words that introduce a province name: the unit words of a province ("tỉnh", "thành
     # phố", "TP.": models/admin_units.csv), its party committee ("Tỉnh ủy", "Thành ủy":
     # models/issuers.yaml) and its party branch ("Đảng bộ tỉnh").
-    prov_unit_names = [u.name for u in units().values() if u.level == "province"] + ["thành phố"]
-    committees = [c for c, u in load_yaml("issuers.yaml")["party_committees"].items()
+    unit_words = units(tables)
+    prov_unit_names = [u.name for u in unit_words.values() if u.level == "province"] + ["thành phố"]
+    committees = [c for c, u in tables.yaml("issuers.yaml")["party_committees"].items()
                   if u in prov_unit_names]
-    branches = [f"{b} {u}" for b in load_yaml("issuers.yaml")["party_branch_words"]
+    branches = [f"{b} {u}" for b in tables.yaml("issuers.yaml")["party_branch_words"]
                 for u in prov_unit_names]
-    prov_forms = [f for n in prov_unit_names for f in units()[n].forms]
-    prov_units = alternation(case_variants(prov_forms + committees + branches))
+    prov_forms = [f for n in prov_unit_names for f in unit_words[n].forms]
+    prov_words = case_variants(prov_forms + committees + branches)
+    prov_units = alternation(prov_words)
     # upper-case names too: headers and titles ("UBND TỈNH CAO BẰNG")
     upper = "|".join(
         r"[\s\-]+".join(regex.escape(w) for w in key.upper().split())
-        for key in sorted(provinces().by_key, key=len, reverse=True)
+        for key in sorted(provinces(tables).by_key, key=len, reverse=True)
     )
     prov = regex.compile(
-        rf"(?<!\p{{L}})(?:{prov_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{provinces().pattern.pattern}"
+        rf"(?<!\p{{L}})(?:{prov_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{provinces(tables).pattern.pattern}"
         rf"|(?:{upper})(?!\p{{L}}))"
     )
     # District-level units: "thị xã Duyên Hải", "huyện Hòa An", "quận Lê Chân", "TP. Cao Bằng".
-    dist_units = alternation(case_variants(unit_forms("district")))
+    dist_words = case_variants(unit_forms("district", tables))
+    dist_units = alternation(dist_words)
     name = r"\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,3}"
     dist = regex.compile(
         rf"(?<!\p{{L}})(?P<unit>{dist_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{name})"
     )
-    return prov, dist
+    return _Patterns(prov, Words(first_words(prov_words)), dist, Words(first_words(dist_words)))
 
 
-def detect(text: str) -> Locality:
-    prov_re, dist_re = _patterns()
-    table = provinces()
+def _patterns(tables: Rules | None = None) -> _Patterns:
+    return (tables or Rules.default()).compiled("extract.locality", compile_patterns)
+
+
+def detect(text: str, tables: Rules | None = None) -> Locality:
+    """The plan's province and district, read with the tables of `tables` (by default the
+    shipped rules)."""
+    pats = _patterns(tables)
+    table = provinces(tables)
     counts: Counter[str] = Counter()
-    for m in prov_re.finditer(text, timeout=TIMEOUT):
+    # (a scan of the unit words' places, not of the pattern at every position: much faster)
+    for m in literal_scan.finditer(pats.prov, text, pats.prov_words):
         p = table.lookup(m.group("name"))
         if p:
             counts[p.name] += 3 if m.start() < OPENING_CHARS else 1
@@ -86,8 +104,8 @@ def detect(text: str) -> Locality:
     district_unit = district = None
     opening = text[:OPENING_CHARS]
     dcounts: Counter[tuple[str, str]] = Counter()
-    for m in dist_re.finditer(opening, timeout=TIMEOUT):
-        u = unit_of(m.group("unit"))
+    for m in literal_scan.finditer(pats.dist, opening, pats.dist_words):
+        u = unit_of(m.group("unit"), tables)
         unit, name = (u.name if u else m.group("unit").lower()), m.group("name")
         if table.lookup(name):  # "thành phố Hải Phòng" is a province, not a district
             continue
@@ -100,7 +118,7 @@ def detect(text: str) -> Locality:
 
 
 def run(ctx: DocContext) -> None:
-    loc = detect(ctx.text)
+    loc = detect(ctx.text, ctx.rules)
     ctx.locality = loc
     ctx.document["province_context"] = loc.province
     ctx.document["district_context"] = loc.district_full

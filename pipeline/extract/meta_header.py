@@ -14,7 +14,7 @@ from functools import cache
 import regex
 from kehoach.extract import dates
 from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, respace
+from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, iter_cells, respace
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, unit_forms
@@ -126,7 +126,7 @@ def find_type_line(
     (or is exactly a type word in any case)."""
     r = rules()
     previous = ""
-    for cell in cells(text, start, min(start + limit, len(text))):
+    for cell in iter_cells(text, start, min(start + limit, len(text))):
         m = r.type_line.match(cell.text, timeout=TIMEOUT)
         if m is None:
             canon = r.types.get(collapse(cell.text).casefold())

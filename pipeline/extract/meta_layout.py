@@ -7,6 +7,7 @@ spaces, or interleave them line by line. A *cell* is one column's piece of one l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -38,15 +39,22 @@ def _cell_re() -> regex.Pattern[str]:
 
 def cells(text: str, start: int = 0, end: int | None = None) -> list[Cell]:
     """Cells of text[start:end], in reading order (line by line, left to right)."""
+    return list(iter_cells(text, start, end))
+
+
+def iter_cells(text: str, start: int = 0, end: int | None = None) -> Iterator[Cell]:
+    """`cells`, one at a time: a reader that stops at the cell it looks for reads no
+    further (one search per cell, each with its own timeout)."""
     end = len(text) if end is None else end
-    out: list[Cell] = []
+    search = _cell_re().search
     line = 0
     last = start
-    for m in _cell_re().finditer(text, start, end, timeout=TIMEOUT):
+    pos = start
+    while (m := search(text, pos, end, timeout=TIMEOUT)) is not None:
         line += text.count("\n", last, m.start())
         last = m.start()
-        out.append(Cell(m.start(), m.end(), m.group(), line))
-    return out
+        pos = m.end()
+        yield Cell(m.start(), m.end(), m.group(), line)
 
 
 def at_cell_start(text: str, pos: int) -> bool:

@@ -26,7 +26,7 @@ from kehoach.extract.meta_layout import Cell, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules, load_yaml
 
 
 @dataclass(frozen=True)
@@ -231,8 +231,9 @@ def choose(cands: list[Candidate], sig: signature.Signature | None) -> Issuer:
     return Issuer(_merge(best), None, sources, round(conf, 2), top.start, top.end)
 
 
-def extract(text: str, loc: Locality) -> dict[str, Any]:
-    """All metadata of one normalized text; offsets are normalized (see run)."""
+def extract(text: str, loc: Locality, tables: Rules | None = None) -> dict[str, Any]:
+    """All metadata of one normalized text; offsets are normalized (see run). The signature
+    is read with the grammar of `tables` (by default the shipped rules)."""
     r = rules()
     w = r.weights
     header = meta_header.parse(text)
@@ -241,7 +242,7 @@ def extract(text: str, loc: Locality) -> dict[str, Any]:
     authority = _authority(text, after_title) if header.type_cell else None
     body_start = authority[2] if authority else after_title
     opening_end = min(len(text), body_start + r.opening_chars)
-    sig = signature.find(text, body_start)
+    sig = signature.find(text, body_start, signature.rules(tables))
 
     cands: list[Candidate] = []
     head = _header_bodies(header.issuer_lines, text)
@@ -376,8 +377,8 @@ def restore_quotes(norm: str, raw: str) -> str:
 def run(ctx: DocContext) -> None:
     loc = ctx.locality
     if loc is None:
-        loc = detect(ctx.text)
-    meta = extract(ctx.text, loc)
+        loc = detect(ctx.text, ctx.rules)
+    meta = extract(ctx.text, loc, ctx.rules)
     spans = meta.pop("_spans")
     new_loc = meta.pop("_locality")
     for key, span in spans.items():

@@ -12,7 +12,7 @@ import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 from kehoach.segment.boundary import document_span
 
 # the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
@@ -68,9 +68,19 @@ def _lexicon(names: list[str], abbreviations: dict[str, str]) -> str:
     return "(?i:" + "|".join(alts) + r")(?!\p{L})"
 
 
+def _grammar(tables: Rules | None = None) -> _Grammar:
+    """The named-instrument rules of `tables` (the shipped rules by default), compiled once."""
+    return _shipped_grammar() if tables is None else tables.compiled("extract.named", compile_grammar)
+
+
 @cache
-def _grammar() -> _Grammar:
-    cfg = load_yaml("named_instruments.yaml")
+def _shipped_grammar() -> _Grammar:
+    return Rules.default().compiled("extract.named", compile_grammar)
+
+
+def compile_grammar(tables: Rules) -> _Grammar:
+    """The named-instrument rules of one rules folder (models/named_instruments.yaml)."""
+    cfg = tables.yaml("named_instruments.yaml")
     abbr: dict[str, str] = cfg["abbreviations"]
     # "số" ends a name only before a number: "Luật Hòa giải thương mại số 12/...", but
     # "Đề án Chính quyền số tỉnh"
@@ -148,12 +158,21 @@ def _standard_name(mention: str) -> str:
     return f"{prefix} {code}:{year}"
 
 
-@lru_cache(maxsize=4096)
-def name_of(mention: str, amending: bool = False) -> str:
+def name_of(mention: str, amending: bool = False, g: _Grammar | None = None) -> str:
     """The name of an instrument from its mention: whitespace collapsed, abbreviations written
     in full, the period or year at the end dropped, and in the name of an amending law the
-    numbers of the amended laws."""
-    g = _grammar()
+    numbers of the amended laws (`g`: the rules, by default the shipped ones)."""
+    if g is None or g is _shipped_grammar():
+        return _shipped_name_of(mention, amending)  # (memoised: names repeat)
+    return _name_of(mention, amending, g)
+
+
+@lru_cache(maxsize=4096)
+def _shipped_name_of(mention: str, amending: bool) -> str:
+    return _name_of(mention, amending, _grammar())
+
+
+def _name_of(mention: str, amending: bool, g: _Grammar) -> str:
     text = " ".join(mention.split())
     if amending:
         text = g.inner_number.sub("", text, timeout=TIMEOUT)
@@ -171,36 +190,35 @@ def _key(name: str) -> str:
     return " ".join(_PUNCT.sub(" ", name, timeout=TIMEOUT).split()).casefold()
 
 
-def _same_act_key(name: str) -> str:
+def _same_act_key(name: str, g: _Grammar) -> str:
     """Names of one act written with or without optional words ("Nghị quyết Đại hội lần thứ
     XIII của Đảng" is "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng")."""
-    return _key(_grammar().optional_words.sub(" ", name, timeout=TIMEOUT))
+    return _key(g.optional_words.sub(" ", name, timeout=TIMEOUT))
 
 
-def _numbered_names(ctx: DocContext) -> set[str]:
+def _numbered_names(ctx: DocContext, g: _Grammar) -> set[str]:
     """Keys of the names of the instruments cited with their number ("Luật Việc làm năm 2013
     số 38/2013/QH13" -> "luật việc làm"): such an instrument is listed under instruments only."""
-    g = _grammar()
     out = set()
     for m in ctx.instrument_mentions:
         head = ctx.text[m.start : m.sym_start].rstrip(" \t\n,")
         if head.endswith(_NUMBER_WORDS):
             head = head[:-2].rstrip(" \t\n,")
         if len(head.split()) > 2:  # a type word and a name, not just "Quyết định"
-            out.add(_key(name_of(head)))
+            out.add(_key(name_of(head, g=g)))
             for rule in g.rules:  # the name as the rules read it: "Luật X ngày ..." -> "Luật X"
                 hit = rule.pattern.match(ctx.text, m.start, m.start + len(head), timeout=TIMEOUT)
                 if hit and not rule.standard:
-                    out.add(_key(name_of(hit.group())))
+                    out.add(_key(name_of(hit.group(), g=g)))
     return out
 
 
 def run(ctx: DocContext) -> None:
-    g = _grammar()
+    g = _grammar(ctx.rules)
     text = ctx.text
     numbered = ctx.instrument_mentions
     taken: list[tuple[int, int]] = [(m.start, m.end) for m in numbered]
-    numbered_names = _numbered_names(ctx)
+    numbered_names = _numbered_names(ctx, g)
     rows: list[dict[str, Any]] = []
     named_spans: list[tuple[int, int]] = []
 
@@ -260,7 +278,7 @@ def run(ctx: DocContext) -> None:
             words = sf.group("short").split()
             shorts.setdefault(" ".join(words), (
                 regex.compile(r"[ \t\n]+".join(map(regex.escape, words)) + r"(?![\p{L}\d])"),
-                name_of(text[start:end]) if listed else None, rule.type))
+                name_of(text[start:end], g=g) if listed else None, rule.type))
             defined.append(sf.span())
     for rule, start, end in found:
         if any(a <= start < b for a, b in defined):
@@ -273,7 +291,7 @@ def run(ctx: DocContext) -> None:
             continue  # a use of a short form: read below
         if g.not_after.search(text, max(0, start - 40), start, timeout=TIMEOUT):
             if rule.type not in _LAW_TYPES and not rule.standard:
-                numbered_names.add(_key(name_of(text[start:end])))
+                numbered_names.add(_key(name_of(text[start:end], g=g)))
         else:
             keep.append((rule, start, end))
     for rule, start, end in keep:
@@ -298,7 +316,7 @@ def run(ctx: DocContext) -> None:
         elif rule.standard:
             name = _standard_name(" ".join(mention.split()))
         else:
-            name = name_of(mention, amending=bool(amending))
+            name = name_of(mention, amending=bool(amending), g=g)
         rest = name[len(rule.type):] if name.startswith(rule.type) else name
         if rest.strip().casefold() in g.not_names:
             continue
@@ -310,7 +328,7 @@ def run(ctx: DocContext) -> None:
                 e = i.end()
                 while e > i.start() and text[e - 1] in " \t\n,-":
                     e -= 1
-                add("Bộ luật" if i.group("code") else "Luật", i.start(), e, name_of(text[i.start() : e]))
+                add("Bộ luật" if i.group("code") else "Luật", i.start(), e, name_of(text[i.start() : e], g=g))
     for pattern, full, typ in shorts.values():
         if full is None:
             continue  # the act is not listed (approved by a numbered act, to be drafted ...)
@@ -320,11 +338,11 @@ def run(ctx: DocContext) -> None:
     # one act, one name: the fullest way the document writes it
     fullest: dict[str, str] = {}
     for r in rows:
-        k = _same_act_key(r["name"])
+        k = _same_act_key(r["name"], g)
         if len(r["name"]) > len(fullest.get(k, "")):
             fullest[k] = r["name"]
     for r in rows:
-        r["name"] = fullest[_same_act_key(r["name"])]
+        r["name"] = fullest[_same_act_key(r["name"], g)]
         r["instrument_key"] = "name:" + r["name"].casefold()
     rows.sort(key=lambda r: r["start"])
     ctx.named_instrument_rows = rows

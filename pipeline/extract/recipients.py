@@ -7,15 +7,15 @@ columns, so the list is read cell by cell and the signature's cells are skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
+from kehoach import literal_scan
 from kehoach.context import DocContext
 from kehoach.extract import signature
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 def _case_forms(words: list[str]) -> list[str]:
@@ -26,15 +26,16 @@ def _case_forms(words: list[str]) -> list[str]:
 class _Rules:
     label: regex.Pattern[str]
     label_at_cell: regex.Pattern[str]
+    label_words: literal_scan.Words  # the words a match of `label_at_cell` starts with
     purpose: regex.Pattern[str]
     archive: regex.Pattern[str]
     bullet: regex.Pattern[str]
     max_lines: int
 
 
-@cache
-def rules() -> _Rules:
-    cfg = load_yaml("recipients.yaml")
+def compile_rules(tables: Rules) -> _Rules:
+    """The grammar of the "Nơi nhận" list of one rules folder (models/recipients.yaml)."""
+    cfg = tables.yaml("recipients.yaml")
     return _Rules(
         label=regex.compile(rf"(?i:{alternation(cfg['labels'])})\s*:?\s*"),
         # case-sensitive forms: a case-insensitive scan of every line is slower
@@ -45,10 +46,16 @@ def rules() -> _Rules:
             rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{alternation(cfg['purposes'])})))[ \t]*\)"
             rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{alternation(cfg['purposes'])}))))[ \t]*[;.,]*$"
         ),
+        label_words=literal_scan.Words(literal_scan.first_words(_case_forms(cfg["labels"]))),
         archive=regex.compile(rf"(?i:{alternation(cfg['archive'])})(?!\p{{L}})"),
         bullet=regex.compile(r"[-+•*–][ \t]*"),
         max_lines=cfg["max_lines"],
     )
+
+
+def rules(tables: Rules | None = None) -> _Rules:
+    """The grammar compiled from `tables` (the shipped rules by default), once."""
+    return (tables or Rules.default()).compiled("extract.recipients", compile_rules)
 
 
 @dataclass(frozen=True)
@@ -61,15 +68,14 @@ class Recipient:
     end: int
 
 
-def _is_signature(cell: Cell) -> bool:
-    sig = signature.rules()
+def _is_signature(cell: Cell, sig: signature._Rules) -> bool:
     return bool(sig.line.match(cell.text, timeout=TIMEOUT)) or bool(
         sig.skip.fullmatch(cell.text, timeout=TIMEOUT)
     )
 
 
-def parse_line(cell: Cell) -> Recipient | None:
-    r = rules()
+def parse_line(cell: Cell, r: _Rules | None = None) -> Recipient | None:
+    r = r or rules()
     raw = cell.text
     b = r.bullet.match(raw, timeout=TIMEOUT)
     body = raw[b.end():] if b else raw
@@ -85,17 +91,19 @@ def parse_line(cell: Cell) -> Recipient | None:
     return Recipient(body, purpose, kind, raw, cell.start, cell.end)
 
 
-def find(text: str) -> list[Recipient]:
-    """The first "Nơi nhận" list of the text."""
-    r = rules()
-    for m in r.label_at_cell.finditer(text, timeout=TIMEOUT):
+def find(text: str, tables: Rules | None = None) -> list[Recipient]:
+    """The first "Nơi nhận" list of the text (read with the grammars of `tables`, by
+    default the shipped rules)."""
+    tables = tables or Rules.default()
+    r, sig = rules(tables), signature.rules(tables)
+    for m in literal_scan.finditer(r.label_at_cell, text, r.label_words):
         label_start = m.start()
         if not at_cell_start(text, label_start):
             continue
         line_start = text.rfind("\n", 0, label_start) + 1
         out: list[Recipient] = []
         first_line = -1
-        for cell in cells(text, line_start, min(len(text), label_start + 3000)):
+        for cell in iter_cells(text, line_start, min(len(text), label_start + 3000)):
             if cell.end <= label_start:
                 continue
             if first_line < 0:
@@ -103,13 +111,13 @@ def find(text: str) -> list[Recipient]:
                 lm = r.label.match(cell.text, timeout=TIMEOUT)
                 rest = cell.text[lm.end():] if lm else ""
                 if rest.strip():
-                    rec = parse_line(Cell(cell.end - len(rest), cell.end, rest, cell.line))
+                    rec = parse_line(Cell(cell.end - len(rest), cell.end, rest, cell.line), r)
                     if rec:
                         out.append(rec)
                 continue
             if cell.line - first_line > r.max_lines:
                 break
-            if _is_signature(cell) or signature.person_name(cell):
+            if _is_signature(cell, sig) or signature.person_name(cell, sig):
                 continue
             t = cell.text
             if not (r.bullet.match(t, timeout=TIMEOUT) or t.endswith((";", ".", ","))
@@ -117,7 +125,7 @@ def find(text: str) -> list[Recipient]:
                 break
             if len(t) > 200:
                 break
-            rec = parse_line(cell)
+            rec = parse_line(cell, r)
             if rec:
                 out.append(rec)
                 if rec.kind == "archive":
@@ -128,7 +136,7 @@ def find(text: str) -> list[Recipient]:
 
 
 def run(ctx: DocContext) -> None:
-    recs = find(ctx.text)
+    recs = find(ctx.text, ctx.rules)  # the document's own rules (kehoach.rules.Rules)
     for rec in recs:
         ev = ctx.evidence(rec.start, rec.end)
         ctx.add(

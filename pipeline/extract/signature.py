@@ -9,13 +9,14 @@ own mode is the last mode written above it (TM. then KT. -> KT.).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse
+from kehoach import literal_scan
+from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
+from kehoach.literal_scan import first_words
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 @dataclass
@@ -45,12 +46,13 @@ class _Rules:
     deputy_modes: frozenset[str]
     window: int
     not_name: regex.Pattern[str]
+    hit_words: literal_scan.Words  # the words a match of `hit` starts with
 
 
-@cache
-def rules() -> _Rules:
-    cfg = load_yaml("metadata.yaml")
-    bcfg = load_yaml("issuers.yaml")
+def compile_rules(tables: Rules) -> _Rules:
+    """The signature grammar of one rules folder (models/metadata.yaml, models/issuers.yaml)."""
+    cfg = tables.yaml("metadata.yaml")
+    bcfg = tables.yaml("issuers.yaml")
     titles = {t.casefold(): t for t in cfg["signer_titles"]}
     deputy = cfg["deputy_prefix"]
     modes = {m.rstrip(".").upper(): m for m in cfg["signing_modes"]}
@@ -86,17 +88,24 @@ def rules() -> _Rules:
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,
         deputy_modes=frozenset(cfg["deputy_modes"]), window=cfg["name_window_lines"],
         not_name=not_name,
+        hit_words=literal_scan.Words(first_words(
+            [*modes, deputy.upper(), deputy, *(t.upper() for t in titles), *titles.values()])),
     )
 
 
-def _mode(raw: str | None) -> str | None:
+def rules(tables: Rules | None = None) -> _Rules:
+    """The signature grammar compiled from `tables` (the shipped rules by default), once."""
+    return (tables or Rules.default()).compiled("extract.signature", compile_rules)
+
+
+def _mode(raw: str | None, r: _Rules) -> str | None:
     if not raw:
         return None
-    return rules().modes.get(raw.rstrip(".").upper())
+    return r.modes.get(raw.rstrip(".").upper())
 
 
-def _title(raw: str) -> str:
-    return rules().titles[collapse(raw).casefold()]
+def _title(raw: str, r: _Rules) -> str:
+    return r.titles[collapse(raw).casefold()]
 
 
 def _is_recipient(cell: Cell) -> bool:
@@ -108,9 +117,9 @@ def _is_recipient(cell: Cell) -> bool:
     )
 
 
-def person_name(cell: Cell) -> str | None:
+def person_name(cell: Cell, r: _Rules | None = None) -> str | None:
     """The cell as a personal name ("Nguyễn Văn Minh", "TRẦN NAM BÌNH" -> title case)."""
-    r = rules()
+    r = r or rules()
     m = r.name.fullmatch(cell.text, timeout=TIMEOUT)
     if not m or len(m.group("n")) > 40 or r.not_name.match(m.group("n"), timeout=TIMEOUT):
         return None
@@ -120,15 +129,14 @@ def person_name(cell: Cell) -> str | None:
     return n
 
 
-def _block(text: str, start: int) -> tuple[Signature, int] | None:
+def _block(text: str, start: int, r: _Rules) -> tuple[Signature, int] | None:
     """The block whose first line starts at `start`; returns it and where it ends."""
-    r = rules()
     line_start = text.rfind("\n", 0, start) + 1
     sig = Signature()
     last_line = -1
     n_titles = 0
     deputy_seen = False
-    for cell in cells(text, line_start, min(len(text), line_start + 1500)):
+    for cell in iter_cells(text, line_start, min(len(text), line_start + 1500)):
         if cell.end <= start:
             continue
         m = r.line.match(cell.text, timeout=TIMEOUT)
@@ -137,13 +145,13 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
                 break
             if sig.start < 0:
                 sig.start = cell.start
-            mode = _mode(m.group("mode"))
+            mode = _mode(m.group("mode"), r)
             if mode:
                 sig.mode = mode
             if m.group("body"):
                 sig.mode_bodies.append(collapse(m.group("body")))
             else:
-                title = _title(m.group("title") or m.group("title2"))
+                title = _title(m.group("title") or m.group("title2"), r)
                 deputy = bool(m.group("dep") or m.group("dep2"))
                 if sig.head_title is None:
                     sig.head_title = title  # the title the block is headed by
@@ -161,7 +169,7 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
             break
         if r.skip.fullmatch(cell.text, timeout=TIMEOUT) or _is_recipient(cell):
             continue
-        name = person_name(cell)
+        name = person_name(cell, r)
         if name and n_titles:
             sig.name, sig.name_start, sig.name_end = name, cell.start, cell.end
             sig.end = cell.end
@@ -174,21 +182,22 @@ def _block(text: str, start: int) -> tuple[Signature, int] | None:
     return sig, sig.end
 
 
-def find(text: str, after: int = 0) -> Signature | None:
+def find(text: str, after: int = 0, r: _Rules | None = None) -> Signature | None:
     """The document's signature: the first block after `after` that ends with a name, else
-    the last block without one."""
-    r = rules()
+    the last block without one (`r`: the grammar, by default of the shipped rules)."""
+    r = r or rules()
     pos = after
     fallback: Signature | None = None
-    while True:
-        m = r.hit.search(text, pos, timeout=TIMEOUT)
+    hits = r.hit_words.starts(text, after)  # where a match of `hit` may start: only there
+    while True:                             # is the pattern tried
+        m = literal_scan.search(r.hit, text, hits, pos)
         if m is None:
             return fallback
         begin = m.start()
         if not at_cell_start(text, begin):
             pos = m.end()
             continue
-        found = _block(text, begin)
+        found = _block(text, begin, r)
         if found is None:
             pos = m.end()
             continue

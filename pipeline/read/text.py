@@ -7,6 +7,7 @@ Windows-1258, whichever reads as Vietnamese (pipeline/read/legacy.py).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from kehoach.errors import DocumentError
@@ -24,11 +25,19 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
 # A file that is not valid UTF-8 is still read as UTF-8 (bad bytes replaced by U+FFFD and
 # noted) when its valid multi-byte characters outnumber the bad bytes this many times.
 UTF8_GOOD_PER_BAD = 10
+# A character above U+00FF: a line holding one is real Unicode, never legacy glyph codes.
+_WIDE = re.compile("[\u0100-\U0010ffff]")
+
+
+def _may_hold_glyphs(text: str) -> bool:
+    """Whether some line is non-ASCII with no character above U+00FF: the only lines
+    legacy.fix_glyph_lines may convert (a quick test; it decides)."""
+    return any(not line.isascii() and not _WIDE.search(line) for line in text.split("\n"))
 
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
-    controls = sum(sample.count(bytes([b])) for b in _CONTROL)
+    controls = len(sample) - len(sample.translate(None, _CONTROL))  # one pass: bytes deleted
     return controls > len(sample) * 0.01
 
 
@@ -73,7 +82,7 @@ def decode_text(path: Path, data: bytes, notes: list[str] | None = None) -> tupl
             ) from None
         else:
             text, encoding = found.text, found.encoding
-    if encoding.startswith("utf-8"):
+    if encoding.startswith("utf-8") and _may_hold_glyphs(text):
         text, used = legacy.fix_glyph_lines(text)
         if used:
             encoding = "+".join([encoding, *sorted(used)])

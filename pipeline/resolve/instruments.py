@@ -10,15 +10,15 @@ from kehoach.context import DocContext
 from kehoach.extract.citation_issuers import issuer_from_code
 from kehoach.extract.codes import codes
 from kehoach.extract.instruments import Mention
-from kehoach.rules import load_yaml
+from kehoach.rules import Rules
 
 
 def instrument_key(instrument_id: str, year: int | None, scope: str | None) -> str:
     return f"{instrument_id}|{year if year else '?'}|{scope or ''}"
 
 
-def _type_of(m: Mention) -> str | None:
-    c = codes()
+def _type_of(m: Mention, tables: Rules | None = None) -> str | None:
+    c = codes(tables)
     if m.type_word and m.type_word.casefold() not in c.generic_type_words:
         return c.type_words.get(m.type_word.casefold(), m.type_word)
     if m.party:
@@ -26,17 +26,19 @@ def _type_of(m: Mention) -> str | None:
     if m.type_code:
         return c.state_types.get(m.type_code)
     if m.issuer_code and m.issuer_code in c.issuers and not m.instrument_id.count("/") > 1:
-        return load_yaml("instruments.yaml")["letter_type"]  # "1234/UBND-KGVX": no type code
+        return (tables or Rules.default()).yaml("instruments.yaml")["letter_type"]  # "1234/UBND-KGVX": no type code
     return None
 
 
-def _issuer_from_codes(m: Mention, typ: str | None, loc: Any) -> tuple[str | None, str | None]:
+def _issuer_from_codes(m: Mention, typ: str | None, loc: Any,
+                       tables: Rules | None = None) -> tuple[str | None, str | None]:
     """The issuer the code implies. A joint document ("02/2019/TTLT-BTC-BNV", a party
     "05-QC/BTCTU-BDVTU") names every issuer in its symbol: all of them, joined by " - "."""
-    joint = len(m.issuer_codes) > 1 and (m.party or typ in load_yaml("instruments.yaml")["joint_types"])
+    joint_types = (tables or Rules.default()).yaml("instruments.yaml")["joint_types"]
+    joint = len(m.issuer_codes) > 1 and (m.party or typ in joint_types)
     if not joint:
-        return issuer_from_code(m.issuer_code, loc)
-    found = [issuer_from_code(code, loc) for code in m.issuer_codes]
+        return issuer_from_code(m.issuer_code, loc, tables)
+    found = [issuer_from_code(code, loc, tables) for code in m.issuer_codes]
     if any(name is None for name, _ in found):
         return None, None
     scope = next((sc for _, sc in found if sc), None)
@@ -44,15 +46,15 @@ def _issuer_from_codes(m: Mention, typ: str | None, loc: Any) -> tuple[str | Non
 
 
 def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
-    loc = ctx.locality
+    loc, tables = ctx.locality, ctx.rules
     groups: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
         groups[m.instrument_id].append(m)
     resolved: dict[str, dict[str, Any]] = {}
     for iid, ms in groups.items():
         # the first type word written wins; else what the code implies
-        typ = next((t for t in (_type_of(m) for m in ms if m.type_word) if t), None)
-        typ = typ or next((t for t in map(_type_of, ms) if t), None)
+        typ = next((t for t in (_type_of(m, tables) for m in ms if m.type_word) if t), None)
+        typ = typ or next((t for t in (_type_of(m, tables) for m in ms) if t), None)
         date = next((m.date for m in ms if m.date), None)
         cited_year = next((m.year_cited for m in ms if m.year_cited), None)
         year = ms[0].year or (int(date[:4]) if date else cited_year)
@@ -60,7 +62,7 @@ def resolve(ctx: DocContext, mentions: list[Mention]) -> list[dict[str, Any]]:
         if explicit is not None:
             issuer, scope = explicit.issuer, explicit.scope
         else:
-            issuer, scope = _issuer_from_codes(ms[0], typ, loc)
+            issuer, scope = _issuer_from_codes(ms[0], typ, loc, tables)
         resolved[iid] = {
             "instrument_id": iid,
             "instrument_key": instrument_key(iid, year, scope),
