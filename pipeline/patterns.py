@@ -379,7 +379,7 @@ def phrase_index(keys: list[str]) -> PhraseIndex:
                  for word, child in node.items() if word]
         if "" in node:
             ends.append(node[""])
-            parts.append(f"(?!{w})()")
+            parts.append("()")
         return "(?:" + "|".join(parts) + ")"
 
     patterns = []
@@ -387,7 +387,10 @@ def phrase_index(keys: list[str]) -> PhraseIndex:
         ends: list[str] = []
         body = alt(node, ends)
         need = needs[first]
-        patterns.append((regex.compile(regex.escape(first) + body, regex.V1), tuple(ends),
+        # the word boundary once after the trie, not at every phrase end: when it fails after
+        # a phrase, the engine backtracks into the trie to the next shorter phrase, as before
+        # (compiling the large word class once per pattern instead of once per phrase)
+        patterns.append((regex.compile(regex.escape(first) + body + f"(?!{w})", regex.V1), tuple(ends),
                          tuple(need) if need is not None else None))
     return PhraseIndex(tuple(patterns))
 
