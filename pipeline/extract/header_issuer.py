@@ -19,9 +19,8 @@ from functools import cache
 import regex
 from kehoach.extract.codes import fold
 from kehoach.extract.locality import Locality
-from kehoach.literal_scan import first_word_key, word_finditer
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import alternation
+from kehoach.patterns import alternation, first_word_key, word_finditer
 from kehoach.places import Province, provinces, unit_level, units
 from kehoach.rules import load_csv, load_yaml
 
@@ -72,7 +71,7 @@ class Resolved:
 @dataclass(frozen=True)
 class _Tables:
     pattern: regex.Pattern[str]  # a body phrase
-    first_words: frozenset[str]  # the first words of its phrases (kehoach.literal_scan keys)
+    first_words: frozenset[str]  # the first words of its phrases (kehoach.patterns keys)
     councils: dict[str, tuple[str, str]]  # form casefold -> (name, kind)
     units: dict[str, str]  # unit form casefold -> canonical unit
     party: dict[str, str]  # committee casefold -> unit

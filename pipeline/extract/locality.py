@@ -17,10 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 import regex
-from kehoach import literal_scan
+from kehoach import patterns
 from kehoach.context import DocContext
-from kehoach.literal_scan import Words, first_words
-from kehoach.patterns import alternation
+from kehoach.patterns import LeadWords, alternation, first_words
 from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
 from kehoach.rules import Rules
 
@@ -47,9 +46,9 @@ class Locality:
 @dataclass(frozen=True)
 class _Patterns:
     prov: regex.Pattern[str]
-    prov_words: literal_scan.Words  # the words a match of `prov` starts with
+    prov_words: patterns.LeadWords  # the words a match of `prov` starts with
     dist: regex.Pattern[str]
-    dist_words: literal_scan.Words
+    dist_words: patterns.LeadWords
 
 
 def compile_patterns(tables: Rules) -> _Patterns:
@@ -82,7 +81,7 @@ def compile_patterns(tables: Rules) -> _Patterns:
     dist = regex.compile(
         rf"(?<!\p{{L}})(?P<unit>{dist_units})(?:(?<=\.)|(?!\p{{L}}))\s*(?P<name>{name})"
     )
-    return _Patterns(prov, Words(first_words(prov_words)), dist, Words(first_words(dist_words)))
+    return _Patterns(prov, LeadWords(first_words(prov_words)), dist, LeadWords(first_words(dist_words)))
 
 
 def _patterns(tables: Rules | None = None) -> _Patterns:
@@ -96,7 +95,7 @@ def detect(text: str, tables: Rules | None = None) -> Locality:
     table = provinces(tables)
     counts: Counter[str] = Counter()
     # (a scan of the unit words' places, not of the pattern at every position: much faster)
-    for m in literal_scan.finditer(pats.prov, text, pats.prov_words):
+    for m in patterns.words_finditer(pats.prov, text, pats.prov_words):
         p = table.lookup(m.group("name"))
         if p:
             counts[p.name] += 3 if m.start() < OPENING_CHARS else 1
@@ -104,7 +103,7 @@ def detect(text: str, tables: Rules | None = None) -> Locality:
     district_unit = district = None
     opening = text[:OPENING_CHARS]
     dcounts: Counter[tuple[str, str]] = Counter()
-    for m in literal_scan.finditer(pats.dist, opening, pats.dist_words):
+    for m in patterns.words_finditer(pats.dist, opening, pats.dist_words):
         u = unit_of(m.group("unit"), tables)
         unit, name = (u.name if u else m.group("unit").lower()), m.group("name")
         if table.lookup(name):  # "thành phố Hải Phòng" is a province, not a district

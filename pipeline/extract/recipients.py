@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
-from kehoach import literal_scan
+from kehoach import patterns
 from kehoach.context import DocContext
 from kehoach.extract import signature
 from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
@@ -26,7 +26,7 @@ def _case_forms(words: list[str]) -> list[str]:
 class _Rules:
     label: regex.Pattern[str]
     label_at_cell: regex.Pattern[str]
-    label_words: literal_scan.Words  # the words a match of `label_at_cell` starts with
+    label_words: patterns.LeadWords  # the words a match of `label_at_cell` starts with
     purpose: regex.Pattern[str]
     archive: regex.Pattern[str]
     bullet: regex.Pattern[str]
@@ -46,7 +46,7 @@ def compile_rules(tables: Rules) -> _Rules:
             rf"[ \t]*(?:\([ \t]*(?P<p>(?i:(?:để[ \t]+)?(?:{alternation(cfg['purposes'])})))[ \t]*\)"
             rf"|[ \t]*[-,]?[ \t]*(?P<q>(?i:để[ \t]+(?:{alternation(cfg['purposes'])}))))[ \t]*[;.,]*$"
         ),
-        label_words=literal_scan.Words(literal_scan.first_words(_case_forms(cfg["labels"]))),
+        label_words=patterns.LeadWords(patterns.first_words(_case_forms(cfg["labels"]))),
         archive=regex.compile(rf"(?i:{alternation(cfg['archive'])})(?!\p{{L}})"),
         bullet=regex.compile(r"[-+•*–][ \t]*"),
         max_lines=cfg["max_lines"],
@@ -96,7 +96,7 @@ def find(text: str, tables: Rules | None = None) -> list[Recipient]:
     default the shipped rules)."""
     tables = tables or Rules.default()
     r, sig = rules(tables), signature.rules(tables)
-    for m in literal_scan.finditer(r.label_at_cell, text, r.label_words):
+    for m in patterns.words_finditer(r.label_at_cell, text, r.label_words):
         label_start = m.start()
         if not at_cell_start(text, label_start):
             continue

@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import regex
-from kehoach import literal_scan
+from kehoach import patterns
 from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
-from kehoach.literal_scan import first_words
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import alternation
+from kehoach.patterns import alternation, first_words
 from kehoach.rules import Rules
 
 
@@ -46,7 +45,7 @@ class _Rules:
     deputy_modes: frozenset[str]
     window: int
     not_name: regex.Pattern[str]
-    hit_words: literal_scan.Words  # the words a match of `hit` starts with
+    hit_words: patterns.LeadWords  # the words a match of `hit` starts with
 
 
 def compile_rules(tables: Rules) -> _Rules:
@@ -88,7 +87,7 @@ def compile_rules(tables: Rules) -> _Rules:
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,
         deputy_modes=frozenset(cfg["deputy_modes"]), window=cfg["name_window_lines"],
         not_name=not_name,
-        hit_words=literal_scan.Words(first_words(
+        hit_words=patterns.LeadWords(first_words(
             [*modes, deputy.upper(), deputy, *(t.upper() for t in titles), *titles.values()])),
     )
 
@@ -190,7 +189,7 @@ def find(text: str, after: int = 0, r: _Rules | None = None) -> Signature | None
     fallback: Signature | None = None
     hits = r.hit_words.starts(text, after)  # where a match of `hit` may start: only there
     while True:                             # is the pattern tried
-        m = literal_scan.search(r.hit, text, hits, pos)
+        m = patterns.words_search(r.hit, text, hits, pos)
         if m is None:
             return fallback
         begin = m.start()

@@ -1,10 +1,10 @@
-"""kehoach.literal_scan finds exactly what the pattern's own scan finds."""
+"""kehoach.patterns (LeadWords, words_finditer, word_finditer) finds exactly what the pattern's own scan finds."""
 
 from __future__ import annotations
 
 import regex
-from kehoach import literal_scan
-from kehoach.literal_scan import Words, first_word_key, first_words, word_finditer
+from kehoach import patterns
+from kehoach.patterns import LeadWords, first_word_key, first_words, word_finditer
 
 TEXT = (
     "UBND tỉnh Lạng Sơn; Tỉnh ủy Lạng Sơn và thành phố Cần Thơ.\n"
@@ -26,34 +26,34 @@ def test_first_words_of_phrases() -> None:
 
 
 def test_words_found_where_they_start_even_inside_another() -> None:
-    w = Words(["TTL", "TL", "ab"])
+    w = LeadWords(["TTL", "TL", "ab"])
     assert w.starts("x TTL. abab") == [2, 3, 7, 9]
     assert w.starts("x TTL. abab", 3, 9) == [3, 7]
-    assert Words([]).starts("anything") == []
+    assert LeadWords([]).starts("anything") == []
 
 
 def test_finditer_is_the_pattern_scan() -> None:
-    words = Words(first_words(UNIT_WORDS))
+    words = LeadWords(first_words(UNIT_WORDS))
     for pos, end in ((0, None), (5, None), (10, 70), (0, 40)):
         e = len(TEXT) if end is None else end
         expected = spans(list(UNIT.finditer(TEXT, pos, e)))
-        assert spans(literal_scan.finditer(UNIT, TEXT, words, pos, e)) == expected
-    assert len(spans(literal_scan.finditer(UNIT, TEXT, words))) == 6
+        assert spans(patterns.words_finditer(UNIT, TEXT, words, pos, e)) == expected
+    assert len(spans(patterns.words_finditer(UNIT, TEXT, words))) == 6
 
 
 def test_a_word_left_out_loses_its_matches() -> None:
     # the scan is only as good as its words: without "thành" the city is not found
-    words = Words(["tỉnh", "Tỉnh", "TỈNH"])
-    found = [m.group("name") for m in literal_scan.finditer(UNIT, TEXT, words)]
+    words = LeadWords(["tỉnh", "Tỉnh", "TỈNH"])
+    found = [m.group("name") for m in patterns.words_finditer(UNIT, TEXT, words)]
     assert "Cần Thơ" not in found and "Lạng Sơn" in found
 
 
 def test_search_from_a_position() -> None:
-    words = Words(first_words(UNIT_WORDS))
+    words = LeadWords(first_words(UNIT_WORDS))
     starts = words.starts(TEXT)
     for pos in range(0, len(TEXT), 7):
         m = UNIT.search(TEXT, pos)
-        got = literal_scan.search(UNIT, TEXT, starts, pos)
+        got = patterns.words_search(UNIT, TEXT, starts, pos)
         assert (m and m.span()) == (got and got.span())
 
 
