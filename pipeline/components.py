@@ -31,12 +31,15 @@ FOLDERS = ("read", "normalize", "segment", "extract", "resolve", "export")
 
 @dataclass(frozen=True)
 class Stage:
-    """One step of the flow. `name` is folder.module; `ref` the callable ("module:function")."""
+    """One step of the flow. `name` is folder.step (what profiles list); `module` the module
+    under kehoach that holds its `run` (default: the name; extract/ is split by family);
+    `ref` the callable ("module:function")."""
 
     name: str
     needs: tuple[str, ...]
     provides: tuple[str, ...]
     doc: str = ""
+    module: str = ""
 
     @property
     def folder(self) -> str:
@@ -44,7 +47,7 @@ class Stage:
 
     @property
     def ref(self) -> str:
-        return f"kehoach.{self.name}:run"
+        return f"kehoach.{self.module or self.name}:run"
 
 
 # What a document stage can read before any stage has run.
@@ -54,21 +57,29 @@ DOCUMENT_STAGES: tuple[Stage, ...] = (
     Stage("segment.sections", ("text",), ("sections",),
           "section tree and task tables"),
     Stage("extract.locality", ("text",), ("locality",),
-          "the plan's own province / district, to resolve 'tỉnh', 'thị xã'"),
+          "the plan's own province / district, to resolve 'tỉnh', 'thị xã'",
+          module="extract.metadata.locality"),
     Stage("extract.metadata", ("text", "locality"), ("metadata", "locality"),
-          "type, number, issuer, date, title, signer, period; refines locality"),
+          "type, number, issuer, date, title, signer, period; refines locality",
+          module="extract.metadata.fields"),
     Stage("extract.recipients", ("text",), ("recipients",),
-          "'Nơi nhận' lines"),
+          "'Nơi nhận' lines",
+          module="extract.metadata.recipients"),
     Stage("extract.instruments", ("text", "locality", "metadata"), ("instrument_mentions",),
-          "cited numbered instruments (the plan's own number left out)"),
+          "cited numbered instruments (the plan's own number left out)",
+          module="extract.citations.instruments"),
     Stage("extract.named", ("text", "instrument_mentions"), ("named_instruments",),
-          "instruments cited by name only"),
+          "instruments cited by name only",
+          module="extract.citations.named"),
     Stage("extract.channels", ("sections", "metadata", "instrument_mentions", "named_instruments"),
-          ("channels",), "communication channels"),
+          ("channels",), "communication channels",
+          module="extract.assignments.channels"),
     Stage("extract.bodies", ("sections", "locality", "instrument_mentions", "named_instruments"),
-          ("bodies",), "responsible bodies and their roles"),
+          ("bodies",), "responsible bodies and their roles",
+          module="extract.assignments.bodies"),
     Stage("extract.deadlines", ("sections", "bodies", "instrument_mentions", "named_instruments"),
-          ("deadlines",), "deadline dates and recurrences"),
+          ("deadlines",), "deadline dates and recurrences",
+          module="extract.assignments.deadlines"),
     Stage("resolve.instruments", ("instrument_mentions", "named_instruments", "locality"),
           ("citations",), "short forms, issuers and keys inside one document -> citations"),
 )

@@ -12,10 +12,10 @@ from kehoach.rules import Rules
 from kehoach.segment.sentences import Sentences
 
 if TYPE_CHECKING:
-    from kehoach.extract.assign_common import SourceSpans
-    from kehoach.extract.bodies import Mention as BodyMention
-    from kehoach.extract.instruments import Mention as InstrumentMention
-    from kehoach.extract.locality import Locality
+    from kehoach.extract.assignments.bodies import Mention as BodyMention
+    from kehoach.extract.assignments.common import SourceSpans
+    from kehoach.extract.citations.instruments import Mention as InstrumentMention
+    from kehoach.extract.metadata.locality import Locality
     from kehoach.segment.sections import SectionTree
 
 SENTENCE_LIMIT = 1000  # characters of context kept for one sentence
@@ -54,7 +54,7 @@ class DocContext:
     body_mentions: list[BodyMention] = field(default_factory=list)
     body_spans: list[tuple[int, int, str, str, str]] = field(default_factory=list)
 
-    # Computed once per document by the assignment helpers (kehoach.extract.assign_common).
+    # Computed once per document by the assignment helpers (kehoach.extract.assignments.common).
     citation_spans: SourceSpans | None = None
     plan_year: int | None = None
     task_blocks: dict[tuple[int, int], str] = field(default_factory=dict)

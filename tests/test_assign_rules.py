@@ -9,7 +9,7 @@ import hashlib
 from kehoach.components import analyse
 from kehoach.context import DocContext
 from kehoach.document import SourceText
-from kehoach.extract import bodies
+from kehoach.extract.assignments import bodies
 from kehoach.rules import Rules
 
 PLAN = (

@@ -104,7 +104,7 @@ def test_citation_offsets_and_evidence_match_the_source(dev_out: Path) -> None:
     """Every numbered citation's source span holds its number and every code of its id
     (compared folded: "ND" is "NĐ", "Ctr" is "CTr") and starts at its type word when the
     row has one written."""
-    from kehoach.extract.codes import codes, fold
+    from kehoach.extract.grammar.codes import codes, fold
 
     first_words = {fold(w.split()[0]) for w in codes().type_words}
 
@@ -186,7 +186,7 @@ def test_interrupted_write_leaves_previous_tables_intact(
 
 def test_pattern_timeout_is_reported_not_fatal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A regex timeout inside a component becomes a clear error row for that document only."""
-    import kehoach.extract.instruments as instruments
+    import kehoach.extract.citations.instruments as instruments
 
     real = instruments.find_mentions
 
@@ -202,7 +202,7 @@ def test_pattern_timeout_is_reported_not_fatal(tmp_path: Path, monkeypatch: pyte
     assert (summary.ok, summary.errors) == (1, 1)
     (err,) = summary.error_rows
     assert err["reason"] == "pattern_timeout"
-    assert "kehoach.extract.instruments:run" in err["message"]
+    assert "kehoach.extract.citations.instruments:run" in err["message"]
 
 
 def test_folder_files_of_other_types_are_named_not_read(tmp_path: Path) -> None:

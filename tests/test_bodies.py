@@ -5,7 +5,7 @@ from pathlib import Path
 from helpers import run_text
 from kehoach.evaluate import evaluate_dir
 from kehoach.evaluate.assignments import body_key
-from kehoach.extract import bodies
+from kehoach.extract.assignments import bodies
 from kehoach.rules import load_csv
 
 GOLD = Path(__file__).resolve().parent / "gold"

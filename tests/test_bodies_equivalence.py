@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 import regex
 from conftest import RAW
-from kehoach.extract import bodies, deadlines
+from kehoach.extract.assignments import bodies, deadlines
 from kehoach.normalize import TIMEOUT, normalize
 from kehoach.rules import load_yaml
 

@@ -1,6 +1,6 @@
 """Where the document proper lies in a scraped text (kehoach.segment.boundary)."""
 
-from kehoach.extract import meta_header
+from kehoach.extract.metadata import header as meta_header
 from kehoach.segment.boundary import document_span
 
 HEADER = (

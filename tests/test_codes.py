@@ -1,12 +1,12 @@
-"""ONE number-symbol grammar (kehoach.extract.codes) for citations and the header's "Số:"
+"""ONE number-symbol grammar (kehoach.extract.grammar.codes) for citations and the header's "Số:"
 line, and its corner cases (issue 8 item 5)."""
 
 from __future__ import annotations
 
 import pytest
 from helpers import by_id, run_text
-from kehoach.extract.codes import canonical_number, read_symbol, symbol_pattern
-from kehoach.extract.meta_header import parse
+from kehoach.extract.grammar.codes import canonical_number, read_symbol, symbol_pattern
+from kehoach.extract.metadata.header import parse
 
 SIGN = "\nNơi nhận:\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nLê Văn An\n"
 

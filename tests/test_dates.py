@@ -1,11 +1,11 @@
-"""The date grammar (pipeline/extract/dates.py) runs the examples of models/dates.yaml."""
+"""The date grammar (pipeline/extract/grammar/dates.py) runs the examples of models/dates.yaml."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from kehoach.extract import dates
+from kehoach.extract.grammar import dates
 from kehoach.rules import load_yaml
 
 EXAMPLES = load_yaml("dates.yaml")["examples"]

@@ -65,7 +65,7 @@ def test_header_layouts(layout: str) -> None:
 
 
 def test_respace_keeps_unknown_runs() -> None:
-    from kehoach.extract.meta_layout import respace
+    from kehoach.extract.metadata.layout import respace
 
     assert respace("SỞTƯPHÁP TỈNHĐẮKLẮK") == "SỞ TƯ PHÁP TỈNH ĐẮK LẮK"
     assert respace("NGUYỄNXYZQW") == "NGUYỄNXYZQW"  # not a run of header syllables
@@ -234,7 +234,7 @@ def test_period_from_the_time_line(line: str, period: tuple[int | None, int | No
     ("Đà Nẵng, ngày     tháng 02 năm 2025", ("Đà Nẵng", "2025-02", "month")),
 ])
 def test_date_line_read_by_the_one_date_grammar(line: str, expected: tuple[str, str, str]) -> None:
-    """The header's date line is read by kehoach.extract.dates, so every form it knows works
+    """The header's date line is read by kehoach.extract.grammar.dates, so every form it knows works
     here too (the comma before "năm", unaccented "ngay", a blank day)."""
     text = f"ỦY BAN NHÂN DÂN\nTỈNH THỬ NGHIỆM\nSố: 12/KH-UBND\n{line}\n\nKẾ HOẠCH\nThử nghiệm ngày tháng\n"
     doc = run_text(text).document

@@ -71,7 +71,7 @@ def src(tmp_path: Path) -> Path:
 def _sabotage(monkeypatch: pytest.MonkeyPatch, action) -> None:  # type: ignore[no-untyped-def]
     """Make the channels component run `action` on a document holding the word SABOTAGE
     (forked workers inherit the patch)."""
-    import kehoach.extract.channels as channels
+    import kehoach.extract.assignments.channels as channels
 
     real = channels.run
 
@@ -103,8 +103,8 @@ def test_a_worker_killed_by_a_signal_costs_only_its_document(
     _good_rows_written(tmp_path / "out")
     err = _error(errors, "bad.txt")
     assert err["reason"] == "worker_killed"
-    assert sig.name in err["message"] and "kehoach.extract.channels:run" in err["message"]
-    assert err["stage"] == "kehoach.extract.channels:run"
+    assert sig.name in err["message"] and "kehoach.extract.assignments.channels:run" in err["message"]
+    assert err["stage"] == "kehoach.extract.assignments.channels:run"
 
 
 def test_wall_time_limit_stops_a_runaway_document(
@@ -150,7 +150,7 @@ def test_a_component_bug_is_named_not_internal_error(
     _, _, _, errors = _batch(src, tmp_path / "out", "-w", "1")
     err = _error(errors, "bad.txt")
     assert err["reason"] == "component_failed"
-    assert "ValueError in kehoach.extract.channels:run: unexpected shape" in err["message"]
+    assert "ValueError in kehoach.extract.assignments.channels:run: unexpected shape" in err["message"]
 
 
 # ---------------------------------------------------------------- files that are not files

@@ -436,7 +436,7 @@ def test_annex_citing_the_decision_of_the_chair_is_the_document_itself() -> None
 
 
 def test_citation_date_read_by_the_one_date_grammar() -> None:
-    """The date after a citation is read by kehoach.extract.dates: the forms it knows (comma
+    """The date after a citation is read by kehoach.extract.grammar.dates: the forms it knows (comma
     before "năm", unaccented "ngay", upper-case titles) work in citations too."""
     text = ("Căn cứ Nghị quyết số 52/NQ-CP ngày 22 tháng 4, năm 2022 của Chính phủ;\n"
             "Căn cứ Quyết định số 411/QĐ-TTg ngay 31/3/2022 của Thủ tướng Chính phủ;\n"

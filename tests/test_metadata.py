@@ -366,7 +366,7 @@ def test_ministry_plan_is_national() -> None:
 
 
 def test_locality_fallback_reads_upper_case_headers() -> None:
-    from kehoach.extract.locality import detect
+    from kehoach.extract.metadata.locality import detect
 
     text = "UBND TỈNH BÀ RỊA - VŨNG TÀU\nSỞ Y TẾ\n\nKẾ HOẠCH\nHọc tập tại tỉnh Bắc Kạn\n"
     assert detect(text).province == "Bà Rịa - Vũng Tàu"

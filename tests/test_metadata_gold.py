@@ -70,7 +70,8 @@ def _dev_plans() -> list[Path]:
 def test_metadata_on_numbered_development_plans() -> None:
     import pytest
     from kehoach.evaluate.metadata import norm
-    from kehoach.extract import locality, metadata
+    from kehoach.extract.metadata import fields as metadata
+    from kehoach.extract.metadata import locality
     from kehoach.normalize import normalize
 
     plans = _dev_plans()

@@ -1,4 +1,4 @@
-"""Instruments cited by name only (pipeline/extract/named.py, models/named_instruments.yaml)."""
+"""Instruments cited by name only (pipeline/extract/citations/named.py, models/named_instruments.yaml)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from conftest import GOLD, ROOT
 from helpers import citations
 from kehoach.evaluate import evaluate_dir
-from kehoach.extract.named import rule_examples
+from kehoach.extract.citations.named import rule_examples
 from kehoach.rules import load_yaml
 from kehoach.run import run
 

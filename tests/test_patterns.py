@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import regex
-from kehoach.extract import bodies, deadlines
+from kehoach.extract.assignments import bodies, deadlines
 from kehoach.patterns import EndCue, Led, ends_anchored, lead_literals
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import regex
 from kehoach.evaluate import Metric, Section, prf
-from kehoach.extract.bodies import expand
+from kehoach.extract.assignments.bodies import expand
 from kehoach.rules import load_yaml
 
 FLOORS: dict[str, float] = load_yaml("floors.yaml")["assignments"]

@@ -1,4 +1,4 @@
-"""Extractors: metadata, instruments, named instruments, recipients, channels, bodies, deadlines.
+"""Extractors, by family: grammar/ (dates, number-symbols), metadata/, citations/, assignments/.
 
 `kehoach.extract` is both this package and the public function `kehoach.extract(text)`: once
 a submodule is imported Python binds the package to the attribute `kehoach.extract`, so the
@@ -13,10 +13,10 @@ from typing import Any
 
 
 class _CallableExtract(types.ModuleType):
-    def __call__(self, text: str, *, name: str | None = None) -> Any:
+    def __call__(self, text: str, *, name: str | None = None, rules: Any = None) -> Any:
         from kehoach.api import extract
 
-        return extract(text, name=name)
+        return extract(text, name=name, rules=rules)
 
 
 sys.modules[__name__].__class__ = _CallableExtract

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 import regex
 from kehoach.export.schema import columns, schemas
-from kehoach.extract.codes import codes
+from kehoach.extract.grammar.codes import codes
 from kehoach.normalize import TIMEOUT
 from kehoach.places import provinces
 from kehoach.resolve import registry as reg

@@ -7,9 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from kehoach.context import DocContext
-from kehoach.extract.citation_issuers import issuer_from_code
-from kehoach.extract.codes import codes
-from kehoach.extract.instruments import Mention
+from kehoach.extract.citations.instruments import Mention
+from kehoach.extract.citations.issuers import issuer_from_code
+from kehoach.extract.grammar.codes import codes
 from kehoach.rules import Rules
 
 

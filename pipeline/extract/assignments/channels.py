@@ -22,7 +22,7 @@ from typing import Any
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract import assign_common as common
+from kehoach.extract.assignments import common
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import PhraseIndex, fold_spaces, lower, match_phrases, phrase_index
 from kehoach.rules import Rules, model_path

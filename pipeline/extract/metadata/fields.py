@@ -18,11 +18,13 @@ from typing import Any
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract import header_issuer as bodies
-from kehoach.extract import meta_header, meta_title, signature
-from kehoach.extract.header_issuer import Body, Resolved
-from kehoach.extract.locality import Locality, detect
-from kehoach.extract.meta_layout import Cell, collapse
+from kehoach.extract.metadata import header as meta_header
+from kehoach.extract.metadata import issuer as bodies
+from kehoach.extract.metadata import signature
+from kehoach.extract.metadata import title as meta_title
+from kehoach.extract.metadata.issuer import Body, Resolved
+from kehoach.extract.metadata.layout import Cell, collapse
+from kehoach.extract.metadata.locality import Locality, detect
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms

@@ -4,7 +4,7 @@ Hải Phòng", "Ban Quản lý Khu kinh tế Hải Phòng", "GIÁM ĐỐC SỞ X
 symbol codes ("SDL" in KH-SDL) to bodies, and resolve a body to its full name, level,
 province and parent with the document's locality.
 
-Issuer phrases after a citation ("của UBND tỉnh") are kehoach.extract.citation_issuers.
+Issuer phrases after a citation ("của UBND tỉnh") are kehoach.extract.citations.issuers.
 
 Tables: models/issuers.yaml (councils, party committees), models/admin_units.csv (unit words),
 models/issuers_departments.csv (provincial departments and agencies with their codes),
@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from kehoach.extract.codes import fold
-from kehoach.extract.locality import Locality
+from kehoach.extract.grammar.codes import fold
+from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, first_word_key, word_finditer
 from kehoach.places import Province, provinces, unit_level, units

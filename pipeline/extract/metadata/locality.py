@@ -5,7 +5,7 @@ Phòng", "Tỉnh ủy Trà Vinh", "UBND TỈNH CAO BẰNG"), weighting the openi
 (title, issuer, basis) more; a district plan is recognised by a district unit named in its
 opening.
 
-This is the fallback. pipeline/extract/metadata.py runs next and, when it identifies the
+This is the fallback. pipeline/extract/metadata/fields.py runs next and, when it identifies the
 issuer, replaces ctx.locality (and province_context / district_context) with the
 issuer's own province and district, so "UBND tỉnh" in a Sở Xây dựng Khánh Hòa plan resolves
 to Khánh Hòa even when the text names another province more often.

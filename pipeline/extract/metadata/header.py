@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-from kehoach.extract import dates
-from kehoach.extract.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
-from kehoach.extract.meta_layout import Cell, at_cell_start, cells, collapse, iter_cells, respace
+from kehoach.extract.grammar import dates
+from kehoach.extract.grammar.codes import NUMBER, Symbol, codes, read_symbol, symbol_body
+from kehoach.extract.metadata.layout import Cell, at_cell_start, cells, collapse, iter_cells, respace
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, unit_forms
@@ -69,7 +69,7 @@ def rules() -> _Rules:
     # words of the type may run together in OCR ("KẾHOẠCH")
     upper = alternation([t.upper() for t in cfg["doc_types"]], space=r"[ \t]*")
     type_line = regex.compile(rf"(?P<type>{upper})(?![\p{{L}}:])[ \t]*(?P<rest>[^\n]*)")
-    # the number-symbol grammar of citations (kehoach.extract.codes), the number may be
+    # the number-symbol grammar of citations (kehoach.extract.grammar.codes), the number may be
     # blank: "Số:      /KH-SDL", "Số: ....../QĐ-UBND"
     number = regex.compile(
         rf"(?<![\p{{L}}\d])(?:Số|SỐ|số)[ \t]*:?[ \t._…]*"
@@ -89,7 +89,7 @@ def rules() -> _Rules:
         rf"(?:{tw}(?:{sep}{tw}){{0,4}}|{uw}(?:{sep}{uw}){{0,4}}))"
     )
     # the place of a date line: what stands before its date and a comma ("Hà Nội, ngày ...");
-    # the date itself is read by the one date grammar (kehoach.extract.dates)
+    # the date itself is read by the one date grammar (kehoach.extract.grammar.dates)
     date = regex.compile(rf"(?<!\p{{L}}){place}[ \t]*,[ \t]*$")
     noise = tuple(
         [regex.compile(motto_pattern(m)) for m in cfg["header_mottos"]]

@@ -23,7 +23,7 @@ from typing import Any
 import regex
 from kehoach import places
 from kehoach.context import DocContext
-from kehoach.extract import assign_common as common
+from kehoach.extract.assignments import common
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import EndCue, Led, word_starts, word_starts_at
 from kehoach.rules import Rules

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from kehoach.extract.dates import find_dates
-from kehoach.extract.meta_header import Header, find_type_line
-from kehoach.extract.meta_layout import collapse
+from kehoach.extract.grammar.dates import find_dates
+from kehoach.extract.metadata.header import Header, find_type_line
+from kehoach.extract.metadata.layout import collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.rules import load_yaml

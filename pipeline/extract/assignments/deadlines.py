@@ -1,6 +1,6 @@
 """Deadlines (dates the plan sets) and recurring duties, with the task and body they belong to.
 
-Dates are read by the one date grammar (`kehoach.extract.dates`, models/dates.yaml); this
+Dates are read by the one date grammar (`kehoach.extract.grammar.dates`, models/dates.yaml); this
 module decides which of them the plan sets (GUIDELINE "deadlines"), with the words of
 models/deadlines.yaml:
 - in a task table's time column, or on a line labelled "Thời gian thực hiện:", "Thời hạn:",
@@ -35,8 +35,8 @@ from typing import Any
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract import assign_common as common
-from kehoach.extract import bodies, dates
+from kehoach.extract.assignments import bodies, common
+from kehoach.extract.grammar import dates
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import (
     Branches,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import regex
 from kehoach import patterns
 from kehoach.context import DocContext
-from kehoach.extract import signature
-from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
+from kehoach.extract.metadata import signature
+from kehoach.extract.metadata.layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.rules import Rules

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 from kehoach import patterns
-from kehoach.extract.meta_layout import Cell, at_cell_start, collapse, iter_cells
+from kehoach.extract.metadata.layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, first_words
 from kehoach.rules import Rules

@@ -1,7 +1,7 @@
 """Issuers of CITED instruments: issuer phrases after a citation ("của UBND tỉnh", "của
 Ban Thường vụ Tỉnh ủy") and issuer codes ("CP", "UBND", "TU"), resolved to a full name and a
 scope with the plan's own locality. The document's own issuer is
-kehoach.extract.header_issuer."""
+kehoach.extract.metadata.issuer."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from kehoach.extract.codes import codes
-from kehoach.extract.locality import Locality
+from kehoach.extract.grammar.codes import codes
+from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of

@@ -17,9 +17,9 @@ from functools import cache
 
 import regex
 from kehoach.context import DocContext
-from kehoach.extract import dates
-from kehoach.extract.citation_issuers import IssuerMatch, issuer_at
-from kehoach.extract.codes import MAX_YEAR, MIN_YEAR, Codes, codes, read_symbol, symbol_pattern, valid_year
+from kehoach.extract.citations.issuers import IssuerMatch, issuer_at
+from kehoach.extract.grammar import dates
+from kehoach.extract.grammar.codes import MAX_YEAR, MIN_YEAR, Codes, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.rules import Rules
@@ -97,14 +97,14 @@ def compile_grammar(tables: Rules) -> _Grammar:
     prefix = regex.compile(
         rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
     )
-    # the number-symbol grammar shared with the header reader (kehoach.extract.codes)
+    # the number-symbol grammar shared with the header reader (kehoach.extract.grammar.codes)
     symbol = symbol_pattern()
     words = cfg["date_words"]
     issued = alternation(words["issued"])
     year = alternation(words["year"])
     # what may stand between a symbol and its date or year: ", ", "(", "ban hành" (gaps bounded,
     # so a run of spaces after a citation costs nothing); the date itself is read by the one
-    # date grammar (kehoach.extract.dates)
+    # date grammar (kehoach.extract.grammar.dates)
     lead = rf"[ \t\n]{{0,4}},?[ \t\n]{{0,4}}(?:\([ \t\n]{{0,2}})?(?:(?:{issued})[ \t\n]{{1,3}})?"
     date = regex.compile(lead)
     type_before = regex.compile(

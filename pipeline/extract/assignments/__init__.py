@@ -1,0 +1,1 @@
+"""What the plan assigns: responsible bodies, deadlines, channels."""

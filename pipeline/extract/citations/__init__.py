@@ -1,0 +1,1 @@
+"""Cited instruments: numbered citations, their issuers, instruments cited by name."""

@@ -1,0 +1,1 @@
+"""Grammars shared by the families: dates (models/dates.yaml) and number-symbols."""

@@ -1,0 +1,1 @@
+"""The plan's own metadata: header, title, issuer, signer, period, recipients, locality."""
