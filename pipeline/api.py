@@ -27,6 +27,7 @@ from kehoach.export.writer import conform
 from kehoach.model import RECORDS, Document, Metadata, Record
 from kehoach.process import source_row
 from kehoach.read import read_document
+from kehoach.rules import Rules
 
 
 def _document_row(source: SourceText, ctx: DocContext) -> dict[str, Any]:
@@ -40,8 +41,16 @@ def _records(cls: type[Record], df: pd.DataFrame) -> list[Any]:
     return [cls.from_row(row) for row in df.to_dict("records")]
 
 
-def _document(source: SourceText) -> Document:
-    ctx = analyse(DocContext.from_source(source))
+def _rules(rules: Rules | str | os.PathLike[str] | None) -> Rules | None:
+    if rules is None or isinstance(rules, Rules):
+        return rules
+    if not Path(rules).is_dir():
+        raise FileNotFoundError(f"{rules}: no such folder of rule tables")
+    return Rules(rules)
+
+
+def _document(source: SourceText, rules: Rules | None = None) -> Document:
+    ctx = analyse(DocContext.from_source(source, rules))
     tables = {name: pd.DataFrame(rows) for name, rows in ctx.tables.items()}
     tables["documents"] = pd.DataFrame([_document_row(source, ctx)])
     for _, component in run_components():  # instruments and links of this one document
@@ -60,20 +69,23 @@ def _document(source: SourceText) -> Document:
     )
 
 
-def extract(text: str, *, name: str | None = None) -> Document:
+def extract(text: str, *, name: str | None = None,
+            rules: Rules | str | os.PathLike[str] | None = None) -> Document:
     """Extract everything from a text held in memory. `name` is recorded as its source_path.
-    Offsets refer to `text` as given (line ends included)."""
+    Offsets refer to `text` as given (line ends included). `rules`: a `kehoach.rules.Rules`
+    or a folder of rule tables (default: the shipped ones)."""
     if not isinstance(text, str):
         raise TypeError(f"kehoach.extract expects str, not {type(text).__name__}; "
                         "use kehoach.extract_file for files")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return _document(SourceText(path=name or "<text>", sha256=sha, text=text))
+    return _document(SourceText(path=name or "<text>", sha256=sha, text=text), _rules(rules))
 
 
-def extract_file(path: str | os.PathLike[str]) -> Document:
-    """Read one file in any supported format (text, PDF, scans, DOCX, DOC...) and extract it.
-    Raises kehoach.DocumentError naming the file and the problem."""
-    return _document(read_document(str(path)))
+def extract_file(path: str | os.PathLike[str], *,
+                 rules: Rules | str | os.PathLike[str] | None = None) -> Document:
+    """Read one file in any supported format (text, PDF, scans, DOCX, DOC...) and extract it
+    (with `rules`, as `extract`). Raises kehoach.DocumentError naming the file and the problem."""
+    return _document(read_document(str(path)), _rules(rules))
 
 
 @dataclass

@@ -63,7 +63,7 @@ def test_record_rejects_a_column_the_schema_lacks() -> None:
 
 
 def test_extract_is_callable_after_the_extract_package_is_imported() -> None:
-    import kehoach.extract.instruments  # binds the package to the attribute kehoach.extract
+    import kehoach.extract.citations.instruments  # binds the package to the attribute kehoach.extract
 
     assert kehoach.extract(PLAN).metadata.doc_number == "57/KH-UBND"
 
@@ -106,3 +106,20 @@ def test_extract_batch_returns_the_tables(tmp_path: Path) -> None:
     assert str(data.citations.start.dtype) == "Int64"
     with pytest.raises(AttributeError, match="no table"):
         _ = data.nonexistent
+
+
+def test_extract_with_an_edited_copy_of_the_rules(tmp_path: Path) -> None:
+    """`rules=` takes a folder of tables: an extra channel phrase there is found, the shipped
+    rules (the default) do not know it; a folder that does not exist is a clear error."""
+    from kehoach.rules import Rules
+
+    text = ("KẾ HOẠCH\nTuyên truyền năm 2025\n\nII. HÌNH THỨC\n"
+            "Phát động phong trào qua hệ thống chuông gió khu phố.\n")
+    folder = Rules.default().save(tmp_path / "rules")
+    with open(folder / "channels.jsonl", "a", encoding="utf-8") as fh:
+        fh.write('{"label": "radio", "pattern": "chuông gió"}\n')
+    assert {c.channel for c in kehoach.extract(text).channels} == set()
+    assert {c.channel for c in kehoach.extract(text, rules=folder).channels} == {"radio"}
+    assert {c.channel for c in kehoach.extract(text).channels} == set()
+    with pytest.raises(FileNotFoundError, match="no-such-folder"):
+        kehoach.extract(text, rules=tmp_path / "no-such-folder")
