@@ -22,6 +22,8 @@ from kehoach.rules import load_yaml
 from kehoach.segment.boundary import document_span, motto_pattern
 
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
+# capitals each followed by a space (two between words): a letter-spaced title line
+_SPACED = regex.compile(r"\p{Lu}(?:[ \t]{1,3}\p{Lu}){3,}")
 _SECTION = regex.compile(r"(?:[IVX]+|\d+|[A-Z])[.)]\s")  # a section heading of the body
 
 
@@ -130,6 +132,9 @@ def find_type_line(
         m = r.type_line.match(cell.text, timeout=TIMEOUT)
         if m is None:
             canon = r.types.get(collapse(cell.text).casefold())
+            if canon is None and _SPACED.fullmatch(cell.text.strip(), timeout=TIMEOUT):
+                # a letter-spaced type word of a PDF title ("K Ế H O Ạ C H")
+                canon = r.types.get("".join(cell.text.split()).casefold())
             # not the value of a label ("Loại văn bản:" / "Kế hoạch" in a site's table)
             if canon and not previous.endswith(":"):
                 return cell, canon, None
