@@ -698,6 +698,11 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                     tail, timeout=TIMEOUT)
             if lead_in_support.get(lead_in):
                 continue  # the bullets name the co-operating bodies
+        elif sec.kind in ("roman", "part") and line.start > sec.start:
+            # a paragraph right under the assignment heading, no item of its own ("IV. TỔ
+            # CHỨC THỰC HIỆN / Các sở, ban, ngành căn cứ Kế hoạch này triển khai ..."): its
+            # subject, as an item's
+            pos, heading = line.start, False
         else:
             continue
         org = in_org.get(line.section)
