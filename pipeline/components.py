@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from kehoach.context import DocContext
-from kehoach.rules import load_yaml
+from kehoach.rules import load_yaml, using
 
 DocComponent = Callable[[DocContext], None]
 RunComponent = Callable[[dict[str, Any]], dict[str, Any]]
@@ -168,11 +168,13 @@ def analyse(ctx: DocContext, on_stage: Callable[[str], None] | None = None) -> D
     """Run the document stages on one document's context: the one place that does. Each
     stage compiles what it runs from `ctx.rules` (the spaCy component's saved tables, a
     user's folder, or the shipped ones). `on_stage(ref)` is called as each stage starts (the
-    batch says where a document was when it failed or had to be stopped)."""
-    for ref, component in document_components():
-        if on_stage is not None:
-            on_stage(ref)
-        component(ctx)
+    batch says where a document was when it failed or had to be stopped). `ctx.rules` are
+    the rules in force meanwhile (kehoach.rules.using), for the grammars deep in a stage."""
+    with using(ctx.rules):
+        for ref, component in document_components():
+            if on_stage is not None:
+                on_stage(ref)
+            component(ctx)
     return ctx
 
 

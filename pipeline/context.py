@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from kehoach.document import SourceText
 from kehoach.normalize import NormText, normalize
-from kehoach.rules import Rules
+from kehoach.rules import Rules, using
 from kehoach.segment.sentences import Sentences
 
 if TYPE_CHECKING:
@@ -61,7 +61,10 @@ class DocContext:
 
     @classmethod
     def from_source(cls, source: SourceText, rules: Rules | None = None) -> DocContext:
-        return cls(source=source, norm=normalize(source.text), rules=rules or Rules.default())
+        rules = rules or Rules.default()
+        with using(rules):  # the normalization tables of these rules
+            norm = normalize(source.text)
+        return cls(source=source, norm=norm, rules=rules)
 
     @property
     def doc_id(self) -> str:

@@ -13,10 +13,9 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
-from kehoach.rules import load_yaml
+from kehoach.rules import load_yaml, per_rules
 
 TIMEOUT = 2.0  # seconds, for every pattern run on document text
 
@@ -113,7 +112,7 @@ def _toned(pairs: list[str]) -> str:
     return "".join(sorted(chars))
 
 
-@cache
+@per_rules
 def _rules() -> _Rules:
     cfg = load_yaml("normalize.yaml")
     table = {ord(k): v for k, v in cfg["char_map"].items()}
@@ -159,7 +158,7 @@ def _rules() -> _Rules:
     )
 
 
-@cache
+@per_rules
 def _tone_pairs() -> frozenset[tuple[str, str]]:
     return frozenset((a, b) for a, b in load_yaml("normalize.yaml")["tone_pairs"])
 

@@ -18,7 +18,7 @@ from functools import cache
 
 import regex
 from kehoach.patterns import alternation
-from kehoach.rules import Rules
+from kehoach.rules import Rules, in_force
 
 TABLE = "admin_units.csv"
 LEVELS = ("national", "province", "department", "district", "commune")
@@ -91,6 +91,7 @@ def compile_provinces(tables: Rules) -> Provinces:
 
 def provinces(tables: Rules | None = None) -> Provinces:
     """The provinces of `tables` (the shipped rules by default), compiled once."""
+    tables = in_force(tables)
     return _shipped_provinces() if tables is None else tables.compiled("places.provinces", compile_provinces)
 
 
@@ -125,6 +126,7 @@ def compile_units(tables: Rules) -> dict[str, Unit]:
 
 def units(tables: Rules | None = None) -> dict[str, Unit]:
     """Unit words by canonical name (of `tables`, the shipped rules by default)."""
+    tables = in_force(tables)
     return _shipped_units() if tables is None else tables.compiled("places.units", compile_units)
 
 
@@ -144,6 +146,7 @@ def _shipped_unit_by_form() -> dict[str, Unit]:
 
 def unit_of(form: str, tables: Rules | None = None) -> Unit | None:
     """"TP." -> the unit "thành phố"; any case ("THỊ XÃ"), spaces folded."""
+    tables = in_force(tables)
     by_form = (_shipped_unit_by_form() if tables is None
                else tables.compiled("places.unit_by_form", _compile_unit_by_form))
     return by_form.get(_key(form))

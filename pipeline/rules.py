@@ -13,7 +13,9 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -49,6 +51,12 @@ class Rules:
     def default(cls) -> Rules:
         """The shipped tables (or KEHOACH_MODELS): one object per process."""
         return _default()
+
+    @classmethod
+    def active(cls) -> Rules:
+        """The rules in force: those of the document being analysed (`using`), else the
+        shipped ones."""
+        return _ACTIVE.get() or _default()
 
     def path(self, name: str) -> Path:
         """A table of this folder, or `name` itself when it is a path to an existing file."""
@@ -87,16 +95,56 @@ def _default() -> Rules:
     return Rules(MODELS_DIR)
 
 
+# The rules of the document being analysed, for code deep inside the grammars that is not
+# handed them as an argument: `kehoach.components.analyse` sets them for the duration of a
+# document. None: the shipped rules (the fast path, memoised per process).
+_ACTIVE: ContextVar[Rules | None] = ContextVar("kehoach_rules", default=None)
+
+
+@contextmanager
+def using(rules: Rules | None) -> Iterator[None]:
+    """Make `rules` the rules in force inside the block (None or the shipped ones: those)."""
+    token = _ACTIVE.set(None if rules is None or rules is _default() else rules)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def in_force(tables: Rules | None = None) -> Rules | None:
+    """`tables` when given, else the rules in force when they are not the shipped ones, else
+    None (the caller's memoised path for the shipped rules)."""
+    return tables if tables is not None else _ACTIVE.get()
+
+
+def per_rules(build: Callable[[], T]) -> Callable[[], T]:
+    """A table-reading builder without arguments (`@cache def rules(): ... load_yaml(...)`),
+    memoised once for the shipped rules and once per other `Rules` in force: `build` runs
+    with those rules in force, so its `load_yaml`/`load_csv` read them."""
+    key = f"{build.__module__}.{build.__qualname__}"
+    shipped = cache(build)
+
+    def get() -> T:
+        rules = _ACTIVE.get()
+        if rules is None:
+            return shipped()
+        return rules.compiled(key, lambda _r: build())
+
+    get.__doc__ = build.__doc__
+    get.__wrapped__ = build  # type: ignore[attr-defined]
+    return get
+
+
 def model_path(name: str) -> Path:
-    """A table of the shipped rules, or `name` itself when it is a path to an existing file."""
-    return _default().path(name)
+    """A table of the rules in force, or `name` itself when it is a path to an existing file."""
+    return Rules.active().path(name)
 
 
 def load_yaml(name: str) -> Any:
-    """A YAML table of the shipped rules (read once per process)."""
-    return _default().yaml(name)
+    """A YAML table of the rules in force (each read once per rules folder)."""
+    return Rules.active().yaml(name)
 
 
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
-    """A CSV table of the shipped rules (read once per process), rows as dicts."""
-    return _default().csv(name)
+    """A CSV table of the rules in force (each read once per rules folder), rows as dicts."""
+    return Rules.active().csv(name)

@@ -65,7 +65,9 @@ def test_an_edited_signer_title_is_read(tmp_path: Path) -> None:
     table = folder / "metadata.yaml"
     cfg = yaml.safe_load(table.read_text(encoding="utf-8"))
     assert "Chủ tịch" in cfg["signer_titles"]
-    cfg["signer_titles"] = [t for t in cfg["signer_titles"] if t != "Chủ tịch"]
+    titles = cfg["signer_titles"]  # a mapping (title -> its forms) or a list of titles
+    cfg["signer_titles"] = ({t: v for t, v in titles.items() if t != "Chủ tịch"} if isinstance(titles, dict)
+                            else [t for t in titles if t != "Chủ tịch"])
     table.write_text(yaml.safe_dump(cfg, allow_unicode=True), encoding="utf-8")
     shipped, edited = _ctx(Rules.default()), _ctx(Rules(folder))
     assert shipped.document["signer_title"] == "Chủ tịch"
@@ -161,3 +163,22 @@ def test_an_edited_named_rule_changes_the_named_instruments(tmp_path: Path) -> N
     assert not any(n.startswith("Sổ tay") for n in shipped)
     assert "Sổ tay Chuyển đổi số" in named(Rules(folder))
     assert named(Rules.default()) == shipped
+
+
+def test_an_edited_header_table_reaches_the_header_readers(tmp_path: Path) -> None:
+    """The metadata family reads the rules in force (kehoach.rules.using, set by analyse): a
+    type word added to a copy's metadata.yaml is a header type for documents given that copy,
+    and stays unknown to the shipped rules, before and after."""
+    import kehoach
+
+    folder = Rules.default().save(tmp_path / "rules")
+    table = folder / "metadata.yaml"
+    text = table.read_text(encoding="utf-8")
+    assert "  - Kế hoạch\n" in text and "Lịch công tác" not in text
+    table.write_text(text.replace("  - Kế hoạch\n", "  - Kế hoạch\n  - Lịch công tác\n", 1), encoding="utf-8")
+    plan = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 12/LCT-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\nBắc Ninh, ngày 10 tháng 3 năm 2025\n\nLỊCH CÔNG TÁC\n"
+            "Tuần 11 năm 2025\n")
+    assert kehoach.extract(plan).metadata.doc_type != "Lịch công tác"
+    assert kehoach.extract(plan, rules=folder).metadata.doc_type == "Lịch công tác"
+    assert kehoach.extract(plan).metadata.doc_type != "Lịch công tác"

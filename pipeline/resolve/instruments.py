@@ -26,7 +26,7 @@ def _type_of(m: Mention, tables: Rules | None = None) -> str | None:
     if m.type_code:
         return c.state_types.get(m.type_code)
     if m.issuer_code and m.issuer_code in c.issuers and not m.instrument_id.count("/") > 1:
-        return (tables or Rules.default()).yaml("instruments.yaml")["letter_type"]  # "1234/UBND-KGVX": no type code
+        return (tables or Rules.active()).yaml("instruments.yaml")["letter_type"]  # "1234/UBND-KGVX": no type code
     return None
 
 
@@ -34,7 +34,7 @@ def _issuer_from_codes(m: Mention, typ: str | None, loc: Any,
                        tables: Rules | None = None) -> tuple[str | None, str | None]:
     """The issuer the code implies. A joint document ("02/2019/TTLT-BTC-BNV", a party
     "05-QC/BTCTU-BDVTU") names every issuer in its symbol: all of them, joined by " - "."""
-    joint_types = (tables or Rules.default()).yaml("instruments.yaml")["joint_types"]
+    joint_types = (tables or Rules.active()).yaml("instruments.yaml")["joint_types"]
     joint = len(m.issuer_codes) > 1 and (m.party or typ in joint_types)
     if not joint:
         return issuer_from_code(m.issuer_code, loc, tables)

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach.normalize import TIMEOUT
-from kehoach.rules import load_yaml
+from kehoach.rules import load_yaml, per_rules
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def motto_pattern(phrase: str) -> str:
     return "(?i:" + r"\s*[-–]?\s*".join(regex.escape(w) for w in words) + ")"
 
 
-@cache
+@per_rules
 def rules() -> _Rules:
     cfg = load_yaml("boundary.yaml")
     mottos = load_yaml("metadata.yaml")["header_mottos"]

@@ -210,7 +210,7 @@ def compile_rules(rules: Rules) -> _Rules:
 def rules(source: Rules | None = None) -> _Rules:
     """The section grammar compiled from `source` (default: the shipped rules), once per
     rules folder."""
-    return (source or Rules.default()).compiled("segment.sections", compile_rules)
+    return (source or Rules.active()).compiled("segment.sections", compile_rules)
 
 
 def _heading(line: str, limit: int) -> str:

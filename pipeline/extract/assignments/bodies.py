@@ -276,7 +276,7 @@ def compile_rules(rules: Rules) -> BodyRules:
 def rules(source: Rules | None = None) -> BodyRules:
     """The body finder compiled from `source` (default: the shipped rules), once per rules
     folder."""
-    return (source or Rules.default()).compiled("extract.bodies", compile_rules)
+    return (source or Rules.active()).compiled("extract.bodies", compile_rules)
 
 
 @dataclass

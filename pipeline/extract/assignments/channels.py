@@ -89,7 +89,7 @@ def load_patterns(path: str | None = None) -> list[dict[str, Any]]:
 def rules(source: Rules | None = None) -> ChannelRules:
     """The channel finder compiled from `source` (default: the shipped rules), once per
     rules folder."""
-    return (source or Rules.default()).compiled("extract.channels", compile_rules)
+    return (source or Rules.active()).compiled("extract.channels", compile_rules)
 
 
 def title_text(ctx: DocContext, r: ChannelRules) -> str:

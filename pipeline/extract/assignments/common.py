@@ -19,7 +19,7 @@ _YEAR = regex.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def basis_line(rules: Rules | None = None) -> regex.Pattern[str]:
     """A line opening the legal basis: the cues of instruments.yaml (of `rules`, default
     the shipped ones), compiled once per rules folder."""
-    return (rules or Rules.default()).compiled("assign.basis_line", _basis_line)
+    return (rules or Rules.active()).compiled("assign.basis_line", _basis_line)
 
 
 def _basis_line(rules: Rules) -> regex.Pattern[str]:

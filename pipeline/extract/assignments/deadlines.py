@@ -163,7 +163,7 @@ def compile_rules(rules: Rules) -> DeadlineRules:
 def rules(source: Rules | None = None) -> DeadlineRules:
     """The deadline reader compiled from `source` (default: the shipped rules), once per
     rules folder."""
-    return (source or Rules.default()).compiled("extract.deadlines", compile_rules)
+    return (source or Rules.active()).compiled("extract.deadlines", compile_rules)
 
 
 @dataclass

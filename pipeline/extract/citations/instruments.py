@@ -22,7 +22,7 @@ from kehoach.extract.grammar import dates
 from kehoach.extract.grammar.codes import MAX_YEAR, MIN_YEAR, Codes, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import Rules
+from kehoach.rules import Rules, in_force
 from kehoach.segment.boundary import document_span
 
 OPENING_CHARS = 3000
@@ -78,6 +78,7 @@ class _Grammar:
 
 def grammar(tables: Rules | None = None) -> _Grammar:
     """The citation grammar of `tables` (the shipped rules by default), compiled once."""
+    tables = in_force(tables)
     return _shipped_grammar() if tables is None else tables.compiled("extract.instruments", compile_grammar)
 
 

@@ -14,7 +14,7 @@ from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of
-from kehoach.rules import Rules
+from kehoach.rules import Rules, in_force
 
 _EMPTY = Locality(None)
 
@@ -42,6 +42,7 @@ _Compiled = tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]
 
 def _entries(tables: Rules | None = None) -> _Compiled:
     """The issuer phrases of `tables` (the shipped rules by default), compiled once."""
+    tables = in_force(tables)
     return _shipped_entries() if tables is None else tables.compiled("extract.citation_issuers", build_entries)
 
 
@@ -86,7 +87,7 @@ def build_entries(tables: Rules) -> _Compiled:
 def _ministry_name(written: str, tables: Rules | None = None) -> str:
     """The ministry's name, abbreviations expanded (GUIDELINE: issuer): "Bộ GD&ĐT" ->
     "Bộ Giáo dục và Đào tạo" (models/issuers_national.csv names and aliases)."""
-    names = (tables or Rules.default()).compiled("extract.citation_issuers.ministries", _ministry_names)
+    names = (tables or Rules.active()).compiled("extract.citation_issuers.ministries", _ministry_names)
     return names.get(" ".join(written.split()), written)
 
 
@@ -100,7 +101,7 @@ def _ministry_names(tables: Rules) -> dict[str, str]:
 
 def _committees(tables: Rules | None = None) -> dict[str, str]:
     """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
-    return (tables or Rules.default()).compiled(
+    return (tables or Rules.active()).compiled(
         "extract.citation_issuers.committees", lambda t: dict(t.yaml("issuers.yaml")["party_committees"]))
 
 

@@ -12,7 +12,7 @@ import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import Rules
+from kehoach.rules import Rules, in_force
 from kehoach.segment.boundary import document_span
 
 # the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
@@ -70,6 +70,7 @@ def _lexicon(names: list[str], abbreviations: dict[str, str]) -> str:
 
 def _grammar(tables: Rules | None = None) -> _Grammar:
     """The named-instrument rules of `tables` (the shipped rules by default), compiled once."""
+    tables = in_force(tables)
     return _shipped_grammar() if tables is None else tables.compiled("extract.named", compile_grammar)
 
 

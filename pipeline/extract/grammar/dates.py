@@ -60,7 +60,7 @@ from typing import Any
 import regex
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
-from kehoach.rules import Rules
+from kehoach.rules import Rules, in_force
 
 
 @dataclass(frozen=True)
@@ -238,6 +238,7 @@ def build_grammar(tables: Rules) -> Grammar:
 
 def grammar(tables: Rules | None = None) -> Grammar:
     """The date grammar of `tables` (the shipped rules by default), compiled once."""
+    tables = in_force(tables)
     return _shipped_grammar() if tables is None else tables.compiled("extract.dates", build_grammar)
 
 

@@ -13,7 +13,6 @@ province.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
 import regex
@@ -28,7 +27,7 @@ from kehoach.extract.metadata.locality import Locality, detect
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, provinces, unit_forms
-from kehoach.rules import Rules, load_yaml
+from kehoach.rules import Rules, load_yaml, per_rules
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class _Rules:
     opening_chars: int
 
 
-@cache
+@per_rules
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     verbs = alternation(cfg["issuing_verbs"])

@@ -9,7 +9,6 @@ length, so offsets hold); what remains in upper case is the issuer column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 from kehoach.extract.grammar import dates
@@ -18,7 +17,7 @@ from kehoach.extract.metadata.layout import Cell, at_cell_start, cells, collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import case_variants, unit_forms
-from kehoach.rules import load_yaml
+from kehoach.rules import load_yaml, per_rules
 from kehoach.segment.boundary import document_span, motto_pattern
 
 _CAMEL = regex.compile(r"(?<=\p{Ll})(?=\p{Lu})")
@@ -63,7 +62,7 @@ class _Rules:
     letter_type: str
 
 
-@cache
+@per_rules
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     types = {t.casefold(): t for t in cfg["doc_types"]}

@@ -14,7 +14,6 @@ models/issuers_national.csv (national bodies and their codes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach.extract.grammar.codes import fold
@@ -22,7 +21,7 @@ from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, first_word_key, word_finditer
 from kehoach.places import Province, provinces, unit_level, units
-from kehoach.rules import load_csv, load_yaml
+from kehoach.rules import load_csv, load_yaml, per_rules
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def code_key(code: str) -> str:
     return "".join(fold(code).split())
 
 
-@cache
+@per_rules
 def tables() -> _Tables:
     cfg = load_yaml("issuers.yaml")
     councils: dict[str, tuple[str, str]] = {}
@@ -314,7 +313,7 @@ def sentence_case(phrase: str) -> str:
     return " ".join(out)
 
 
-@cache
+@per_rules
 def _abbreviations() -> tuple[dict[str, str], frozenset[str]]:
     """Abbreviations of names with their expansion ("" keeps them), and those a proper
     name follows (issuers.yaml name_abbreviations, proper_name_after)."""
@@ -323,7 +322,7 @@ def _abbreviations() -> tuple[dict[str, str], frozenset[str]]:
             frozenset(a.upper() for a in cfg.get("proper_name_after") or []))
 
 
-@cache
+@per_rules
 def _provinces_any_case() -> regex.Pattern[str]:
     return regex.compile(rf"(?i:{provinces().pattern.pattern})")
 
@@ -332,7 +331,7 @@ def _restore_provinces(s: str) -> str:
     return _provinces_any_case().sub(lambda m: canonical_place(m.group()), s, timeout=TIMEOUT)
 
 
-@cache
+@per_rules
 def _code_bodies() -> dict[str, Body]:
     """Codes of councils ("UBND", "HĐND") and party committees ("TU", "HU": initials)."""
     tb = tables()

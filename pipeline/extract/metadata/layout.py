@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach.normalize import TIMEOUT
+from kehoach.rules import per_rules
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Cell:
         return sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 
 
-@cache
+@per_rules
 def _cell_re() -> regex.Pattern[str]:
     # a cell: words joined by one or two spaces, up to a tab, 3+ spaces or the line end
     return regex.compile(r"[^\t\n ]+(?: {1,2}[^\t\n ]+)*")
@@ -68,7 +68,7 @@ def collapse(s: str) -> str:
     return " ".join(s.split())
 
 
-@cache
+@per_rules
 def _syllables() -> frozenset[str]:
     """Syllables of the words a header is made of (bodies, units, provinces, type words,
     signer titles), case folded: the lexicon OCR runs are split with."""

@@ -85,7 +85,7 @@ def compile_patterns(tables: Rules) -> _Patterns:
 
 
 def _patterns(tables: Rules | None = None) -> _Patterns:
-    return (tables or Rules.default()).compiled("extract.locality", compile_patterns)
+    return (tables or Rules.active()).compiled("extract.locality", compile_patterns)
 
 
 def detect(text: str, tables: Rules | None = None) -> Locality:

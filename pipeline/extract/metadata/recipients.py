@@ -55,7 +55,7 @@ def compile_rules(tables: Rules) -> _Rules:
 
 def rules(tables: Rules | None = None) -> _Rules:
     """The grammar compiled from `tables` (the shipped rules by default), once."""
-    return (tables or Rules.default()).compiled("extract.recipients", compile_rules)
+    return (tables or Rules.active()).compiled("extract.recipients", compile_rules)
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def parse_line(cell: Cell, r: _Rules | None = None) -> Recipient | None:
 def find(text: str, tables: Rules | None = None) -> list[Recipient]:
     """The first "Nơi nhận" list of the text (read with the grammars of `tables`, by
     default the shipped rules)."""
-    tables = tables or Rules.default()
+    tables = tables or Rules.active()
     r, sig = rules(tables), signature.rules(tables)
     for m in patterns.words_finditer(r.label_at_cell, text, r.label_words):
         label_start = m.start()

@@ -94,7 +94,7 @@ def compile_rules(tables: Rules) -> _Rules:
 
 def rules(tables: Rules | None = None) -> _Rules:
     """The signature grammar compiled from `tables` (the shipped rules by default), once."""
-    return (tables or Rules.default()).compiled("extract.signature", compile_rules)
+    return (tables or Rules.active()).compiled("extract.signature", compile_rules)
 
 
 def _mode(raw: str | None, r: _Rules) -> str | None:

@@ -4,7 +4,6 @@ Quyết định issues ("attached")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach.extract.grammar.dates import find_dates
@@ -12,7 +11,7 @@ from kehoach.extract.metadata.header import Header, find_type_line
 from kehoach.extract.metadata.layout import collapse
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import load_yaml
+from kehoach.rules import load_yaml, per_rules
 
 
 @dataclass
@@ -48,7 +47,7 @@ class _Rules:
     self_ref: regex.Pattern[str]
 
 
-@cache
+@per_rules
 def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     stops = "|".join(f"(?:{p})" for p in cfg["title_stops"])
