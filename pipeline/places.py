@@ -18,7 +18,7 @@ from functools import cache
 
 import regex
 from kehoach.patterns import alternation
-from kehoach.rules import Rules, in_force
+from kehoach.rules import Rules, compiled_for, per_rules
 
 TABLE = "admin_units.csv"
 LEVELS = ("national", "province", "department", "district", "commune")
@@ -91,16 +91,10 @@ def compile_provinces(tables: Rules) -> Provinces:
 
 def provinces(tables: Rules | None = None) -> Provinces:
     """The provinces of `tables` (the shipped rules by default), compiled once."""
-    tables = in_force(tables)
-    return _shipped_provinces() if tables is None else tables.compiled("places.provinces", compile_provinces)
+    return compiled_for(tables, "places.provinces", compile_provinces)
 
 
-@cache
-def _shipped_provinces() -> Provinces:
-    return Rules.default().compiled("places.provinces", compile_provinces)
-
-
-@cache
+@per_rules
 def current_provinces() -> tuple[str, ...]:
     """The 34 provinces after the 2025 merger."""
     return tuple(sorted({p.current for p in provinces().by_key.values()}))
@@ -126,30 +120,16 @@ def compile_units(tables: Rules) -> dict[str, Unit]:
 
 def units(tables: Rules | None = None) -> dict[str, Unit]:
     """Unit words by canonical name (of `tables`, the shipped rules by default)."""
-    tables = in_force(tables)
-    return _shipped_units() if tables is None else tables.compiled("places.units", compile_units)
-
-
-@cache
-def _shipped_units() -> dict[str, Unit]:
-    return Rules.default().compiled("places.units", compile_units)
+    return compiled_for(tables, "places.units", compile_units)
 
 
 def _compile_unit_by_form(tables: Rules) -> dict[str, Unit]:
     return {_key(f): u for u in units(tables).values() for f in u.forms}
 
 
-@cache
-def _shipped_unit_by_form() -> dict[str, Unit]:
-    return Rules.default().compiled("places.unit_by_form", _compile_unit_by_form)
-
-
 def unit_of(form: str, tables: Rules | None = None) -> Unit | None:
     """"TP." -> the unit "thành phố"; any case ("THỊ XÃ"), spaces folded."""
-    tables = in_force(tables)
-    by_form = (_shipped_unit_by_form() if tables is None
-               else tables.compiled("places.unit_by_form", _compile_unit_by_form))
-    return by_form.get(_key(form))
+    return compiled_for(tables, "places.unit_by_form", _compile_unit_by_form).get(_key(form))
 
 
 def unit_forms(level: str | None = None, tables: Rules | None = None) -> list[str]:

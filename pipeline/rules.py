@@ -111,10 +111,12 @@ def using(rules: Rules | None) -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
-def in_force(tables: Rules | None = None) -> Rules | None:
-    """`tables` when given, else the rules in force when they are not the shipped ones, else
-    None (the caller's memoised path for the shipped rules)."""
-    return tables if tables is not None else _ACTIVE.get()
+def compiled_for(tables: Rules | None, key: str, build: Callable[[Rules], T]) -> T:
+    """What `build` compiles from `tables`, else from the rules in force, else from the
+    shipped rules; memoised per `Rules` object under `key`."""
+    if tables is None:
+        tables = _ACTIVE.get() or _default()
+    return tables.compiled(key, build)
 
 
 def per_rules(build: Callable[[], T]) -> Callable[[], T]:

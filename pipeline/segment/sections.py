@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 
 
 @dataclass
@@ -210,7 +210,7 @@ def compile_rules(rules: Rules) -> _Rules:
 def rules(source: Rules | None = None) -> _Rules:
     """The section grammar compiled from `source` (default: the shipped rules), once per
     rules folder."""
-    return (source or Rules.active()).compiled("segment.sections", compile_rules)
+    return compiled_for(source, "segment.sections", compile_rules)
 
 
 def _heading(line: str, limit: int) -> str:

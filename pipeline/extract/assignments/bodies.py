@@ -26,7 +26,7 @@ from kehoach.context import DocContext
 from kehoach.extract.assignments import common
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import EndCue, Led, word_starts, word_starts_at
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 from kehoach.segment.sections import SectionTree
 
 SYL_CAP = r"\p{Lu}[\p{L}\p{M}]*"
@@ -276,7 +276,7 @@ def compile_rules(rules: Rules) -> BodyRules:
 def rules(source: Rules | None = None) -> BodyRules:
     """The body finder compiled from `source` (default: the shipped rules), once per rules
     folder."""
-    return (source or Rules.active()).compiled("extract.bodies", compile_rules)
+    return compiled_for(source, "extract.bodies", compile_rules)
 
 
 @dataclass

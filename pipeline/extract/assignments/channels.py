@@ -25,7 +25,7 @@ from kehoach.context import DocContext
 from kehoach.extract.assignments import common
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import PhraseIndex, fold_spaces, lower, match_phrases, phrase_index
-from kehoach.rules import Rules, model_path
+from kehoach.rules import Rules, compiled_for, model_path
 
 NEGATIVE = "-"
 
@@ -89,7 +89,7 @@ def load_patterns(path: str | None = None) -> list[dict[str, Any]]:
 def rules(source: Rules | None = None) -> ChannelRules:
     """The channel finder compiled from `source` (default: the shipped rules), once per
     rules folder."""
-    return (source or Rules.active()).compiled("extract.channels", compile_rules)
+    return compiled_for(source, "extract.channels", compile_rules)
 
 
 def title_text(ctx: DocContext, r: ChannelRules) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 from kehoach.segment import sections
 
 TASK_MAX = 400  # a bullet longer than this is cut to its sentence (underthesea split)
@@ -19,7 +19,7 @@ _YEAR = regex.compile(r"(?<!\d)(20\d\d)(?!\d)")
 def basis_line(rules: Rules | None = None) -> regex.Pattern[str]:
     """A line opening the legal basis: the cues of instruments.yaml (of `rules`, default
     the shipped ones), compiled once per rules folder."""
-    return (rules or Rules.active()).compiled("assign.basis_line", _basis_line)
+    return compiled_for(rules, "assign.basis_line", _basis_line)
 
 
 def _basis_line(rules: Rules) -> regex.Pattern[str]:

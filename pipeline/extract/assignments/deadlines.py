@@ -49,7 +49,7 @@ from kehoach.patterns import (
     phrase_branches,
     phrase_index,
 )
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 
 PAST_SLACK = timedelta(days=365)  # a time-cell date may lie this long before the plan's date
 CUE_REACH = 12  # characters between a cue and its date (spaces, "ngày", markup)
@@ -163,7 +163,7 @@ def compile_rules(rules: Rules) -> DeadlineRules:
 def rules(source: Rules | None = None) -> DeadlineRules:
     """The deadline reader compiled from `source` (default: the shipped rules), once per
     rules folder."""
-    return (source or Rules.active()).compiled("extract.deadlines", compile_rules)
+    return compiled_for(source, "extract.deadlines", compile_rules)
 
 
 @dataclass

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach.context import DocContext
@@ -22,7 +21,7 @@ from kehoach.extract.grammar import dates
 from kehoach.extract.grammar.codes import MAX_YEAR, MIN_YEAR, Codes, codes, read_symbol, symbol_pattern, valid_year
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import Rules, in_force
+from kehoach.rules import Rules, compiled_for
 from kehoach.segment.boundary import document_span
 
 OPENING_CHARS = 3000
@@ -75,16 +74,9 @@ class _Grammar:
     codes: Codes
 
 
-
 def grammar(tables: Rules | None = None) -> _Grammar:
     """The citation grammar of `tables` (the shipped rules by default), compiled once."""
-    tables = in_force(tables)
-    return _shipped_grammar() if tables is None else tables.compiled("extract.instruments", compile_grammar)
-
-
-@cache
-def _shipped_grammar() -> _Grammar:
-    return Rules.default().compiled("extract.instruments", compile_grammar)
+    return compiled_for(tables, "extract.instruments", compile_grammar)
 
 
 def compile_grammar(tables: Rules) -> _Grammar:

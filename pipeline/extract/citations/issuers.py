@@ -6,7 +6,6 @@ kehoach.extract.metadata.issuer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 from kehoach.extract.grammar.codes import codes
@@ -14,7 +13,7 @@ from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import provinces, unit_forms, unit_of
-from kehoach.rules import Rules, in_force
+from kehoach.rules import Rules, compiled_for
 
 _EMPTY = Locality(None)
 
@@ -36,19 +35,12 @@ class _Entry:
     group: int  # number of its group entry_<i> in the phrase pattern
 
 
-
 _Compiled = tuple[regex.Pattern[str], regex.Pattern[str], tuple[_Entry, ...]]
 
 
 def _entries(tables: Rules | None = None) -> _Compiled:
     """The issuer phrases of `tables` (the shipped rules by default), compiled once."""
-    tables = in_force(tables)
-    return _shipped_entries() if tables is None else tables.compiled("extract.citation_issuers", build_entries)
-
-
-@cache
-def _shipped_entries() -> _Compiled:
-    return Rules.default().compiled("extract.citation_issuers", build_entries)
+    return compiled_for(tables, "extract.citation_issuers", build_entries)
 
 
 def build_entries(tables: Rules) -> _Compiled:
@@ -87,7 +79,7 @@ def build_entries(tables: Rules) -> _Compiled:
 def _ministry_name(written: str, tables: Rules | None = None) -> str:
     """The ministry's name, abbreviations expanded (GUIDELINE: issuer): "Bộ GD&ĐT" ->
     "Bộ Giáo dục và Đào tạo" (models/issuers_national.csv names and aliases)."""
-    names = (tables or Rules.active()).compiled("extract.citation_issuers.ministries", _ministry_names)
+    names = compiled_for(tables, "extract.citation_issuers.ministries", _ministry_names)
     return names.get(" ".join(written.split()), written)
 
 
@@ -101,7 +93,7 @@ def _ministry_names(tables: Rules) -> dict[str, str]:
 
 def _committees(tables: Rules | None = None) -> dict[str, str]:
     """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
-    return (tables or Rules.active()).compiled(
+    return compiled_for(tables,
         "extract.citation_issuers.committees", lambda t: dict(t.yaml("issuers.yaml")["party_committees"]))
 
 

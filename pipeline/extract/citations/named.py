@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import regex
 from kehoach.context import DocContext
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import Rules, in_force
+from kehoach.rules import Rules, compiled_for
 from kehoach.segment.boundary import document_span
 
 # the number of an amended law inside an amending law's name: "Luật Đất đai số 31/2024/QH15"
@@ -70,11 +70,9 @@ def _lexicon(names: list[str], abbreviations: dict[str, str]) -> str:
 
 def _grammar(tables: Rules | None = None) -> _Grammar:
     """The named-instrument rules of `tables` (the shipped rules by default), compiled once."""
-    tables = in_force(tables)
-    return _shipped_grammar() if tables is None else tables.compiled("extract.named", compile_grammar)
+    return compiled_for(tables, "extract.named", compile_grammar)
 
 
-@cache
 def _shipped_grammar() -> _Grammar:
     return Rules.default().compiled("extract.named", compile_grammar)
 
@@ -162,15 +160,16 @@ def _standard_name(mention: str) -> str:
 def name_of(mention: str, amending: bool = False, g: _Grammar | None = None) -> str:
     """The name of an instrument from its mention: whitespace collapsed, abbreviations written
     in full, the period or year at the end dropped, and in the name of an amending law the
-    numbers of the amended laws (`g`: the rules, by default the shipped ones)."""
-    if g is None or g is _shipped_grammar():
+    numbers of the amended laws (`g`: the rules, by default those in force)."""
+    g = g if g is not None else _grammar()
+    if g is _shipped_grammar():
         return _shipped_name_of(mention, amending)  # (memoised: names repeat)
     return _name_of(mention, amending, g)
 
 
 @lru_cache(maxsize=4096)
 def _shipped_name_of(mention: str, amending: bool) -> str:
-    return _name_of(mention, amending, _grammar())
+    return _name_of(mention, amending, _shipped_grammar())
 
 
 def _name_of(mention: str, amending: bool, g: _Grammar) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 import regex
-from kehoach.rules import Rules, in_force
+from kehoach.rules import Rules, compiled_for
 
 MIN_YEAR, MAX_YEAR = 1945, dt.date.today().year + 1
 # A number: digits, an optional decimal part ("66.2/2025/NQ-CP": part of the official
@@ -80,13 +80,7 @@ class Codes:
 
 def codes(tables: Rules | None = None) -> Codes:
     """The code tables of `tables` (the shipped rules by default), indexed once."""
-    tables = in_force(tables)
-    return _shipped_codes() if tables is None else tables.compiled("extract.codes", build_codes)
-
-
-@cache
-def _shipped_codes() -> Codes:
-    return Rules.default().compiled("extract.codes", build_codes)
+    return compiled_for(tables, "extract.codes", build_codes)
 
 
 def build_codes(tables: Rules) -> Codes:

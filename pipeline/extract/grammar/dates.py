@@ -54,13 +54,12 @@ import calendar
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
 from typing import Any
 
 import regex
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, fold_spaces
-from kehoach.rules import Rules, in_force
+from kehoach.rules import Rules, compiled_for
 
 
 @dataclass(frozen=True)
@@ -238,13 +237,7 @@ def build_grammar(tables: Rules) -> Grammar:
 
 def grammar(tables: Rules | None = None) -> Grammar:
     """The date grammar of `tables` (the shipped rules by default), compiled once."""
-    tables = in_force(tables)
-    return _shipped_grammar() if tables is None else tables.compiled("extract.dates", build_grammar)
-
-
-@cache
-def _shipped_grammar() -> Grammar:
-    return Rules.default().compiled("extract.dates", build_grammar)
+    return compiled_for(tables, "extract.dates", build_grammar)
 
 
 def _num(m: regex.Match[str], name: str) -> int | None:

@@ -21,7 +21,7 @@ from kehoach import patterns
 from kehoach.context import DocContext
 from kehoach.patterns import LeadWords, alternation, first_words
 from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 
 OPENING_CHARS = 2500
 
@@ -85,7 +85,7 @@ def compile_patterns(tables: Rules) -> _Patterns:
 
 
 def _patterns(tables: Rules | None = None) -> _Patterns:
-    return (tables or Rules.active()).compiled("extract.locality", compile_patterns)
+    return compiled_for(tables, "extract.locality", compile_patterns)
 
 
 def detect(text: str, tables: Rules | None = None) -> Locality:

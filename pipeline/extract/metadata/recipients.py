@@ -15,7 +15,7 @@ from kehoach.extract.metadata import signature
 from kehoach.extract.metadata.layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 
 
 def _case_forms(words: list[str]) -> list[str]:
@@ -55,7 +55,7 @@ def compile_rules(tables: Rules) -> _Rules:
 
 def rules(tables: Rules | None = None) -> _Rules:
     """The grammar compiled from `tables` (the shipped rules by default), once."""
-    return (tables or Rules.active()).compiled("extract.recipients", compile_rules)
+    return compiled_for(tables, "extract.recipients", compile_rules)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from kehoach import patterns
 from kehoach.extract.metadata.layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, first_words
-from kehoach.rules import Rules
+from kehoach.rules import Rules, compiled_for
 
 
 @dataclass
@@ -30,7 +30,6 @@ class Signature:
     end: int = -1
     name_start: int = -1
     name_end: int = -1
-
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def compile_rules(tables: Rules) -> _Rules:
 
 def rules(tables: Rules | None = None) -> _Rules:
     """The signature grammar compiled from `tables` (the shipped rules by default), once."""
-    return (tables or Rules.active()).compiled("extract.signature", compile_rules)
+    return compiled_for(tables, "extract.signature", compile_rules)
 
 
 def _mode(raw: str | None, r: _Rules) -> str | None:
