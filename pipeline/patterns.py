@@ -14,7 +14,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
@@ -177,7 +177,7 @@ def lead_literals(pattern: regex.Pattern[str]) -> tuple[tuple[str, ...], bool] |
     if pattern.flags & (regex.VERBOSE | regex.REVERSE | regex.FULLCASE):
         return None
     p = pattern.pattern
-    if _split_top(p) is None or len(_split_top(p) or []) != 1:
+    if split_top(p) is None or len(split_top(p) or []) != 1:
         return None
     folded = [bool(pattern.flags & regex.IGNORECASE)]
     leads = _leads(p, folded)
@@ -207,7 +207,7 @@ def _leads(p: str, folded: list[bool]) -> set[str] | None:
                     return None
                 if fold:
                     folded[0] = True
-                parts = _split_top(p[i + len(opener) : close])
+                parts = split_top(p[i + len(opener) : close])
                 if parts is None:
                     return None
                 out: set[str] = set()
@@ -243,8 +243,10 @@ def _leads(p: str, folded: list[bool]) -> set[str] | None:
     return {"".join(lit)}
 
 
-def _group_end(p: str, i: int) -> int | None:
-    """Index of the ")" closing the group opened at p[i]."""
+def _scan(p: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of the characters of regex source `p` from
+    `i` that stand outside escapes and character classes; stops early (yields (-1, "", -1))
+    at what it cannot read: a nested set."""
     depth = 0
     in_class = False
     while i < len(p):
@@ -254,7 +256,8 @@ def _group_end(p: str, i: int) -> int | None:
             continue
         if in_class:
             if c == "[":
-                return None
+                yield -1, "", -1
+                return
             if c == "]":
                 in_class = False
         elif c == "[":
@@ -263,48 +266,36 @@ def _group_end(p: str, i: int) -> int | None:
                 i += 1
             if p[i + 1 : i + 2] == "]":
                 i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
         i += 1
+    if in_class:
+        yield -1, "", -1
+
+
+def _group_end(p: str, i: int) -> int | None:
+    """Index of the ")" closing the group opened at p[i]."""
+    for j, c, depth in _scan(p, i):
+        if j < 0:
+            return None
+        if c == ")" and depth == 0:
+            return j
     return None
 
 
-def _split_top(p: str) -> list[str] | None:
+def split_top(p: str) -> list[str] | None:
     """`p` split at its top-level "|" (None if it cannot be read: nested sets, unbalanced)."""
     parts = []
-    depth = 0
-    in_class = False
     last = 0
-    i = 0
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            i += 2
-            continue
-        if in_class:
-            if c == "[":
-                return None
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if p[i + 1 : i + 2] == "^":
-                i += 1
-            if p[i + 1 : i + 2] == "]":
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    depth = 0
+    for i, c, depth in _scan(p):
+        if i < 0:
+            return None
+        if c == "|" and depth == 0:
             parts.append(p[last:i])
             last = i + 1
-        i += 1
-    if depth or in_class:
+    if depth:
         return None
     parts.append(p[last:])
     return parts

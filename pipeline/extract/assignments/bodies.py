@@ -25,7 +25,7 @@ from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract.assignments import common
 from kehoach.normalize import TIMEOUT
-from kehoach.patterns import EndCue, Led, word_starts, word_starts_at
+from kehoach.patterns import EndCue, Led, split_top, word_starts, word_starts_at
 from kehoach.rules import Rules, compiled_for
 from kehoach.segment.sections import SectionTree
 
@@ -141,17 +141,7 @@ def _alt(items: list[str]) -> str:
 
 def _top_alternatives(pattern: str) -> list[str]:
     """The top-level branches of a regex alternation ("A|B(?:C|D)" -> ["A", "B(?:C|D)"])."""
-    out, depth, last = [], 0, 0
-    for i, c in enumerate(pattern):
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(pattern[last:i])
-            last = i + 1
-    out.append(pattern[last:])
-    return out
+    return split_top(pattern) or [pattern]
 
 
 def compile_rules(rules: Rules) -> BodyRules:
