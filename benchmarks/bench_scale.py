@@ -5,7 +5,7 @@
 
 For each size N a corpus of N generated plans is written (once, under --work): each plan is
 one of the five seed plans (data/raw) with variations, so that no two are copies: the
-province of the plan is swapped for another one (models/provinces.csv), document numbers,
+province of the plan is swapped for another one (models/admin_units.csv), document numbers,
 dates and years are shifted, some paragraphs are dropped or repeated, a few lines are
 hard-wrapped as web pages do. Then `kehoach extract` runs in a fresh process for each
 worker count and executor, and the script prints documents/s, the peak resident memory of
@@ -18,7 +18,6 @@ Not a test: figures depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
@@ -36,8 +35,10 @@ SEED_PROVINCES = ("Hải Phòng", "Cao Bằng", "Khánh Hòa", "Trà Vinh")
 
 
 def _provinces() -> list[str]:
-    with open(ROOT / "models" / "provinces.csv", encoding="utf-8", newline="") as fh:
-        return [row["province"] for row in csv.DictReader(fh)]
+    """Province names of the admin-unit table (models/admin_units.csv, via kehoach.places)."""
+    from kehoach.places import provinces
+
+    return sorted({p.name for p in provinces().by_key.values()})
 
 
 def vary(text: str, rng: random.Random, provinces: list[str], i: int) -> str:
