@@ -195,21 +195,21 @@ def test_streamed_tables_equal_the_in_memory_result(src: Path, tmp_path: Path, m
 
 def test_streamed_files_are_byte_identical_to_the_in_memory_path(
         src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The same results written through the staging database (two documents per batch, seven
+    """The same results written through the staging database (two documents per batch, three
     rows per chunk) and from memory give the same bytes in every file: CSV, Parquet,
     datapackage.json and kehoach.sqlite."""
     from kehoach.export import parts, writer
     from kehoach.run import _combine
 
     monkeypatch.setattr(parts, "BATCH_DOCS", 2)
-    monkeypatch.setattr(parts, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(parts, "CHUNK_ROWS", 3)
     shutil.copy(PLANS[0], src / "zz-duplicate.txt")
     (src / "empty.txt").write_bytes(b"")
     results = []
     streamed = run([src], tmp_path / "streamed", workers=2, use_cache=False, on_result=results.append)
     in_memory = _combine(results)
-    assert len(in_memory.tables["citations"]) > 7 * 3  # several chunks
-    assert len(in_memory.tables["instruments"]) > 7 and len(in_memory.tables["links"]) > 7
+    assert len(in_memory.tables["citations"]) > 3 * 3  # several chunks
+    assert len(in_memory.tables["instruments"]) > 3 and len(in_memory.tables["links"]) > 3
     writer.write_tables(tmp_path / "memory", in_memory.tables)
     assert (streamed.ok, streamed.duplicates, streamed.errors) == (3, 1, 1)
     assert (streamed.citations, streamed.instruments) == (in_memory.citations, in_memory.instruments)
