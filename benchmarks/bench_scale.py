@@ -67,7 +67,7 @@ def vary(text: str, rng: random.Random, provinces: list[str], i: int) -> str:
 
 def make_corpus(folder: Path, n: int, seed: int = 12) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    if len(list(folder.glob("*.txt"))) == n:
+    if sum(1 for _ in folder.rglob("*.txt")) == n:
         return
     rng = random.Random(seed)
     provinces = _provinces()
@@ -107,6 +107,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     ap.add_argument("--executor", nargs="+", default=["local"], choices=["local", "dask"])
     ap.add_argument("--cached", action="store_true", help="also time a re-run over unchanged files")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="first run without the result cache (no cache written: less disk at 100k)")
+    ap.add_argument("--keep", action="store_true", help="keep the output folders")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kehoach-bench-scale")
     args = ap.parse_args()
     print(f"{'docs':>7} {'executor':>8} {'workers':>7} {'docs/s':>8} {'parent MB':>10} {'worker MB':>10}"
@@ -120,7 +123,7 @@ def main() -> None:
             for w in args.workers:
                 out = args.work / f"out-{n}-{executor}-{w}"
                 shutil.rmtree(out, ignore_errors=True)
-                first = measure(src, out, w, executor, use_cache=True)
+                first = measure(src, out, w, executor, use_cache=not args.no_cache)
                 line = (f"{n:>7} {executor:>8} {w:>7} {first['docs'] / first['seconds']:>8.1f} "
                         f"{first['parent_mb']:>10.0f} {first['worker_mb']:>10.0f}")
                 if args.cached:
@@ -128,7 +131,8 @@ def main() -> None:
                     line += (f"  {again['seconds']:.1f} s = {100 * again['seconds'] / first['seconds']:.0f} % "
                              f"({again['cached']} cached)")
                 print(line, flush=True)
-                shutil.rmtree(out, ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from kehoach.export.writer import Output
 
 BATCH_DOCS = 200
-CHUNK_ROWS = 20000  # rows per DataFrame chunk (and per Parquet row group): see kehoach.export.writer
+CHUNK_ROWS = 5000  # rows per DataFrame chunk (and per Parquet row group): see kehoach.export.writer
 
 _DUMP = pickle.HIGHEST_PROTOCOL
 
