@@ -8,10 +8,13 @@ the tables exactly as a local run does (results are ordered by path before the t
 made), so the output is the same as a local run's.
 
 Limits: the pipeline configuration and the limits (models/limits.yaml and overrides) travel
-with each task. Memory is enforced by Dask itself (the LocalCluster worker memory limit is the
-memory_mb limit; the nanny restarts a worker past it). A worker lost while running a document
-makes that document an error row (`worker_killed`); the document is not retried on another
-worker. Wall time per document is not enforced on a Dask cluster (the local executor does).
+with each task. On the Dask worker each document runs in the same watched subprocess as the
+local executor's (kehoach.supervise.Supervisor, one kept per Dask worker process): past the
+wall-time or memory limit it is stopped and that document is an error row
+(`limit_wall_seconds`, `limit_memory_mb`), as locally. Dask's own memory limit (the
+LocalCluster worker memory limit is the memory_mb limit; the nanny restarts a worker past it)
+stays as a backstop. A Dask worker lost while running a document makes that document an error
+row (`worker_killed`); the document is not retried on another worker.
 """
 
 from __future__ import annotations
@@ -23,19 +26,29 @@ from typing import Any
 
 from kehoach.process import DocResult, failed
 
+_supervisor: Any = None  # per Dask worker process: the watched subprocess, kept between tasks
+
 
 def _process(path: str, env: dict[str, str], profile: str) -> DocResult:
-    """Runs on a Dask worker."""
+    """Runs on a Dask worker: the document in a watched subprocess (kehoach.supervise)."""
+    global _supervisor
     for key, value in env.items():
         os.environ[key] = value
-    from kehoach.components import use_profile
-    from kehoach.process import process_path
+    from kehoach.components import DEFAULT_PROFILE, config_name, use_profile
+    from kehoach.limits import current
     from kehoach.run import init_worker
+    from kehoach.supervise import Supervisor
 
+    changed = config_name() != (profile or DEFAULT_PROFILE)
     use_profile(profile)
-
-    init_worker()  # once per worker process (cached)
-    return process_path(path)
+    init_worker()  # once per worker process (cached): forked subprocesses inherit it
+    limits = current()
+    if _supervisor is not None and (changed or _supervisor.limits != limits):
+        _supervisor.close()  # another profile or other limits: a fresh subprocess
+        _supervisor = None
+    if _supervisor is None:
+        _supervisor = Supervisor(1, limits)
+    return _supervisor.one(path)
 
 
 def _env() -> dict[str, str]:

@@ -218,3 +218,45 @@ def test_streamed_files_are_byte_identical_to_the_in_memory_path(
     assert a == b and "kehoach.sqlite" in a and "links.parquet" in a
     for name in a:
         assert (tmp_path / "streamed" / name).read_bytes() == (tmp_path / "memory" / name).read_bytes(), name
+
+
+def test_a_dask_task_runs_its_document_in_a_watched_subprocess(
+        src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a Dask worker runs for each document: the local executor's watched subprocess, so
+    the wall-time limit holds on a cluster too (the task is called here, in this process)."""
+    import time
+
+    import kehoach.components as components
+    import kehoach.extract.channels as channels
+    from kehoach import distributed
+    from kehoach.process import process_path
+
+    good = str(src / PLANS[0].name)
+    env = {limits.LIMITS_ENV: json.dumps({"wall_seconds": 3})}
+    try:
+        res = distributed._process(good, env, "pipeline.yaml")
+        assert res.error is None
+        assert res.tables == process_path(good).tables
+        worker = distributed._supervisor.workers[0].proc.pid
+        assert worker != __import__("os").getpid()  # not run in the task's own process
+        real = channels.run
+
+        def stuck(ctx):  # type: ignore[no-untyped-def]
+            if "SABOTAGE" in ctx.text:
+                time.sleep(3600)
+            return real(ctx)
+
+        monkeypatch.setattr(channels, "run", stuck)
+        components._document_components.cache_clear()
+        distributed._supervisor.close()  # the next subprocess is forked with the patch
+        bad = src / "bad.txt"
+        bad.write_text("Kế hoạch số 1/KH-UBND\nCăn cứ Nghị quyết số 76/NQ-CP. SABOTAGE\n", encoding="utf-8")
+        res = distributed._process(str(bad), env, "pipeline.yaml")
+        assert res.error is not None and res.error["reason"] == "limit_wall_seconds"
+        assert "wall_seconds=3" in res.error["message"]
+        assert distributed._process(good, env, "pipeline.yaml").error is None  # a fresh subprocess
+    finally:
+        if distributed._supervisor is not None:
+            distributed._supervisor.close()
+            distributed._supervisor = None
+        components._document_components.cache_clear()
