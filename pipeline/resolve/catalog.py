@@ -42,41 +42,80 @@ def _key_order(key: Any) -> tuple[bool, str]:
     return (not isinstance(key, str), key if isinstance(key, str) else "")
 
 
+class Instrument:
+    """The instruments row of one instrument_key, aggregated over its citations (tuples of
+    `_FIELDS`) in the order of the citations table. Holds counters and the set of citing
+    documents, not the citations: an instrument every plan cites costs its documents only."""
+
+    __slots__ = ("basis", "dates", "docs", "first_id", "issuers", "key", "n", "names", "scope", "types", "years")
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+        self.docs: set[Any] = set()
+        self.basis: set[Any] = set()
+        self.dates: Counter[str] = Counter()
+        self.issuers: Counter[str] = Counter()
+        self.types: Counter[str] = Counter()
+        self.years: Counter[int] = Counter()
+        self.names: Counter[str] = Counter()
+        self.first_id: str | None = None
+        self.scope: str | None = None
+        self.n = 0
+
+    def add(self, t: tuple[Any, ...]) -> None:
+        self.n += 1
+        doc = t[_D]
+        if doc not in self.docs:  # what the documents say: counted once per document
+            self.docs.add(doc)
+            for counter, c in ((self.dates, _DATE), (self.issuers, _ISSUER), (self.types, _TYPE)):
+                v = _text(t[c])
+                if v:
+                    counter[v] += 1
+            if pd.notna(t[_YEAR]):
+                self.years[int(t[_YEAR])] += 1
+        if self.first_id is None:
+            self.first_id = _text(t[_ID])
+        name = _text(t[_NAME])
+        if name:
+            self.names[name] += 1
+        if self.scope is None:
+            self.scope = _text(t[_SCOPE])
+        if bool(t[_BASIS]):
+            self.basis.add(doc)
+
+    def row(self) -> dict[str, Any]:
+        dates, issuers, types = self.dates, self.issuers, self.types
+        conflicts = [
+            f"{label}: {_fmt(counter)}"
+            for label, counter in (("date", dates), ("issuer", issuers), ("type", types))
+            if len(counter) > 1
+        ]
+        return {
+            "instrument_key": self.key,
+            "instrument_id": self.first_id,
+            "name": self.names.most_common(1)[0][0] if self.names else None,
+            "type": _pick(types),
+            "year": self.years.most_common(1)[0][0] if self.years else None,
+            "date": _pick(dates),
+            "issuer": _pick(issuers),
+            "scope": self.scope,
+            "n_documents": len(self.docs),
+            "n_mentions": self.n,
+            "n_basis": len(self.basis),
+            "dates_cited": _fmt(dates),
+            "issuers_cited": _fmt(issuers),
+            "types_cited": _fmt(types),
+            "conflicts": " | ".join(conflicts) or None,
+            "doc_ids": "; ".join(sorted(self.docs)),
+        }
+
+
 def instrument_row(key: Any, items: list[tuple[Any, ...]]) -> dict[str, Any]:
-    """The instruments row of one instrument_key from its citations (tuples of `_FIELDS`, in
-    the order of the citations table)."""
-    seen: set[Any] = set()
-    per_doc = [t for t in items if not (t[_D] in seen or seen.add(t[_D]))]
-    dates, issuers, types = (
-        Counter(v for v in (_text(t[c]) for t in per_doc) if v) for c in (_DATE, _ISSUER, _TYPE)
-    )
-    conflicts = [
-        f"{label}: {_fmt(counter)}"
-        for label, counter in (("date", dates), ("issuer", issuers), ("type", types))
-        if len(counter) > 1
-    ]
-    years = [int(y) for y in (t[_YEAR] for t in per_doc) if pd.notna(y)]
-    ids = [v for v in (_text(t[_ID]) for t in items) if v]
-    names = [v for v in (_text(t[_NAME]) for t in items) if v]
-    docs = {t[_D] for t in items}
-    return {
-        "instrument_key": key,
-        "instrument_id": ids[0] if ids else None,
-        "name": Counter(names).most_common(1)[0][0] if names else None,
-        "type": _pick(types),
-        "year": Counter(years).most_common(1)[0][0] if years else None,
-        "date": _pick(dates),
-        "issuer": _pick(issuers),
-        "scope": next((v for v in (_text(t[_SCOPE]) for t in items) if v), None),
-        "n_documents": len(docs),
-        "n_mentions": len(items),
-        "n_basis": len({t[_D] for t in items if bool(t[_BASIS])}),
-        "dates_cited": _fmt(dates),
-        "issuers_cited": _fmt(issuers),
-        "types_cited": _fmt(types),
-        "conflicts": " | ".join(conflicts) or None,
-        "doc_ids": "; ".join(sorted(docs)),
-    }
+    """The instruments row of one instrument_key from its citations."""
+    agg = Instrument(key)
+    for t in items:
+        agg.add(t)
+    return agg.row()
 
 
 def catalog(citations: pd.DataFrame) -> pd.DataFrame:
@@ -87,10 +126,13 @@ def catalog(citations: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     col = {c: citations[c].tolist() if c in citations.columns else [None] * len(citations)
            for c in ("instrument_key", *_FIELDS)}
-    groups: dict[Any, list[tuple[Any, ...]]] = {}
+    groups: dict[Any, Instrument] = {}
     for i, key in enumerate(col["instrument_key"]):
-        groups.setdefault(key, []).append(tuple(col[c][i] for c in _FIELDS))
-    rows = [instrument_row(key, groups[key]) for key in sorted(groups, key=_key_order)]
+        agg = groups.get(key)
+        if agg is None:
+            agg = groups[key] = Instrument(key)
+        agg.add(tuple(col[c][i] for c in _FIELDS))
+    rows = [groups[key].row() for key in sorted(groups, key=_key_order)]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -115,21 +157,17 @@ def catalog_staged(citations: Source) -> Source:
     con.execute("CREATE INDEX catalog_in_key ON catalog_in (knull, key, ord)")
 
     def rows() -> Iterator[dict[str, Any]]:
-        key: Any = _NO_KEY
-        items: list[tuple[Any, ...]] = []
+        agg: Instrument | None = None
         for _, k, blob in con.execute("SELECT knull, key, blob FROM catalog_in ORDER BY knull, key, ord"):
-            if k != key and items:
-                yield instrument_row(key, items)
-                items = []
-            key = k
-            items.append(pickle.loads(blob))
-        if items:
-            yield instrument_row(key, items)
+            if agg is None or k != agg.key:
+                if agg is not None:
+                    yield agg.row()
+                agg = Instrument(k)
+            agg.add(pickle.loads(blob))
+        if agg is not None:
+            yield agg.row()
 
     return spill.put("instruments", rows(), columns("instruments"))
-
-
-_NO_KEY = object()
 
 
 def run(tables: Mapping[str, Any]) -> dict[str, Any]:
