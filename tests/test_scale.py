@@ -260,3 +260,16 @@ def test_a_dask_task_runs_its_document_in_a_watched_subprocess(
             distributed._supervisor.close()
             distributed._supervisor = None
         components._document_components.cache_clear()
+
+
+def test_the_api_with_an_output_folder_returns_every_table(src: Path, tmp_path: Path) -> None:
+    """With an output folder the rows are not kept in memory: the tables the API returns are
+    read back from the files written, and equal those of an in-memory batch."""
+    import kehoach
+
+    written = kehoach.extract_batch([src], workers=1, out_dir=tmp_path / "out")
+    in_memory = kehoach.extract_batch([src], workers=1)
+    assert set(written.tables) == set(in_memory.tables)
+    for name in ("citations", "instruments", "links", "bodies"):
+        assert len(written[name]) == len(in_memory[name]) > 0
+        pd.testing.assert_frame_equal(written[name].reset_index(drop=True), in_memory[name].reset_index(drop=True))
