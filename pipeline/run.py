@@ -99,6 +99,26 @@ def iter_results(files: list[str], workers: int, limits: Limits | None = None) -
     yield from Supervisor(bound_workers(workers, len(files)), limits or current_limits()).run(files)
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns with the plain types an in-memory run gives (as pandas infers them from the
+    rows): integers without gaps int64, with gaps float64; booleans without gaps bool; text
+    and the rest object, a missing value None."""
+    out = {}
+    for name in df.columns:
+        col = df[name]
+        gaps = bool(col.isna().any())
+        kind = str(col.dtype)
+        if kind == "Int64":
+            out[name] = col.astype("float64") if gaps else col.astype("int64")
+        elif kind == "Float64":
+            out[name] = col.astype("float64")
+        elif kind == "boolean" and not gaps:
+            out[name] = col.astype(bool)
+        else:
+            out[name] = col.astype(object).where(col.notna(), None)
+    return pd.DataFrame(out, columns=df.columns)
+
+
 class Written(Mapping[str, pd.DataFrame]):
     """The tables of a run with an output folder, read from its Parquet files when asked."""
 
@@ -109,7 +129,7 @@ class Written(Mapping[str, pd.DataFrame]):
         path = self.folder / f"{name}.parquet"
         if name not in schemas() or not path.is_file():
             raise KeyError(name)
-        return pd.read_parquet(path)
+        return _plain(pd.read_parquet(path))
 
     def __iter__(self) -> Iterator[str]:
         return iter(n for n in sorted(schemas()) if (self.folder / f"{n}.parquet").is_file())
