@@ -22,9 +22,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from kehoach.process import DocResult, failed
+
+IN_FLIGHT_PER_SLOT = 4  # tasks sent ahead per worker thread of the cluster
+IN_FLIGHT_MIN = 16
 
 _supervisor: Any = None  # per Dask worker process: the watched subprocess, kept between tasks
 
@@ -79,17 +83,35 @@ def iter_results_dask(files: list[str], workers: int | None, scheduler: str | No
             env = _env()
             from kehoach.components import config_name
 
-            futures = client.map(_process, files, env=env, profile=config_name(), pure=False)
-            path_of = {f.key: p for f, p in zip(futures, files, strict=True)}
-            for fut in as_completed(futures):
-                path = path_of[fut.key]
+            profile = config_name()
+            # a bounded window of tasks in flight (not one future per file of the corpus: the
+            # client's memory would grow with it); a new one is sent as each finishes
+            slots = sum((client.nthreads() or {}).values()) or (workers or os.cpu_count() or 1)
+            window = max(IN_FLIGHT_MIN, IN_FLIGHT_PER_SLOT * slots)
+            todo = iter(files)
+            path_of: dict[str, str] = {}
+            done = as_completed()
+
+            def send(path: str) -> None:
+                fut = client.submit(_process, path, env=env, profile=profile, pure=False)
+                path_of[fut.key] = path
+                done.add(fut)
+
+            for path in islice(todo, window):
+                send(path)
+            for fut in done:
+                path = path_of.pop(fut.key)
                 try:
-                    yield fut.result()
+                    res = fut.result()
                 except Exception as exc:  # KilledWorker, a lost connection...
-                    yield failed(path, "dask", "worker_killed",
+                    res = failed(path, "dask", "worker_killed",
                                  f"the Dask worker running this document was lost ({type(exc).__name__}: "
                                  f"{exc}); only this document was lost")
                 fut.release()
+                following = next(todo, None)
+                if following is not None:
+                    send(following)
+                yield res
         finally:
             client.close()
             if cluster is not None:

@@ -160,8 +160,13 @@ def test_force_ignores_the_cache(src: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0 and "from cache" not in res.output
 
 
-def test_dask_local_cluster_output_equals_local_output(src: Path, tmp_path: Path) -> None:
+def test_dask_local_cluster_output_equals_local_output(src: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")
+    from kehoach import distributed
+
+    monkeypatch.setattr(distributed, "IN_FLIGHT_MIN", 1)  # one task in flight: each sent as one ends
+    monkeypatch.setattr(distributed, "IN_FLIGHT_PER_SLOT", 1)
     (src / "empty.txt").write_bytes(b"")
     local = run([src], tmp_path / "local", workers=1, use_cache=False)
     dask = run([src], tmp_path / "dask", workers=1, use_cache=False, executor="dask")
