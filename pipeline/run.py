@@ -198,7 +198,11 @@ def run(
     """Process `paths`; write the tables to `out_dir` (None: keep them in memory only).
     The output folder is checked and locked before any document is processed
     (OutputError when it cannot be used). With an output folder, results of unchanged files
-    come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them."""
+    come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them.
+    When the inputs, rules and options are those of the last run and the files it wrote are
+    intact (its manifest), nothing is processed or rewritten (`summary.reused`). With an
+    output folder the rows are staged on disk (kehoach.export.parts) and `summary.tables`
+    reads the written Parquet files when asked."""
     t0 = time.perf_counter()
     use_profile(profile)  # which stages run (models/pipeline.yaml unless a profile is named)
     found = found or find(paths)
