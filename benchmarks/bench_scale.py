@@ -1,16 +1,18 @@
 """Scale benchmark of `kehoach extract`: peak memory and documents/s as the corpus grows.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 1000 10000 100000] [--workers 1 2]
-                                                [--executor local dask] [--cached]
+                                                [--executor local dask] [--cached] [--rebuild]
+                                                [--no-cache] [--keep]
 
 For each size N a corpus of N generated plans is written (once, under --work): each plan is
 one of the five seed plans (data/raw) with variations, so that no two are copies: the
-province of the plan is swapped for another one (models/provinces.csv), document numbers,
+province of the plan is swapped for another one (models/admin_units.csv), document numbers,
 dates and years are shifted, some paragraphs are dropped or repeated, a few lines are
 hard-wrapped as web pages do. Then `kehoach extract` runs in a fresh process for each
 worker count and executor, and the script prints documents/s, the peak resident memory of
 the collecting (parent) process and of the largest worker, and, with --cached, the time of
-a second run over the unchanged files (served from the result cache).
+a second run over the unchanged files (nothing changed: the tables of the first run are kept)
+and, with --rebuild, of a run that rebuilds every table from the result cache.
 
 Not a test: figures depend on the machine and its load.
 """
@@ -18,7 +20,6 @@ Not a test: figures depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import random
@@ -36,8 +37,10 @@ SEED_PROVINCES = ("Hải Phòng", "Cao Bằng", "Khánh Hòa", "Trà Vinh")
 
 
 def _provinces() -> list[str]:
-    with open(ROOT / "models" / "provinces.csv", encoding="utf-8", newline="") as fh:
-        return [row["province"] for row in csv.DictReader(fh)]
+    """Province names of the admin-unit table (models/admin_units.csv, via kehoach.places)."""
+    from kehoach.places import provinces
+
+    return sorted({p.name for p in provinces().by_key.values()})
 
 
 def vary(text: str, rng: random.Random, provinces: list[str], i: int) -> str:
@@ -66,7 +69,7 @@ def vary(text: str, rng: random.Random, provinces: list[str], i: int) -> str:
 
 def make_corpus(folder: Path, n: int, seed: int = 12) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    if len(list(folder.glob("*.txt"))) == n:
+    if sum(1 for _ in folder.rglob("*.txt")) == n:
         return
     rng = random.Random(seed)
     provinces = _provinces()
@@ -106,6 +109,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     ap.add_argument("--executor", nargs="+", default=["local"], choices=["local", "dask"])
     ap.add_argument("--cached", action="store_true", help="also time a re-run over unchanged files")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="first run without the result cache (no cache written: less disk at 100k)")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="also time a re-run that rebuilds the tables from the cache (manifest removed)")
+    ap.add_argument("--keep", action="store_true", help="keep the output folders")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "kehoach-bench-scale")
     args = ap.parse_args()
     print(f"{'docs':>7} {'executor':>8} {'workers':>7} {'docs/s':>8} {'parent MB':>10} {'worker MB':>10}"
@@ -119,15 +127,21 @@ def main() -> None:
             for w in args.workers:
                 out = args.work / f"out-{n}-{executor}-{w}"
                 shutil.rmtree(out, ignore_errors=True)
-                first = measure(src, out, w, executor, use_cache=True)
+                first = measure(src, out, w, executor, use_cache=not args.no_cache)
                 line = (f"{n:>7} {executor:>8} {w:>7} {first['docs'] / first['seconds']:>8.1f} "
                         f"{first['parent_mb']:>10.0f} {first['worker_mb']:>10.0f}")
                 if args.cached:
                     again = measure(src, out, w, executor, use_cache=True)
                     line += (f"  {again['seconds']:.1f} s = {100 * again['seconds'] / first['seconds']:.0f} % "
                              f"({again['cached']} cached)")
+                if args.rebuild:  # the tables rebuilt from the cache: no record of the last run
+                    (out / ".kehoach-cache" / "manifest.json").unlink(missing_ok=True)
+                    again = measure(src, out, w, executor, use_cache=True)
+                    line += (f"  rebuilt: {again['seconds']:.1f} s = "
+                             f"{100 * again['seconds'] / first['seconds']:.0f} %, parent {again['parent_mb']:.0f} MB")
                 print(line, flush=True)
-                shutil.rmtree(out, ignore_errors=True)
+                if not args.keep:
+                    shutil.rmtree(out, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,13 @@ the tables exactly as a local run does (results are ordered by path before the t
 made), so the output is the same as a local run's.
 
 Limits: the pipeline configuration and the limits (models/limits.yaml and overrides) travel
-with each task. Memory is enforced by Dask itself (the LocalCluster worker memory limit is the
-memory_mb limit; the nanny restarts a worker past it). A worker lost while running a document
-makes that document an error row (`worker_killed`); the document is not retried on another
-worker. Wall time per document is not enforced on a Dask cluster (the local executor does).
+with each task. On the Dask worker each document runs in the same watched subprocess as the
+local executor's (kehoach.supervise.Supervisor, one kept per Dask worker process): past the
+wall-time or memory limit it is stopped and that document is an error row
+(`limit_wall_seconds`, `limit_memory_mb`), as locally. Dask's own memory limit (the
+LocalCluster worker memory limit is the memory_mb limit; the nanny restarts a worker past it)
+stays as a backstop. A Dask worker lost while running a document makes that document an error
+row (`worker_killed`); the document is not retried on another worker.
 """
 
 from __future__ import annotations
@@ -19,23 +22,37 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from kehoach.process import DocResult, failed
 
+IN_FLIGHT_PER_SLOT = 4  # tasks sent ahead per worker thread of the cluster
+IN_FLIGHT_MIN = 16
+
+_supervisor: Any = None  # per Dask worker process: the watched subprocess, kept between tasks
+
 
 def _process(path: str, env: dict[str, str], profile: str) -> DocResult:
-    """Runs on a Dask worker."""
+    """Runs on a Dask worker: the document in a watched subprocess (kehoach.supervise)."""
+    global _supervisor
     for key, value in env.items():
         os.environ[key] = value
-    from kehoach.components import use_profile
-    from kehoach.process import process_path
+    from kehoach.components import DEFAULT_PROFILE, config_name, use_profile
+    from kehoach.limits import current
     from kehoach.run import init_worker
+    from kehoach.supervise import Supervisor
 
+    changed = config_name() != (profile or DEFAULT_PROFILE)
     use_profile(profile)
-
-    init_worker()  # once per worker process (cached)
-    return process_path(path)
+    init_worker()  # once per worker process (cached): forked subprocesses inherit it
+    limits = current()
+    if _supervisor is not None and (changed or _supervisor.limits != limits):
+        _supervisor.close()  # another profile or other limits: a fresh subprocess
+        _supervisor = None
+    if _supervisor is None:
+        _supervisor = Supervisor(1, limits)
+    return _supervisor.one(path)
 
 
 def _env() -> dict[str, str]:
@@ -66,17 +83,35 @@ def iter_results_dask(files: list[str], workers: int | None, scheduler: str | No
             env = _env()
             from kehoach.components import config_name
 
-            futures = client.map(_process, files, env=env, profile=config_name(), pure=False)
-            path_of = {f.key: p for f, p in zip(futures, files, strict=True)}
-            for fut in as_completed(futures):
-                path = path_of[fut.key]
+            profile = config_name()
+            # a bounded window of tasks in flight (not one future per file of the corpus: the
+            # client's memory would grow with it); a new one is sent as each finishes
+            slots = sum((client.nthreads() or {}).values()) or (workers or os.cpu_count() or 1)
+            window = max(IN_FLIGHT_MIN, IN_FLIGHT_PER_SLOT * slots)
+            todo = iter(files)
+            path_of: dict[str, str] = {}
+            done = as_completed()
+
+            def send(path: str) -> None:
+                fut = client.submit(_process, path, env=env, profile=profile, pure=False)
+                path_of[fut.key] = path
+                done.add(fut)
+
+            for path in islice(todo, window):
+                send(path)
+            for fut in done:
+                path = path_of.pop(fut.key)
                 try:
-                    yield fut.result()
+                    res = fut.result()
                 except Exception as exc:  # KilledWorker, a lost connection...
-                    yield failed(path, "dask", "worker_killed",
+                    res = failed(path, "dask", "worker_killed",
                                  f"the Dask worker running this document was lost ({type(exc).__name__}: "
                                  f"{exc}); only this document was lost")
                 fut.release()
+                following = next(todo, None)
+                if following is not None:
+                    send(following)
+                yield res
         finally:
             client.close()
             if cluster is not None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from kehoach.cache import ResultCache
+from kehoach.cache import Inputs, ResultCache, file_sha256, outputs_intact, read_manifest, write_manifest
 from kehoach.components import run_components, use_profile, warm_up
-from kehoach.export.parts import LazyTables, Spill, spilling
+from kehoach.export.parts import Source, Spill, Staged, spilling
+from kehoach.export.schema import SCHEMA_FINGERPRINT, schemas
 from kehoach.export.writer import Output
 from kehoach.limits import Limits
 from kehoach.limits import current as current_limits
@@ -98,6 +99,45 @@ def iter_results(files: list[str], workers: int, limits: Limits | None = None) -
     yield from Supervisor(bound_workers(workers, len(files)), limits or current_limits()).run(files)
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns with the plain types an in-memory run gives (as pandas infers them from the
+    rows): integers without gaps int64, with gaps float64; booleans without gaps bool; text
+    and the rest object, a missing value None."""
+    out = {}
+    for name in df.columns:
+        col = df[name]
+        gaps = bool(col.isna().any())
+        kind = str(col.dtype)
+        if kind == "Int64":
+            out[name] = col.astype("float64") if gaps else col.astype("int64")
+        elif kind == "Float64":
+            out[name] = col.astype("float64")
+        elif kind == "boolean" and not gaps:
+            out[name] = col.astype(bool)
+        else:
+            out[name] = col.astype(object).where(col.notna(), None)
+    return pd.DataFrame(out, columns=df.columns)
+
+
+class Written(Mapping[str, pd.DataFrame]):
+    """The tables of a run with an output folder, read from its Parquet files when asked."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        path = self.folder / f"{name}.parquet"
+        if name not in schemas() or not path.is_file():
+            raise KeyError(name)
+        return _plain(pd.read_parquet(path))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(n for n in sorted(schemas()) if (self.folder / f"{n}.parquet").is_file())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass
 class RunSummary:
     documents: int = 0
@@ -110,6 +150,9 @@ class RunSummary:
     seconds: float = 0.0
     error_rows: list[dict[str, object]] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    reused: bool = False  # nothing changed since the last run: its tables were kept
+
+    _COUNTS = ("documents", "ok", "errors", "duplicates", "cached", "citations", "instruments")
 
     def line(self) -> str:
         return (
@@ -118,7 +161,25 @@ class RunSummary:
             + (f", {self.cached} from cache" if self.cached else "")
             + f"), {self.instruments} instruments in {self.citations} citations, "
             f"{self.errors} errors, {self.seconds:.1f} s"
+            + (" (inputs unchanged since the last run: its tables kept, not rebuilt)" if self.reused else "")
         )
+
+    def record(self) -> dict[str, object]:
+        """The counts and error rows, for the manifest (kehoach.cache)."""
+        return {**{k: getattr(self, k) for k in self._COUNTS}, "error_rows": self.error_rows}
+
+    @classmethod
+    def from_record(cls, data: object) -> RunSummary | None:
+        """The summary of the last run; every document counts as from the cache (failures
+        excepted: they were reported again)."""
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in cls._COUNTS) \
+                or not isinstance(data.get("error_rows"), list) \
+                or not all(isinstance(e, dict) for e in data["error_rows"]):
+            return None
+        summary = cls(**{k: data[k] for k in cls._COUNTS if k != "cached"})
+        summary.error_rows = data["error_rows"]
+        summary.cached = summary.ok + summary.duplicates
+        return summary
 
 
 def run(
@@ -137,84 +198,138 @@ def run(
     """Process `paths`; write the tables to `out_dir` (None: keep them in memory only).
     The output folder is checked and locked before any document is processed
     (OutputError when it cannot be used). With an output folder, results of unchanged files
-    come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them."""
+    come from its cache (kehoach.cache) unless `use_cache` is off; `force` recomputes them.
+    When the inputs, rules and options are those of the last run and the files it wrote are
+    intact (its manifest), nothing is processed or rewritten (`summary.reused`). With an
+    output folder the rows are staged on disk (kehoach.export.parts) and `summary.tables`
+    reads the written Parquet files when asked."""
     t0 = time.perf_counter()
     use_profile(profile)  # which stages run (models/pipeline.yaml unless a profile is named)
     found = found or find(paths)
-    with (Output(out_dir) if out_dir is not None else contextlib.nullcontext()) as output, \
-            (spilling(output) if output is not None else contextlib.nullcontext()) as spill:
+    with (Output(out_dir) if out_dir is not None else contextlib.nullcontext()) as output:
         cache = ResultCache(out_dir, force) if out_dir is not None and use_cache else None
-        results: list[DocResult] = []
-
-        def take(res: DocResult) -> None:
-            if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)
-                spill.add(res.path, res.document, res.error, res.tables)
-            else:
-                results.append(res)
-            if on_result:
-                on_result(res)
-
-        for res in found.problems:
-            take(res)
-        todo: list[str] = []
-        for f in found.files:
-            hit = cache.get(f) if cache is not None else None
-            if hit is None:
-                todo.append(f)
-            else:
-                take(hit)
-        if executor == "dask":
-            from kehoach.distributed import iter_results_dask
-
-            stream = iter_results_dask(todo, workers, scheduler)
-        else:
-            stream = iter_results(todo, bound_workers(workers, len(todo)))
-        for res in stream:
-            if cache is not None:
-                cache.put(res)
-            take(res)
-        summary = _combine_spilled(spill) if spill is not None else _combine(results)
-        summary.cached = cache.hits if cache is not None else 0
+        inputs = None
         if cache is not None:
-            cache.prune()
-        if output is not None:
-            output.write(summary.tables, excel=excel)
-        if isinstance(summary.tables, LazyTables):
-            summary.tables = dict(summary.tables.loaded)  # the spill is removed next
+            inputs = _inputs(found, excel)
+            if not force:
+                reused = _unchanged(output, inputs, on_result)
+                if reused is not None:
+                    reused.seconds = time.perf_counter() - t0
+                    return reused
+        with (spilling(output) if output is not None else contextlib.nullcontext()) as spill:
+            summary = _process(found, spill, cache, on_result, workers, executor, scheduler)
+            if cache is not None:
+                cache.close()  # before the output folder (holding the cache) is switched
+                cache.prune()
+            if output is not None:
+                written = output.write(summary.tables, excel=excel)
+                if cache is not None:
+                    write_manifest(output.path, inputs if _retry_none(summary) else None, written,
+                                   summary.record())
+            if isinstance(summary.tables, Staged):  # the staging database is removed next
+                summary.tables = Written(output.path) if output is not None else {}  # type: ignore[assignment]
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _combine_spilled(spill: Spill) -> RunSummary:
-    """`_combine` over spilled results: the same tables, built one at a time."""
-    entries = spill.documents()
-    summary = RunSummary(documents=len(entries))
-    docs, errors = [], []
-    first_path: dict[str, str] = {}
-    keep: set[str] = set()
-    for path, document, error, n_citations in entries:
-        doc = dict(document)
-        sha = doc.get("sha256")
-        if error is None and sha in first_path:
-            doc.update(status="duplicate", error=f"duplicate: same content as {first_path[sha]}")
-            summary.duplicates += 1
-        elif error is None:
-            first_path[str(sha)] = path
-            summary.ok += 1
-            keep.add(path)
-            doc["n_citations"] = n_citations
+def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
+             on_result: Callable[[DocResult], None] | None, workers: int | None, executor: str,
+             scheduler: str | None) -> RunSummary:
+    """Every document from the cache or a worker, into the spill (or memory); the tables."""
+    results: list[DocResult] = []
+
+    def take(res: DocResult) -> None:
+        if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)
+            spill.add(res.path, res.document, res.error, res.tables)
         else:
-            errors.append(error)
-        if error is None or error.get("stage") != "discover":
-            docs.append(doc)
-    del entries
-    summary.errors = len(errors)
-    summary.error_rows = errors
-    tables = LazyTables(spill, keep, spill.tables(),
-                        {"documents": pd.DataFrame(docs), "errors": pd.DataFrame(errors)})
+            results.append(res)
+        if on_result:
+            on_result(res)
+
+    for res in found.problems:
+        take(res)
+    todo: list[str] = []
+    for f in found.files:
+        hit = cache.get(f) if cache is not None else None
+        if hit is None:
+            todo.append(f)
+        else:
+            take(hit)
+    if executor == "dask":
+        from kehoach.distributed import iter_results_dask
+
+        stream = iter_results_dask(todo, workers, scheduler)
+    else:
+        stream = iter_results(todo, bound_workers(workers, len(todo)))
+    for res in stream:
+        if cache is not None:
+            cache.put(res)
+        take(res)
+    summary = _combine_spilled(spill) if spill is not None else _combine(results)
+    summary.cached = cache.hits if cache is not None else 0
+    return summary
+
+
+# errors a second try may not repeat (the watcher stopped the worker): a run that had one is
+# never skipped, so that the document is tried again
+RETRY_REASONS = ("worker_killed", "worker_died", "out_of_memory", "limit_")
+
+
+def _retry_none(summary: RunSummary) -> bool:
+    return not any(str(e.get("reason") or "").startswith(RETRY_REASONS) for e in summary.error_rows)
+
+
+def _inputs(found: Found, excel: bool) -> str | None:
+    """Digest of the inputs of a run (kehoach.cache.Inputs)."""
+    digest = Inputs({"excel": excel, "schema": SCHEMA_FINGERPRINT})
+    for f in found.files:
+        digest.add(f, file_sha256(f))
+    for res in found.problems:
+        digest.add_problem(res.error or {})
+    return digest.digest()
+
+
+def _unchanged(output: Output | None, inputs: str | None,
+               on_result: Callable[[DocResult], None] | None) -> RunSummary | None:
+    """The summary of the last run when its inputs were these and the files it wrote are
+    intact: the tables are then not rebuilt."""
+    if output is None or inputs is None:
+        return None
+    manifest = read_manifest(output.path)
+    if not manifest or manifest.get("inputs") != inputs or not outputs_intact(output.path, manifest.get("outputs")):
+        return None
+    summary = RunSummary.from_record(manifest.get("summary"))
+    if summary is None:
+        return None
+    summary.reused = True
+    summary.tables = Written(output.path)  # type: ignore[assignment]
+    if on_result:  # the failures are reported again (a progress bar counts them)
+        for err in summary.error_rows:
+            on_result(DocResult(str(err.get("source_path")), {}, {}, err))
+    return summary
+
+
+def _combine_spilled(spill: Spill) -> RunSummary:
+    """`_combine` over the staged results: the same tables, as Sources read back from the
+    staging database (kehoach.export.parts), so memory does not grow with the corpus."""
+    documents, ok, duplicates, errors = spill.counts()
+    summary = RunSummary(documents=documents, ok=ok, duplicates=duplicates, errors=errors)
+    summary.error_rows = list(spill.error_rows())
+
+    def document_rows() -> Iterator[dict[str, object]]:
+        for _, document, error, n_citations, first in spill.entries():
+            doc = dict(document)
+            if first is not None:
+                doc.update(status="duplicate", error=f"duplicate: same content as {first}")
+            elif error is None:
+                doc["n_citations"] = n_citations
+            if error is None or error.get("stage") != "discover":
+                yield doc
+
+    tables = Staged(spill, {"documents": Source(spill, document_rows, spill.n_listed),
+                            "errors": Source(spill, spill.error_rows, lambda: errors)})
     for _, component in run_components():
         tables.update(component(tables))  # type: ignore[arg-type]
-    tables.sticky = False  # from here each table is built for one use (writing it)
     summary.citations = len(tables.get("citations", []))
     summary.instruments = len(tables.get("instruments", []))
     summary.tables = tables  # type: ignore[assignment]

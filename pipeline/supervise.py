@@ -144,11 +144,13 @@ class Supervisor:
         self._kill(w)
         return res
 
-    def run(self, files: list[str]) -> Iterator[DocResult]:
+    def run(self, files: list[str], keep: bool = False) -> Iterator[DocResult]:
+        """Results of `files` as they finish. With `keep`, idle workers stay for the next call
+        (a Dask task runs one document per call; `close` ends them)."""
         pending = deque(files)
         last_check = time.monotonic()
         try:
-            for _ in range(min(self.n, len(files))):
+            while len(self.workers) < min(self.n, len(files)):
                 self._start()
             while pending or any(w.path for w in self.workers):
                 for w in list(self.workers):
@@ -182,14 +184,27 @@ class Supervisor:
                 while len(self.workers) < min(self.n, len(pending) + sum(1 for w in self.workers if w.path)):
                     self._start()
         finally:
-            for w in list(self.workers):
-                if w.path is None:
-                    with contextlib.suppress(OSError):
-                        w.conn.send(None)
-            for w in list(self.workers):
-                if w.path is None:
-                    w.proc.join(1)
-                self._kill(w)
+            if keep:
+                for w in [w for w in self.workers if w.path is not None]:
+                    self._kill(w)  # interrupted while a document was running
+            else:
+                self.close()
+
+    def close(self) -> None:
+        """End every worker."""
+        for w in list(self.workers):
+            if w.path is None:
+                with contextlib.suppress(OSError):
+                    w.conn.send(None)
+        for w in list(self.workers):
+            if w.path is None:
+                w.proc.join(1)
+            self._kill(w)
+
+    def one(self, path: str) -> DocResult:
+        """One document in a watched worker kept for the next call."""
+        (res,) = list(self.run([path], keep=True))
+        return res
 
     def _drain(self, w: _Worker) -> Iterator[DocResult]:
         """Messages of one worker: stage changes and its result; or its death."""

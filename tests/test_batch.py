@@ -168,15 +168,15 @@ def test_interrupted_write_leaves_previous_tables_intact(
     run([PLAN], tmp_path, workers=1)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
     calls = {"n": 0}
-    real = pd.DataFrame.to_parquet
+    real = writer.write_table
 
-    def failing(self: pd.DataFrame, *args: object, **kwargs: object) -> None:
+    def failing(*args: object, **kwargs: object) -> list[Path]:
         calls["n"] += 1
         if calls["n"] == 3:
             raise KeyboardInterrupt  # the user pressed Ctrl-C in the middle of writing
-        real(self, *args, **kwargs)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", failing)
+    monkeypatch.setattr(writer, "write_table", failing)
     with pytest.raises(KeyboardInterrupt):
         writer.write_tables(tmp_path, run([RAW], None, workers=1).tables)
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}

@@ -1,16 +1,21 @@
-"""Results spilled to disk as they arrive, and the tables built from them one at a time.
+"""Results staged on disk as they arrive, and the tables rebuilt from them in bounded memory.
 
-A batch with an output folder does not keep every row in memory until the end: every
-`batch_docs` documents, the rows collected so far are written to part files (one per table
-and batch) in a private folder beside the output folder (removed at the end; a killed run's
-folder is removed by the next run, like a staging folder). At the end each table is read back
-from its parts alone, put in the same order as an in-memory run (documents sorted by path,
-duplicates and failures left out), written, and dropped before the next one: memory holds the
-documents table, the tables the run components read (citations for the catalog and links) and
-one other table at a time, instead of every row of every table.
+A batch with an output folder does not keep rows in memory: each result goes to a private
+SQLite staging database (in a folder beside the output folder, removed at the end; a killed
+run's folder is removed by the next run, like a staging folder), in batches of `batch_docs`
+documents. At the end:
 
-Part files are pickles written and read by this process only, in a folder created with
-private permissions.
+- the documents are ordered by path (an index, not a sort in memory) and duplicates (a later
+  file with the content of an earlier one) are marked by SQL;
+- every table is a `Source`: its rows read back in the order of an in-memory run (documents
+  sorted by path, duplicates and failures left out), as DataFrame chunks of a fixed number of
+  rows, as often as a writer needs them;
+- the cross-document tables (kehoach.resolve.catalog, kehoach.resolve.links) group, join and
+  sort inside the same database and stage their output there too.
+
+So the parent holds one batch of results, one chunk of rows and one group of a table at a
+time, whatever the size of the corpus. The rows are pickled: the database is written and read
+by this process only, in a folder created with private permissions.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ from __future__ import annotations
 import contextlib
 import pickle
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,93 +35,243 @@ if TYPE_CHECKING:
     from kehoach.export.writer import Output
 
 BATCH_DOCS = 200
+CHUNK_ROWS = 5000  # rows per DataFrame chunk (and per Parquet row group): see kehoach.export.writer
+
+_DUMP = pickle.HIGHEST_PROTOCOL
+
+
+def path_key(path: str) -> bytes:
+    """Sort key of a path: UTF-8 bytes sort like Python's code-point order of the string
+    (surrogate escapes of undecodable names included)."""
+    return path.encode("utf-8", "surrogatepass")
+
+
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def chunks_of(table: Any, size: int | None = None) -> Iterator[pd.DataFrame]:
+    """A table (a DataFrame, a Source or None) as DataFrames of `size` rows, the last one
+    shorter; nothing for an empty table. Writers take every table this way, so a table read
+    back from the staging database and the same table in memory are written alike."""
+    size = size or CHUNK_ROWS
+    if table is None:
+        return
+    if isinstance(table, pd.DataFrame):
+        for start in range(0, len(table), size):
+            yield table.iloc[start:start + size]
+    else:
+        yield from table.chunks(size)
+
+
+class Source:
+    """A table of the run that is read back (not held): `rows()` each time it is asked,
+    `chunks()` as DataFrames of `size` rows (the last one shorter)."""
+
+    def __init__(self, spill: Spill, rows: Callable[[], Iterator[dict[str, Any]]], count: Callable[[], int],
+                 columns: list[str] | None = None) -> None:
+        self.spill = spill
+        self._rows = rows
+        self._count = count
+        self.columns = columns
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        return self._rows()
+
+    def chunks(self, size: int | None = None) -> Iterator[pd.DataFrame]:
+        for batch in batched(self._rows(), size or CHUNK_ROWS):
+            yield pd.DataFrame(batch, columns=self.columns) if self.columns else pd.DataFrame(batch)
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table in memory (for small runs and tests)."""
+        return pd.DataFrame(list(self._rows()), columns=self.columns)
+
+    def __len__(self) -> int:
+        return self._count()
+
+    @property
+    def empty(self) -> bool:
+        return len(self) == 0
 
 
 class Spill:
     def __init__(self, parent: Path, prefix: str, batch_docs: int = BATCH_DOCS) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         self.batch_docs = batch_docs
-        self._docs: list[tuple[str, dict[str, Any], dict[str, Any] | None, int]] = []
-        self._rows: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {}
-        self._parts: dict[str, list[Path]] = {}
-        self._n = 0
-        self._batch = 0
+        self.con = sqlite3.connect(self.folder / "staging.sqlite", isolation_level=None)
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -16000"):
+            self.con.execute(f"PRAGMA {pragma}")
+        self.con.executescript("""
+            CREATE TABLE docs (seq INTEGER PRIMARY KEY, key BLOB, sha TEXT, ok INTEGER, discover INTEGER,
+                               n_citations INTEGER, kept INTEGER DEFAULT 0, blob BLOB);
+            CREATE TABLE rows (tbl TEXT, seq INTEGER, n INTEGER, blob BLOB);
+            CREATE TABLE derived (tbl TEXT, part INTEGER, n INTEGER, blob BLOB, PRIMARY KEY (tbl, part));
+        """)
+        self._docs: list[tuple[Any, ...]] = []
+        self._rows: list[tuple[Any, ...]] = []
+        self._seq = 0
+        self._final = False
 
+    # -- while results arrive ------------------------------------------------------------
     def add(self, path: str, document: dict[str, Any], error: dict[str, Any] | None,
             tables: dict[str, list[dict[str, Any]]]) -> None:
-        self._docs.append((path, document, error, len(tables.get("citations", []))))
-        if error is None:
+        seq = self._seq
+        self._seq += 1
+        ok = error is None
+        sha = document.get("sha256") if ok else None
+        self._docs.append((seq, path_key(path), sha if isinstance(sha, str) else None, int(ok),
+                           int(not ok and error.get("stage") == "discover"),  # type: ignore[union-attr]
+                           len(tables.get("citations", [])), pickle.dumps((path, document, error), _DUMP)))
+        if ok:
             for table, rows in tables.items():
                 if rows:
-                    self._rows.setdefault(table, []).append((path, rows))
-        self._n += 1
-        if self._n % self.batch_docs == 0:
+                    self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
+        if len(self._docs) >= self.batch_docs:
             self.flush()
 
     def flush(self) -> None:
-        items: list[tuple[str, Any]] = [("__documents__", self._docs), *self._rows.items()]
-        for table, data in items:
-            if not data:
-                continue
-            part = self.folder / f"{table}.{self._batch:06d}.pkl"
-            with open(part, "wb") as fh:
-                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            self._parts.setdefault(table, []).append(part)
-        self._batch += 1
-        self._docs, self._rows = [], {}
+        if not self._docs and not self._rows:
+            return
+        with self.transaction():
+            self.con.executemany("INSERT INTO docs (seq, key, sha, ok, discover, n_citations, blob) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", self._docs)
+            self.con.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", self._rows)
+        self._docs, self._rows = [], []
 
-    def _load(self, table: str) -> Iterator[Any]:
-        for part in self._parts.get(table, []):
-            with open(part, "rb") as fh:
-                yield from pickle.load(fh)
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
 
-    def documents(self) -> list[tuple[str, dict[str, Any], dict[str, Any] | None, int]]:
+    # -- at the end ----------------------------------------------------------------------
+    def finish(self) -> None:
+        """Order the documents by path and mark the first of each content (in path order)."""
+        if self._final:
+            return
         self.flush()
-        return sorted(self._load("__documents__"), key=lambda d: d[0])
+        self.con.executescript("""
+            BEGIN;
+            CREATE INDEX docs_order ON docs (key, seq);
+            CREATE INDEX docs_sha ON docs (sha, key, seq) WHERE ok = 1;
+            UPDATE docs SET kept = 1 WHERE ok = 1 AND (sha IS NULL OR seq = (
+                SELECT d.seq FROM docs d WHERE d.ok = 1 AND d.sha = docs.sha ORDER BY d.key, d.seq LIMIT 1));
+            CREATE TABLE kept (ord INTEGER PRIMARY KEY, seq INTEGER);
+            INSERT INTO kept (seq) SELECT seq FROM docs WHERE kept = 1 ORDER BY key, seq;
+            CREATE INDEX rows_seq ON rows (seq, tbl);
+            COMMIT;
+        """)
+        self._final = True
+
+    def counts(self) -> tuple[int, int, int, int]:
+        """(documents, ok, duplicates, errors)."""
+        self.finish()
+        n, kept, ok = self.con.execute("SELECT count(*), coalesce(sum(kept), 0), coalesce(sum(ok), 0) "
+                                       "FROM docs").fetchone()
+        return n, kept, ok - kept, n - ok
+
+    def entries(self) -> Iterator[tuple[str, dict[str, Any], dict[str, Any] | None, int, str | None]]:
+        """(path, document, error, n_citations, first path of the same content when a
+        duplicate) in path order."""
+        self.finish()
+        cur = self.con.execute("SELECT blob, ok, kept, sha, n_citations FROM docs ORDER BY key, seq")
+        for blob, ok, kept, sha, n_citations in cur:
+            path, document, error = pickle.loads(blob)
+            first = None
+            if ok and not kept:
+                (fblob,) = self.con.execute("SELECT blob FROM docs WHERE ok = 1 AND sha = ? ORDER BY key, seq "
+                                            "LIMIT 1", (sha,)).fetchone()
+                first = pickle.loads(fblob)[0]
+            yield path, document, error, n_citations, first
+
+    def error_rows(self) -> Iterator[dict[str, Any]]:
+        self.finish()
+        for (blob,) in self.con.execute("SELECT blob FROM docs WHERE ok = 0 ORDER BY key, seq"):
+            yield pickle.loads(blob)[2]
+
+    def n_listed(self) -> int:
+        """Rows of documents.csv: every result but failures of the folder search."""
+        self.finish()
+        return self.con.execute("SELECT count(*) FROM docs WHERE discover = 0").fetchone()[0]
 
     def tables(self) -> list[str]:
         self.flush()
-        return sorted(t for t in self._parts if t != "__documents__")
+        return [t for (t,) in self.con.execute("SELECT DISTINCT tbl FROM rows ORDER BY tbl")]
 
-    def rows(self, table: str, keep: set[str]) -> list[dict[str, Any]]:
-        """Rows of `table` of the documents in `keep`, in path order."""
-        pairs = sorted((p for p in self._load(table) if p[0] in keep), key=lambda p: p[0])
-        return [row for _, rows in pairs for row in rows]
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """Rows of `table` of the kept documents, in path order."""
+        self.finish()
+        cur = self.con.execute("SELECT r.blob FROM kept k JOIN rows r ON r.seq = k.seq AND r.tbl = ? "
+                               "ORDER BY k.ord", (table,))
+        for (blob,) in cur:
+            yield from pickle.loads(blob)
+
+    def count(self, table: str) -> int:
+        self.finish()
+        return self.con.execute("SELECT coalesce(sum(r.n), 0) FROM kept k JOIN rows r ON r.seq = k.seq "
+                                "AND r.tbl = ?", (table,)).fetchone()[0]
+
+    def source(self, table: str) -> Source:
+        return Source(self, lambda: self.rows(table), lambda: self.count(table))
+
+    # -- tables made at the end (catalog, links) -----------------------------------------
+    def put(self, table: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None,
+            part_rows: int = 2000) -> Source:
+        """Stage the rows of a table made at the end (in order) and return it as a Source."""
+        self.con.execute("DELETE FROM derived WHERE tbl = ?", (table,))
+        for part, batch in enumerate(batched(rows, part_rows)):
+            self.con.execute("INSERT INTO derived VALUES (?, ?, ?, ?)",
+                             (table, part, len(batch), pickle.dumps(batch, _DUMP)))
+        return Source(self, lambda: self.derived(table), lambda: self.derived_count(table), columns)
+
+    def derived(self, table: str) -> Iterator[dict[str, Any]]:
+        for (blob,) in self.con.execute("SELECT blob FROM derived WHERE tbl = ? ORDER BY part", (table,)):
+            yield from pickle.loads(blob)
+
+    def derived_count(self, table: str) -> int:
+        return self.con.execute("SELECT coalesce(sum(n), 0) FROM derived WHERE tbl = ?", (table,)).fetchone()[0]
 
     def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.con.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class LazyTables(Mapping[str, pd.DataFrame]):
-    """The tables of a run, each built from the spill when first asked for. Tables read by
-    the run components (or set by them) stay loaded; others are built for one use."""
+class Staged(Mapping[str, Any]):
+    """The tables of a run as Sources (documents, errors, every spilled table, and what the
+    run components add)."""
 
-    def __init__(self, spill: Spill, keep: set[str], names: list[str],
-                 loaded: dict[str, pd.DataFrame]) -> None:
+    def __init__(self, spill: Spill, given: dict[str, Any]) -> None:
         self.spill = spill
-        self.keep = keep
-        self.names = names
-        self.loaded = loaded
-        self.sticky = True  # while the run components run
+        self.given = dict(given)
+        self.names = spill.tables()
 
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        if name in self.loaded:
-            return self.loaded[name]
+    def __getitem__(self, name: str) -> Any:
+        if name in self.given:
+            return self.given[name]
         if name not in self.names:
             raise KeyError(name)
-        df = pd.DataFrame(self.spill.rows(name, self.keep))
-        if self.sticky:
-            self.loaded[name] = df
-        return df
+        return self.spill.source(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(dict.fromkeys([*self.names, *self.loaded]))
+        return iter(dict.fromkeys([*self.names, *self.given]))
 
     def __len__(self) -> int:
-        return len(set(self.names) | set(self.loaded))
+        return len(set(self.names) | set(self.given))
 
-    def update(self, other: Mapping[str, pd.DataFrame]) -> None:
-        self.loaded.update(other)
+    def update(self, other: Mapping[str, Any]) -> None:
+        self.given.update(other)
 
 
 @contextlib.contextmanager

@@ -20,10 +20,12 @@ import os
 import sqlite3
 import tempfile
 import warnings
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from kehoach.export.parts import chunks_of
 from kehoach.export.schema import SCHEMA_VERSION, schemas
 
 DB_NAME = "kehoach.sqlite"
@@ -147,18 +149,20 @@ def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
             None if v is None or v is pd.NA or v is pd.NaT or v != v or v == "" else str(v) for v in values]
 
 
-def _rows(table: str, tables: dict[str, pd.DataFrame]) -> list[tuple[Any, ...]]:
-    """The rows of `table` in schema column order; `files` and `documents` from documents."""
-    df = tables.get("documents" if table == "files" else table)
-    if df is None or df.empty:
-        return []
-    cols = [_column(df, f["name"], f["type"], len(df)) for f in _fields(table)]
-    rows = list(zip(*cols, strict=True))
-    if table == "documents":  # one row per plan: the first file with that content
-        names = [f["name"] for f in _fields(table)]
-        i_id, i_status = names.index("doc_id"), names.index("status")
-        rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
-    return _dedupe(table, rows)
+def _row_chunks(table: str, tables: Mapping[str, Any]) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of `table` in schema column order, a chunk at a time; `files` and `documents`
+    from documents (a DataFrame or a kehoach.export.parts.Source)."""
+    fields = _fields(table)
+    names = [f["name"] for f in fields]
+    for df in chunks_of(tables.get("documents" if table == "files" else table)):
+        if df.empty:
+            continue
+        cols = [_column(df, f["name"], f["type"], len(df)) for f in fields]
+        rows = list(zip(*cols, strict=True))
+        if table == "documents":  # one row per plan: the first file with that content
+            i_id, i_status = names.index("doc_id"), names.index("status")
+            rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
+        yield rows
 
 
 def _create(table: str) -> str:
@@ -178,38 +182,46 @@ def _create(table: str) -> str:
     return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def _dedupe(table: str, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Rows repeating a primary key would make the insert fail: keep the first (never expected
-    for the tables of a run, but a second content-identical failing file repeats its doc_id)."""
+def _insert(con: sqlite3.Connection, table: str, tables: Mapping[str, Any]) -> None:
+    """Insert the rows of `table` chunk by chunk. A row repeating the primary key of an
+    earlier one is left out (the first kept): by the database (INSERT OR IGNORE) for keys
+    without NULL, here for keys with a NULL (which SQLite would not take for repeats), so
+    memory holds one chunk, not a set of every key."""
+    fields = [f["name"] for f in _fields(table)]
     pk = PRIMARY_KEYS.get(table)
-    if not pk:
-        return rows
-    names = [f["name"] for f in _fields(table)]
-    idx = [names.index(c) for c in pk]
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for r in rows:
-        key = tuple(r[i] for i in idx)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    if len(out) < len(rows) and table != "documents":
-        warnings.warn(f"kehoach.sqlite: {len(rows) - len(out)} row(s) of {table} repeat the key {pk}; first kept",
+    idx = [fields.index(c) for c in pk] if pk else []
+    sql = (f"INSERT OR IGNORE INTO {_q(table)} ({', '.join(_q(c) for c in fields)}) "
+           f"VALUES ({', '.join('?' for _ in fields)})")
+    seen_null: set[tuple[Any, ...]] = set()
+    given = inserted = 0
+    for rows in _row_chunks(table, tables):
+        if idx:
+            kept = []
+            for r in rows:
+                key = tuple(r[i] for i in idx)
+                if None in key:
+                    if key in seen_null:
+                        continue
+                    seen_null.add(key)
+                kept.append(r)
+            given += len(rows) - len(kept)
+            rows = kept
+        given += len(rows)
+        cur = con.executemany(sql, rows)
+        inserted += max(cur.rowcount, 0)
+    if inserted < given and table != "documents":
+        warnings.warn(f"kehoach.sqlite: {given - inserted} row(s) of {table} repeat the key {pk}; first kept",
                       stacklevel=2)
-    return out
 
 
-def build(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
+def build(con: sqlite3.Connection, tables: Mapping[str, Any]) -> None:
     names = sorted({*schemas(), "files"} - {"documents", "instruments"})
     order = ["documents", "instruments", *names]
     major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
     con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
     for name in order:
-        fields = [f["name"] for f in _fields(name)]
         con.execute(_create(name))
-        cols = ", ".join(_q(c) for c in fields)
-        marks = ", ".join("?" for _ in fields)
-        con.executemany(f"INSERT INTO {_q(name)} ({cols}) VALUES ({marks})", _rows(name, tables))
+        _insert(con, name, tables)
     indexed: set[tuple[str, str]] = set()
     for (child, col), _ in FOREIGN_KEYS.items():
         indexed.add((child, col))
@@ -223,7 +235,7 @@ def build(con: sqlite3.Connection, tables: dict[str, pd.DataFrame]) -> None:
     con.executemany("INSERT INTO _meta VALUES (?, ?)", [("schema_version", SCHEMA_VERSION)])
 
 
-def write_sqlite(tables: dict[str, pd.DataFrame], out_dir: Path) -> Path:
+def write_sqlite(tables: Mapping[str, Any], out_dir: Path) -> Path:
     """Write `tables` (name -> DataFrame, as exported to CSV) to OUT/kehoach.sqlite; return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

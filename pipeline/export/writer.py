@@ -16,11 +16,16 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 from kehoach import __version__
+from kehoach.export import parts
+from kehoach.export.parts import chunks_of
 from kehoach.export.schema import SCHEMA_VERSION, schemas
 from kehoach.export.sqlite import write_sqlite
 
@@ -104,17 +109,35 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_files(folder: Path, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
-    """Every table of the schema as CSV + Parquet, and datapackage.json, into `folder`."""
+def write_table(folder: Path, name: str, table: Any, excel: bool = False) -> list[Path]:
+    """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
+    CSV appended, one Parquet row group per chunk), so memory holds one chunk; a table in
+    memory and the same table read back from the staging database give the same bytes."""
+    empty = conform(name, None)
+    schema = pa.Schema.from_pandas(empty, preserve_index=False)
+    csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
+    with open(csv_path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh, \
+            pq.ParquetWriter(pq_path, schema) as pw:
+        first = True
+        for chunk in chunks_of(table):
+            df = conform(name, chunk)
+            neutralize(df).to_csv(fh, index=False, header=first)
+            pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
+                           row_group_size=parts.CHUNK_ROWS)
+            first = False
+        if first:
+            empty.to_csv(fh, index=False)
+            pw.write_table(pa.Table.from_pandas(empty, schema=schema, preserve_index=False))
+    return [csv_path, pq_path]
+
+
+def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
+    """Every table of the schema as CSV + Parquet, and datapackage.json, into `folder`.
+    A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks)."""
     names = sorted(schemas())
     written: list[Path] = []
     for name in names:
-        df = conform(name, tables.get(name))
-        csv_path = folder / f"{name}.csv"
-        neutralize(df).to_csv(csv_path, index=False, encoding="utf-8-sig" if excel else "utf-8")
-        pq_path = folder / f"{name}.parquet"
-        df.to_parquet(pq_path, index=False)
-        written += [csv_path, pq_path]
+        written += write_table(folder, name, tables.get(name), excel)
     pkg = folder / "datapackage.json"
     pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
                    encoding="utf-8")
@@ -226,7 +249,7 @@ class Output:
             raise OutputError(f"cannot create a staging folder in {self.scratch} "
                               f"for {self.shown}: {_describe(exc)}") from None
 
-    def write(self, tables: dict[str, pd.DataFrame], excel: bool = False) -> list[Path]:
+    def write(self, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
         stage = self._new_stage()
         try:
             try:

@@ -8,11 +8,14 @@ be missing or empty; then links.csv is empty.
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
 import pandas as pd
 import regex
+from kehoach.export.parts import Source, batched
 from kehoach.export.schema import columns
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
@@ -105,26 +108,19 @@ def find_linked(
     return found[0] if len(set(found)) == 1 else None
 
 
-def links(citations: pd.DataFrame | None, documents: pd.DataFrame | None) -> pd.DataFrame:
-    cols = columns("links")
-    if citations is None or citations.empty or "instrument_id" not in citations:
-        return pd.DataFrame(columns=cols)
-    _, _, order, fallback, _ = _cues()
-    rank = {r: i for i, r in enumerate(order)}
-    index = document_index(documents if documents is not None else pd.DataFrame())
-    best: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in citations.to_dict("records"):
+def _candidates(rows: Iterable[tuple[dict[str, Any], str | None]]) -> Iterator[tuple[Any, ...]]:
+    """(doc_id, instrument_key, candidate row) for each citation that has a number, given
+    with the corpus document it names (or None)."""
+    _, _, _, fallback, _ = _cues()
+    for row, linked in rows:
         iid = _s(row.get("instrument_id"))
-        if not iid:
-            continue
         doc_id, key = _s(row.get("doc_id")), _s(row.get("instrument_key"))
         found = relation_of(_s(row.get("sentence")), _s(row.get("mention")),
                             _bool(row.get("in_basis")))
-        linked = find_linked(index, iid, _year(row.get("year")), _s(row.get("scope")), doc_id)
         if found is None and linked is None:
             continue
         relation, cue = found if found else (fallback, None)
-        cand = {
+        yield doc_id, key, {
             "doc_id": doc_id,
             "instrument_key": key,
             "instrument_id": iid,
@@ -135,14 +131,132 @@ def links(citations: pd.DataFrame | None, documents: pd.DataFrame | None) -> pd.
             "start": row.get("start"),
             "end": row.get("end"),
         }
-        old = best.get((doc_id, key))
-        if old is None or rank[relation] < rank[old["relation"]]:
-            if old is not None and not cand["linked_doc_id"]:
-                cand["linked_doc_id"] = old["linked_doc_id"]
-            best[(doc_id, key)] = cand
-    rows = sorted(best.values(), key=lambda r: (r["doc_id"], r["start"] or 0))
+
+
+def _keep_best(best: dict[tuple[str, str], dict[str, Any]], doc_id: str, key: str, cand: dict[str, Any]) -> None:
+    """One link per (document, instrument): the relation first in links.yaml's order."""
+    rank = _rank()
+    old = best.get((doc_id, key))
+    if old is None or rank[cand["relation"]] < rank[old["relation"]]:
+        if old is not None and not cand["linked_doc_id"]:
+            cand["linked_doc_id"] = old["linked_doc_id"]
+        best[(doc_id, key)] = cand
+
+
+@cache
+def _rank() -> dict[str, int]:
+    return {r: i for i, r in enumerate(_cues()[2])}
+
+
+def _order(row: dict[str, Any]) -> tuple[str, Any]:
+    return row["doc_id"], row["start"] or 0
+
+
+def links(citations: pd.DataFrame | None, documents: pd.DataFrame | None) -> pd.DataFrame:
+    cols = columns("links")
+    if citations is None or citations.empty or "instrument_id" not in citations:
+        return pd.DataFrame(columns=cols)
+    index = document_index(documents if documents is not None else pd.DataFrame())
+
+    def with_linked() -> Iterator[tuple[dict[str, Any], str | None]]:
+        for row in citations.to_dict("records"):
+            iid = _s(row.get("instrument_id"))
+            if iid:
+                yield row, find_linked(index, iid, _year(row.get("year")), _s(row.get("scope")),
+                                       _s(row.get("doc_id")))
+
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc_id, key, cand in _candidates(with_linked()):
+        _keep_best(best, doc_id, key, cand)
+    rows = sorted(best.values(), key=_order)
     return pd.DataFrame(rows, columns=cols)
 
 
-def run(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    return {"links": links(tables.get("citations"), tables.get("documents"))}
+def links_staged(citations: Source, documents: Any) -> Source:
+    """`links` over tables read back from the staging database. The corpus index (number,
+    year, scope of each document) and the numbered citations go to tables of that database;
+    the one corpus document each citation names is found by a join there; the best link per
+    (document, instrument) is kept while one document's citations are read (they are
+    contiguous), and the links are sorted by the database. Memory holds one document."""
+    spill = citations.spill
+    con = spill.con
+    con.executescript("""
+        DROP TABLE IF EXISTS links_index; DROP TABLE IF EXISTS links_cit;
+        DROP TABLE IF EXISTS links_found; DROP TABLE IF EXISTS links_out;
+        CREATE TABLE links_index (number TEXT, doc_id TEXT, year TEXT, scope TEXT);
+        CREATE TABLE links_cit (ord INTEGER PRIMARY KEY, doc_id TEXT, number TEXT, year TEXT, scope TEXT,
+                                blob BLOB);
+        CREATE TABLE links_found (ord INTEGER PRIMARY KEY, doc_id TEXT);
+        CREATE TABLE links_out (n INTEGER PRIMARY KEY, doc_id TEXT, start, blob BLOB);
+    """)
+    docs = documents.rows() if isinstance(documents, Source) else \
+        (documents.to_dict("records") if documents is not None and not documents.empty else [])
+
+    def indexed() -> Iterator[tuple[Any, ...]]:
+        for row in docs:
+            number = _s(row.get("doc_number"))
+            if number and _s(row.get("status")) in {"", "ok"}:
+                yield number, _s(row.get("doc_id")), _year(row.get("issue_date")), _s(row.get("scope"))
+
+    def numbered() -> Iterator[tuple[Any, ...]]:
+        for i, row in enumerate(citations.rows()):
+            iid = _s(row.get("instrument_id"))
+            if iid:
+                yield (i, _s(row.get("doc_id")), iid, _year(row.get("year")), _s(row.get("scope")),
+                       pickle.dumps(row))
+
+    for sql, items in (("INSERT INTO links_index VALUES (?, ?, ?, ?)", indexed()),
+                       ("INSERT INTO links_cit VALUES (?, ?, ?, ?, ?, ?)", numbered())):
+        for batch in batched(items, 5000):
+            with spill.transaction():
+                con.executemany(sql, batch)
+    con.executescript("""
+        BEGIN;
+        CREATE INDEX links_index_number ON links_index (number);
+        INSERT INTO links_found
+            SELECT c.ord, min(d.doc_id) FROM links_cit c JOIN links_index d
+              ON d.number = c.number AND d.doc_id != c.doc_id AND d.scope = c.scope
+             AND (c.year IS NULL OR d.year IS NULL OR d.year = c.year)
+            GROUP BY c.ord HAVING count(DISTINCT d.doc_id) = 1;
+        COMMIT;
+    """)
+
+    def with_linked() -> Iterator[tuple[dict[str, Any], str | None]]:
+        for blob, linked in con.execute("SELECT c.blob, f.doc_id FROM links_cit c "
+                                        "LEFT JOIN links_found f ON f.ord = c.ord ORDER BY c.ord"):
+            yield pickle.loads(blob), linked
+
+    def best_rows() -> Iterator[tuple[Any, ...]]:
+        best: dict[tuple[str, str], dict[str, Any]] = {}
+        current = None
+        n = 0
+        for doc_id, key, cand in _candidates(with_linked()):
+            if doc_id != current and best:
+                for row in best.values():
+                    yield n, row["doc_id"], _order(row)[1], pickle.dumps(row)
+                    n += 1
+                best = {}
+            current = doc_id
+            _keep_best(best, doc_id, key, cand)
+        for row in best.values():
+            yield n, row["doc_id"], _order(row)[1], pickle.dumps(row)
+            n += 1
+
+    for batch in batched(best_rows(), 5000):
+        with spill.transaction():
+            con.executemany("INSERT INTO links_out VALUES (?, ?, ?, ?)", batch)
+    con.execute("CREATE INDEX links_out_order ON links_out (doc_id, start, n)")
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for (blob,) in con.execute("SELECT blob FROM links_out ORDER BY doc_id, start, n"):
+            yield pickle.loads(blob)
+
+    return Source(spill, rows, lambda: con.execute("SELECT count(*) FROM links_out").fetchone()[0],
+                  columns("links"))
+
+
+def run(tables: Mapping[str, Any]) -> dict[str, Any]:
+    citations = tables.get("citations")
+    if isinstance(citations, Source):
+        return {"links": links_staged(citations, tables.get("documents"))}
+    return {"links": links(citations, tables.get("documents"))}
