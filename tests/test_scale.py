@@ -232,7 +232,7 @@ def test_a_dask_task_runs_its_document_in_a_watched_subprocess(
     import time
 
     import kehoach.components as components
-    import kehoach.extract.channels as channels
+    import kehoach.extract.assignments.channels as channels
     from kehoach import distributed
     from kehoach.process import process_path
 
