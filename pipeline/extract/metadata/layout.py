@@ -97,6 +97,20 @@ def _syllables() -> frozenset[str]:
 _RUN = regex.compile(r"\p{L}{6,}")
 
 
+def _vowels() -> str:
+    """Every vowel letter of Vietnamese, with each tone mark (NFC), lower case."""
+    import unicodedata
+
+    tones = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
+    return "".join(sorted({unicodedata.normalize("NFC", v + t) for v in "aăâeêioôơuưy" for t in tones}))
+
+
+# One syllable of Vietnamese, case folded: an initial consonant, one to three vowels, a final
+# consonant. A run of capitals that is one ("KHƯƠNG", "NGHIÊNG") is a word OCR did not glue.
+_SYLLABLE = regex.compile(
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_vowels()}]{{1,3}}(?:ch|ng|nh|[cmnpt])?")
+
+
 def _split_run(run: str, lexicon: frozenset[str]) -> str | None:
     """`run` split into lexicon syllables ("ỦYBANNHÂNDÂN" -> "ỦY BAN NHÂN DÂN"), the split
     with the fewest pieces; None when it cannot be split entirely."""
@@ -135,8 +149,8 @@ def respace(text: str) -> str:
 
     def fix(m: regex.Match[str]) -> str:
         run = m.group()
-        if not run.isupper() or run.casefold() in lexicon:
-            return run
+        if not run.isupper() or run.casefold() in lexicon or _SYLLABLE.fullmatch(run.casefold()):
+            return run  # a word of the tables, or one Vietnamese syllable ("KHƯƠNG"): whole
         return _split_run(run, lexicon) or run
 
     return _RUN.sub(fix, text, timeout=TIMEOUT)
