@@ -4,8 +4,11 @@ A `Rules` is one folder of rule tables (the shipped `kehoach.models`, or a user'
 named by KEHOACH_MODELS, or the tables saved with a spaCy pipeline). It reads each table once
 and keeps what each extractor compiles from the tables (`compiled`), so a process holds one
 compiled copy per folder. Every document carries the `Rules` it is analysed with
-(`DocContext.rules`), and the extractors compile from that object; the spaCy pipeline saves
-every table with `save` and analyses with the `Rules` of its own folder.
+(`DocContext.rules`), and the stages compile from that object and pass the result down
+(`compiled_for(rules, key, build)`); while a document is analysed its rules are also the rules
+in force (`using`, a context variable), which the grammars shared deep inside the stages read
+(`compiled_for(None, ...)`, `per_rules`, `load_yaml`). The spaCy pipeline saves every table
+with `save` and analyses with the `Rules` of its own folder.
 """
 
 from __future__ import annotations
