@@ -110,7 +110,8 @@ def compile_rules(rules: Rules) -> DeadlineRules:
     links = alternation(cfg["target_links"])
     clause_start = r"(?:^|\n|[.:;]\s|[-+•*)]\s|\*\*)[\s*_]*"
     return DeadlineRules(
-        cue_before=EndCue(regex.compile(rf"{b}(?i:{alternation(cfg['cues'])}){gap}(?i:ngày)?{gap}$")),
+        cue_before=EndCue(regex.compile(
+            rf"{b}(?i:{alternation(cfg['cues'])}){gap}(?:(?i:{cfg['time_of_day']}){gap})?(?i:ngày)?{gap}$")),
         year_cue_before=EndCue(regex.compile(rf"{b}(?i:{ycues})\s*$")),
         target_before=EndCue(regex.compile(
             rf"(?:{b}(?i:{alternation(cfg['target_leads'])})[^.;:\n]{{0,40}}?|{clause_start})"
