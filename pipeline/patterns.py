@@ -80,35 +80,14 @@ def ends_anchored(pattern: regex.Pattern[str]) -> bool:
     if "(?=" in p or "(?!" in p or "\\b" in p or "\\B" in p or "\\Z" in p or "\\z" in p:
         return False
     depth = 0
-    in_class = False
-    i = 0
-    last = ""
-    while i < len(p):
-        c = p[i]
-        if c == "\\":
-            last = p[i : i + 2]
-            i += 2
-            continue
-        if in_class:
-            if c == "[":
-                return False  # a nested set (V1): not read here
-            if c == "]":
-                in_class = False
-        elif c == "[":
-            in_class = True
-            if p[i + 1 : i + 2] == "^":
-                i += 1
-            if p[i + 1 : i + 2] == "]":  # a "]" first in a class is a literal
-                i += 1
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
+    last_i, last_c = -1, ""
+    for i, c, depth in _scan(p):
+        if i < 0:
+            return False  # a nested set (V1) or an unclosed class: not read here
+        if c == "|" and depth == 0:
             return False
-        last = c
-        i += 1
-    return depth == 0 and not in_class and last == "$"
+        last_i, last_c = i, c
+    return depth == 0 and last_c == "$" and last_i == len(p) - 1  # an unescaped "$" ends it
 
 
 # A pattern whose matches all start with one of a few literals ("Báo", "cơ quan", "đơn vị"),
