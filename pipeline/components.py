@@ -21,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from kehoach.context import DocContext
-from kehoach.rules import load_yaml, using
+from kehoach.rules import Rules, using
 
 DocComponent = Callable[[DocContext], None]
 RunComponent = Callable[[dict[str, Any]], dict[str, Any]]
@@ -140,7 +140,7 @@ def config_name() -> str:
 def profile_stages(config: str) -> tuple[tuple[Stage, ...], tuple[Stage, ...]]:
     """The document and run stages a profile selects, in the coded order; a profile naming
     an unknown stage, or leaving out a stage that a selected one needs, is an error."""
-    spec = load_yaml(config) or {}
+    spec = Rules.default().yaml(config) or {}  # a run setting: never a document's copy
     names = set(spec.get("stages") or [])
     known = {s.name for s in DOCUMENT_STAGES + RUN_STAGES}
     unknown = sorted(names - known)
@@ -170,8 +170,9 @@ def analyse(ctx: DocContext, on_stage: Callable[[str], None] | None = None) -> D
     user's folder, or the shipped ones). `on_stage(ref)` is called as each stage starts (the
     batch says where a document was when it failed or had to be stopped). `ctx.rules` are
     the rules in force meanwhile (kehoach.rules.using), for the grammars deep in a stage."""
+    stages = document_components()  # the run's profile, not the document's rules
     with using(ctx.rules):
-        for ref, component in document_components():
+        for ref, component in stages:
             if on_stage is not None:
                 on_stage(ref)
             component(ctx)

@@ -182,3 +182,19 @@ def test_an_edited_header_table_reaches_the_header_readers(tmp_path: Path) -> No
     assert kehoach.extract(plan).metadata.doc_type != "Lịch công tác"
     assert kehoach.extract(plan, rules=folder).metadata.doc_type == "Lịch công tác"
     assert kehoach.extract(plan).metadata.doc_type != "Lịch công tác"
+
+
+def test_a_copy_never_changes_the_runs_profile(tmp_path: Path) -> None:
+    """The stages of a run come from its profile in the shipped rules: a document analysed
+    first with a copy whose pipeline.yaml lists fewer stages still runs every stage."""
+    import kehoach.components as components
+
+    folder = Rules.default().save(tmp_path / "rules")
+    (folder / "pipeline.yaml").write_text("stages:\n  - segment.sections\n", encoding="utf-8")
+    components._document_components.cache_clear()
+    try:
+        ctx = _ctx(Rules(folder))
+        assert ctx.document.get("doc_type") == "Kế hoạch", "the metadata stage ran"
+        assert ctx.document.get("signer_name") == "Lê Văn Hòa"
+    finally:
+        components._document_components.cache_clear()
