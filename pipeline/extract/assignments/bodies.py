@@ -24,6 +24,7 @@ import regex
 from kehoach import places
 from kehoach.context import DocContext
 from kehoach.extract.assignments import common
+from kehoach.extract.grammar.bodies import grammar as body_grammar
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import EndCue, Led, split_top, word_starts, word_starts_at
 from kehoach.rules import Rules, compiled_for
@@ -147,6 +148,7 @@ def _top_alternatives(pattern: str) -> list[str]:
 def compile_rules(rules: Rules) -> BodyRules:
     """The body finder of a rules folder: bodies.yaml and the heads of body_types.csv."""
     cfg: dict[str, Any] = rules.yaml("bodies.yaml")
+    g = body_grammar(rules)
     heads = rules.csv("body_types.csv")
     esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
     phrases = _alt(esc)
@@ -165,9 +167,9 @@ def compile_rules(rules: Rules) -> BodyRules:
     # unit words, any case of their first letter ("thành phố", "Thành phố")
     # unit words of models/admin_units.csv, any case of their first letter ("thành phố",
     # "Thành phố", "TP.")
-    units = _alt([f"(?i:{regex.escape(u[0])}){regex.escape(u[1:])}" for u in places.unit_forms()])
-    party = _alt([regex.escape(p) for p in cfg["party_committees"]])
-    place = f"(?-i:{SYL_CAP}(?:[ ]{SYL_CAP}){{0,3}})"
+    units = g.unit("first")
+    party = g.committee(abbreviations=True, space=" ")
+    place = f"(?-i:{g.place(sep='[ ]', province='no')})"
     levels = f"cấp[ ]+(?:{units})(?:,[ ]*cấp[ ]+(?:{units}))*(?![\\p{{L}}])"  # "cấp tỉnh, cấp xã"
     loc = (f"(?:[ ]+(?:{levels}|{cfg['all_levels']}|(?:{units})(?![\\p{{L}}])(?:[ ]+{place})?"
            f"|(?:{party})(?![\\p{{L}}])))")

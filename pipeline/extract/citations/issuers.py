@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from kehoach.extract.grammar.bodies import TITLE_WORD
+from kehoach.extract.grammar.bodies import grammar as body_grammar
 from kehoach.extract.grammar.codes import codes
 from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import provinces, unit_forms, unit_of
+from kehoach.places import provinces, unit_of
 from kehoach.rules import Rules, compiled_for
 
 _EMPTY = Locality(None)
@@ -47,26 +49,18 @@ def build_entries(tables: Rules) -> _Compiled:
     """The lead ("của", "do"), one pattern holding every issuer phrase of the table as a
     named alternative entry_0, entry_1, ... (first in the table wins), and the entries."""
     cfg = tables.yaml("instruments.yaml")
-    # a province, or up to three capitalised words that are not a unit word ("của Thành ủy
-    # Thành phố": "Thành phố" names the unit, not the place)
-    not_unit = rf"(?!(?i:{alternation(unit_forms(tables=tables))})(?!\p{{L}}))"
-    # nor the title of the cited act ("của UBND thành phố Quy định về ...")
+    g = body_grammar(tables)
+    # a province, or up to three title-case words, wrapped or not, that are not a unit word
+    # ("của Thành ủy Thành phố": "Thành phố" names the unit, not the place) nor the title of
+    # the cited act ("của UBND thành phố Quy định về ...")
+    not_unit = rf"(?!(?i:{g.unit()})(?!\p{{L}}))"
     not_title = rf"(?!(?:{alternation(cfg['not_place_phrases'])})(?!\p{{L}}))"
-    place = (rf"(?:{provinces(tables).pattern.pattern}"
-             rf"|{not_unit}{not_title}\p{{Lu}}\p{{Ll}}*(?:\s+\p{{Lu}}\p{{Ll}}*){{0,2}})")
-    parts = {
-        "unit": alternation(unit_forms(tables=tables)),
-        "place": place,
-        "party_committee": alternation(list(_committees(tables))),
-        "ministry": alternation([m.removeprefix("Bộ ") for m in codes(tables).ministries]),
-        "department": alternation(list(codes(tables).departments)),
-    }
+    slots = g.slots(place=g.place(words=3, sep=r"\s+", word=TITLE_WORD, province="as written",
+                                  guard=not_unit + not_title))
     entries, alts = [], []
     for i, e in enumerate(cfg["issuers"]):
         # a space of the table is any whitespace: a phrase may be hard-wrapped ("của Bộ\nChính trị")
-        pat = e["pattern"].replace(" ", r"\s+")
-        for key, value in parts.items():
-            pat = pat.replace("{" + key + "}", f"(?:{value})")
+        pat = g.fill(e["pattern"].replace(" ", r"\s+"), slots)
         alts.append(f"(?P<entry_{i}>{pat})")
     phrase = regex.compile(rf"(?:{'|'.join(alts)})(?![\p{{L}}\d])")
     for i, e in enumerate(cfg["issuers"]):
@@ -79,22 +73,12 @@ def build_entries(tables: Rules) -> _Compiled:
 def _ministry_name(written: str, tables: Rules | None = None) -> str:
     """The ministry's name, abbreviations expanded (GUIDELINE: issuer): "Bộ GD&ĐT" ->
     "Bộ Giáo dục và Đào tạo" (models/issuers_national.csv names and aliases)."""
-    names = compiled_for(tables, "extract.citation_issuers.ministries", _ministry_names)
-    return names.get(" ".join(written.split()), written)
-
-
-def _ministry_names(tables: Rules) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for row in tables.csv("issuers_national.csv"):
-        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
-            out.setdefault(" ".join(n.split()), row["name"])
-    return out
+    return body_grammar(tables).names.ministry_names.get(" ".join(written.split()), written)
 
 
 def _committees(tables: Rules | None = None) -> dict[str, str]:
     """Party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh"): models/issuers.yaml."""
-    return compiled_for(tables,
-        "extract.citation_issuers.committees", lambda t: dict(t.yaml("issuers.yaml")["party_committees"]))
+    return body_grammar(tables).names.committees
 
 
 def _unit_level(unit: str | None, tables: Rules | None = None) -> str | None:

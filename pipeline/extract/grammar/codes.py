@@ -55,8 +55,6 @@ class Codes:
     party_types: dict[str, str]  # canonical party type code -> type word
     issuers: dict[str, IssuerCode]  # canonical issuer code -> issuer
     canon: dict[str, str]  # fold(code) -> canonical spelling, for every known code
-    ministries: tuple[str, ...]  # "Bộ Nội vụ", ... (names and aliases)
-    departments: tuple[str, ...]  # "Nội vụ", "Xây dựng", ... (names of Sở without "Sở")
     generic_type_words: frozenset[str]  # casefolded: "văn bản" says nothing of the type
     aliases: dict[str, str]  # upper-cased other spelling -> canonical code ("TƯ" -> "TW")
 
@@ -112,19 +110,10 @@ def build_codes(tables: Rules) -> Codes:
     for code in [*tables.yaml("instruments.yaml")["mixed_case_codes"], *state_types,
                  *party_types, *issuers]:
         canon.setdefault(fold(code), code)
-    ministries = tuple(sorted({
-        n for row in tables.csv("issuers_national.csv")
-        for n in [row["name"], *filter(None, row["aliases"].split(";"))] if n.startswith("Bộ ")
-    }))
-    departments = tuple(sorted({
-        n.removeprefix("Sở ") for row in tables.csv("issuers_departments.csv")
-        for n in [row["name"], *filter(None, row["aliases"].split(";"))] if n.startswith("Sở ")
-    }))
     cfg = tables.yaml("instruments.yaml")
     generic = frozenset(w.casefold() for w in cfg["generic_type_words"])
     aliases = {a.upper(): c for a, c in (cfg.get("code_aliases") or {}).items()}
-    return Codes(type_words, state_types, party_types, issuers, canon, ministries, departments,
-                 generic, aliases)
+    return Codes(type_words, state_types, party_types, issuers, canon, generic, aliases)
 
 
 def symbol_body(number: str = NUMBER) -> str:

@@ -16,19 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
-from kehoach.extract.grammar.codes import fold
+from kehoach.extract.grammar.bodies import Agency, code_key
+from kehoach.extract.grammar.bodies import grammar as body_grammar
 from kehoach.extract.metadata.locality import Locality
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, first_word_key, word_finditer
 from kehoach.places import Province, provinces, unit_level, units
-from kehoach.rules import load_csv, load_yaml, per_rules
-
-
-@dataclass(frozen=True)
-class Agency:
-    name: str  # canonical: "Sở Du lịch", "Ban Quản lý Khu kinh tế", "Bộ Nội vụ"
-    kind: str  # department | national
-    locality: str = "full"  # "full": "Sở Xây dựng tỉnh Khánh Hòa"; "short": "... Hải Phòng"
+from kehoach.rules import load_yaml, per_rules
 
 
 @dataclass(frozen=True)
@@ -85,70 +79,43 @@ class _Tables:
     council_organs: dict[str, tuple[str, str]]  # casefold -> (canonical, level rule)
 
 
-def code_key(code: str) -> str:
-    """Comparison key of a code: the instrument codes' fold without spaces ("SGD&ĐT" ~ "SGD&DT")."""
-    return "".join(fold(code).split())
-
-
 @per_rules
 def tables() -> _Tables:
+    """The header's body phrase, composed from the body-phrase grammar
+    (kehoach.extract.grammar.bodies) as a header writes it: names in capitals on one line
+    ("UBND TỈNH CAO BẰNG", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN HÒA AN")."""
     cfg = load_yaml("issuers.yaml")
-    councils: dict[str, tuple[str, str]] = {}
-    for c in cfg["councils"]:
-        for f in c["forms"]:
-            councils[f.casefold()] = (c["name"], c["kind"])
-    unit_words: dict[str, str] = {}
-    for u in units().values():
-        for f in u.forms:
-            unit_words[f.casefold()] = u.name
-    agencies: dict[str, Agency] = {}
-    codes: dict[str, Agency] = {}
-    for row in load_csv("issuers_departments.csv"):
-        ag = Agency(row["name"], "department", row["locality"] or "full")
-        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
-            agencies[n.casefold()] = ag
-        for c in filter(None, row["codes"].split(";")):
-            codes.setdefault(code_key(c), ag)
-    for row in load_csv("issuers_national.csv"):
-        ag = Agency(row["name"], "national")
-        for n in [row["name"], *filter(None, row["aliases"].split(";"))]:
-            agencies.setdefault(n.casefold(), ag)
-        for c in filter(None, row["codes"].split(";")):
-            codes.setdefault(code_key(c), ag)
-    party = {k.casefold(): v for k, v in cfg["party_committees"].items()}
-    party_names = {k.casefold(): k for k in cfg["party_committees"]}
-    organs = {o.casefold(): o for o in cfg["party_organs"]}
+    g = body_grammar()
+    nm = g.names
+    party = {k.casefold(): v for k, v in nm.committees.items()}
+    party_names = {k.casefold(): k for k in nm.committees}
+    organs = {o.casefold(): o for o in nm.party_organs}
     committee_of_unit = {u: cfg["party_default_committee"] for u in units()}
-    committee_of_unit.update({u: c for c, u in cfg["party_committees"].items()})
+    committee_of_unit.update({u: c for c, u in nm.committees.items()})
     heads = tuple(
         (regex.compile(rf"(?i:{regex.escape(h)})(?!\p{{L}})"), h)
         for h in sorted(cfg["body_heads"], key=len, reverse=True)
     )
-
     place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
-    prov_ci = provinces().pattern.pattern
-    unit_alt = alternation(list(unit_words))
-    # a place: a province name (any case), else up to four capitalised words
-    word = r"\p{Lu}[\p{L}]*"
-    place = rf"(?:(?i:{prov_ci})|{word}(?:[ \t]+{word}){{0,3}})"
-    unit = rf"(?i:(?<!\p{{L}})(?:{unit_alt}))(?<=\.)|(?i:(?<!\p{{L}})(?:{unit_alt})(?!\p{{L}}))"
+    prov_ci = g.province()
+    place = g.place()
+    unit = g.unit_word()
     loc = (
         rf"(?:[ \t]+(?P<unit>{unit})(?:[ \t]+(?P<place>{place}))?"
         rf"|[ \t]+(?P<pplace>(?i:{prov_ci})))"
     )
-    council = alternation(list(councils))
     sep = r"[ \t]+"
-    dept_names = [n for n, a in agencies.items() if a.kind == "department"]
+    dept_names = [n for n, a in nm.agencies.items() if a.kind == "department"]
     so_names = [n.removeprefix("sở ") for n in dept_names if n.startswith("sở ")]
     other_names = [n for n in dept_names if not n.startswith("sở ")]
-    national = [n for n, a in agencies.items() if a.kind == "national"]
+    national = [n for n, a in nm.agencies.items() if a.kind == "national"]
     committee = alternation(list(party))
     organ = alternation(list(organs))
     # every alternative starts with a capital letter at a word start: positions that do
     # not are rejected before the large alternations are tried
     body = (
         rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?P<chair>(?i:chủ{sep}tịch|phó{sep}chủ{sep}tịch){sep})?"
-        rf"(?:(?P<council>(?i:{council}))(?!\p{{L}})(?:{loc})?"
+        rf"(?:(?P<council>(?i:{g.council()}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<so>(?i:sở){sep}(?i:{alternation(so_names)}))(?!\p{{L}})(?:{loc})?"
         rf"|(?=\p{{Lu}})(?P<agency>(?i:{alternation(other_names)}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<organ>(?=\p{{Lu}})(?i:{organ}){sep})?(?=\p{{Lu}})(?P<party>(?i:{committee}))"
@@ -156,20 +123,20 @@ def tables() -> _Tables:
         rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(cfg['party_branch_words'])}))(?!\p{{L}})(?:{loc})"
         rf"|(?=\p{{Lu}})(?P<national>(?i:{alternation(national)}))(?!\p{{L}}))"
     )
-    phrases = [*councils, "sở", *other_names, *organs, *party,
+    phrases = [*nm.councils, "sở", *other_names, *organs, *party,
                *cfg["party_branch_words"], *national, "chủ", "phó"]
     return _Tables(
         pattern=regex.compile(body),
         first_words=frozenset(first_word_key(p) for p in phrases),
-        councils=councils,
-        units=unit_words,
+        councils=nm.councils,
+        units=nm.unit_words,
         party=party,
         party_names=party_names,
         organs=organs,
         committee_of_unit=committee_of_unit,
         heads=heads,
-        agencies=agencies,
-        codes=codes,
+        agencies=nm.agencies,
+        codes=nm.codes,
         unit_re=regex.compile(rf"(?P<unit>{unit})[ \t]+(?P<place>{place})"),
         place_stop=place_stop,
         council_organs={" ".join(o.split()).casefold(): (o, lvl)
