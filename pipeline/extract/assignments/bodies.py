@@ -150,7 +150,11 @@ def compile_rules(rules: Rules) -> BodyRules:
     cfg: dict[str, Any] = rules.yaml("bodies.yaml")
     g = body_grammar(rules)
     heads = rules.csv("body_types.csv")
-    esc = [regex.escape(p).replace(r"\ ", " ") for p in cfg["name_phrases"]]
+    # names with lower-case words or "và" kept whole ("Giáo dục và Đào tạo"): those of
+    # bodies.yaml and the names of departments and ministries (grammar.bodies)
+    named = [*cfg["name_phrases"], *g.names.departments,
+             *(m.removeprefix("Bộ ") for m in g.names.ministries)]
+    esc = [regex.escape(p).replace(r"\ ", " ") for p in dict.fromkeys(named)]
     phrases = _alt(esc)
     stop = _alt([regex.escape(s) for s in cfg["stop_syllables"]])
     low = f"(?:[ ](?!(?:{stop})(?![\\p{{L}}\\p{{M}}])){SYL_LOW})"
