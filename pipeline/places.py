@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from kehoach.patterns import alternation
 from kehoach.rules import Rules, compiled_for, per_rules
 
 TABLE = "admin_units.csv"
@@ -156,22 +155,3 @@ def unit_level(unit: str | None, place: str | None = None) -> str | None:
     return u.level
 
 
-@cache
-def unit_pattern() -> regex.Pattern[str]:
-    """A unit word (any spelling, any case) followed by the capitalised name of its place:
-    groups `unit` and `place`."""
-    word = r"\p{Lu}\p{L}*"
-    forms = alternation(unit_forms())
-    return regex.compile(
-        rf"(?<!\p{{L}})(?P<unit>(?i:{forms}))(?:(?<=\.)|(?!\p{{L}}))[ \t]*"
-        rf"(?P<place>(?i:{provinces().pattern.pattern})|{word}(?:[ \t]+{word}){{0,3}})"
-    )
-
-
-def find_unit(text: str) -> tuple[Unit, str] | None:
-    """The first "unit place" of `text`: "UBND TP. Thủ Dầu Một" -> (thành phố, "Thủ Dầu Một")."""
-    m = unit_pattern().search(text, timeout=1.0)
-    if not m:
-        return None
-    u = unit_of(m.group("unit"))
-    return (u, " ".join(m.group("place").split())) if u else None

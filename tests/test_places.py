@@ -1,9 +1,9 @@
 """The table of administrative units (models/admin_units.csv) and its accessors."""
 
+from kehoach.extract.grammar.bodies import find_unit
 from kehoach.places import (
     LEVELS,
     current_provinces,
-    find_unit,
     province_current,
     provinces,
     unit_level,

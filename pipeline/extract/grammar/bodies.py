@@ -32,7 +32,7 @@ The parts (regex sources, for composition; `BodyGrammar`):
                    `words` capitalised words. Where the phrase is written sets the options: a
                    header writes names in capitals on one line ("HUYỆN HÒA AN"), running text in
                    title case and may wrap a name over two lines.
-  locality(...)    "unit [place]": "tỉnh Khánh Hòa", "thành phố", "xã Tân Lập"
+  locality(sep)    a unit word and its place: "tỉnh Khánh Hòa", "xã Tân Lập", "TX. Sơn Tây"
   fill(template)   a body template of the tables with its slots replaced by these parts:
                    {unit}, {place}, {party_committee}, {ministry}, {department}
 """
@@ -42,8 +42,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
-from kehoach.places import provinces, units
+from kehoach.places import Unit, provinces, unit_of, units
 from kehoach.rules import Rules, compiled_for
 
 # a capitalised word: a syllable of any case after a capital ("Khánh", "KHÁNH", "Đắk")
@@ -72,12 +73,21 @@ class BodyNames:
     committees: dict[str, str]  # party committee -> the unit word it leads ("Tỉnh ủy" -> "tỉnh")
     committee_abbreviations: tuple[str, ...]  # "TU", "TXU": committees in running text
     party_organs: tuple[str, ...]  # "Ban Thường vụ", "Ban Chấp hành", "Thường trực"
+    branch_words: tuple[str, ...]  # "Đảng bộ": "ĐẢNG BỘ TỈNH QUẢNG NAM" names a committee
+    default_committee: str  # the committee of a commune-level unit ("Đảng ủy")
+    heads: tuple[str, ...]  # words that start a body name ("Ủy ban nhân dân", "Sở", "Trường")
     councils: dict[str, tuple[str, str]]  # spelling casefolded -> (canonical name, kind)
     agencies: dict[str, Agency]  # name or alias casefolded -> agency
     codes: dict[str, Agency]  # code key (codes.fold without spaces) -> agency
     ministries: tuple[str, ...]  # "Bộ Nội vụ", "Bộ GD&ĐT", ... (names and aliases)
     departments: tuple[str, ...]  # "Nội vụ", "KH&ĐT", ... (names and aliases of Sở, no "Sở")
     ministry_names: dict[str, str]  # national name or alias (spaces folded) -> canonical name
+
+    def words(self) -> list[str]:
+        """Every word and phrase bodies are named with (spellings of councils, committees,
+        organs, heads, departments, national bodies, unit words), in any case."""
+        return [*self.councils, *self.committees, *self.party_organs, *self.heads,
+                *self.agencies, *self.unit_forms]
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,11 @@ class BodyGrammar:
         prov = f"(?i:{self.names.provinces})" if province == "any case" else self.names.provinces
         return f"(?:{prov}|{words_part})"
 
+    def locality(self, sep: str = r"[ \t]+") -> str:
+        """A unit word in any case and the name of its place (groups `unit` and `place`):
+        "tỉnh Khánh Hòa", "UBND THÀNH PHỐ HẢI PHÒNG", "TX. Sơn Tây"; `sep` between them."""
+        return rf"(?P<unit>{self.unit_word()}){sep}(?P<place>{self.place()})"
+
     def committee(self, abbreviations: bool = False, space: str = r"\s+") -> str:
         """A party committee ("Tỉnh ủy", "Đảng ủy"), with "TU", "TXU" when `abbreviations`;
         a space inside one matches `space`."""
@@ -163,6 +178,18 @@ class BodyGrammar:
         for key, value in slots.items():
             template = template.replace("{" + key + "}", f"(?:{value})")
         return template
+
+
+def find_unit(text: str, tables: Rules | None = None) -> tuple[Unit, str] | None:
+    """The first "unit place" of `text` (any case, with or without a space after a dotted
+    unit): "UBND TP. Thủ Dầu Một" -> (thành phố, "Thủ Dầu Một")."""
+    pattern = compiled_for(tables, "extract.grammar.bodies.find_unit",
+                           lambda t: regex.compile(grammar(t).locality(sep=r"[ \t]*")))
+    m = pattern.search(text, timeout=TIMEOUT)
+    if not m:
+        return None
+    u = unit_of(m.group("unit"), tables)
+    return (u, " ".join(m.group("place").split())) if u else None
 
 
 def code_key(code: str) -> str:
@@ -214,6 +241,9 @@ def build_names(tables: Rules) -> BodyNames:
         committees=dict(cfg["party_committees"]),
         committee_abbreviations=tuple(cfg.get("party_committee_abbreviations") or ()),
         party_organs=tuple(cfg["party_organs"]),
+        branch_words=tuple(cfg["party_branch_words"]),
+        default_committee=cfg["party_default_committee"],
+        heads=tuple(cfg["body_heads"]),
         councils=councils,
         agencies=agencies,
         codes=codes,

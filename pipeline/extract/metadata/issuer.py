@@ -90,11 +90,11 @@ def tables() -> _Tables:
     party = {k.casefold(): v for k, v in nm.committees.items()}
     party_names = {k.casefold(): k for k in nm.committees}
     organs = {o.casefold(): o for o in nm.party_organs}
-    committee_of_unit = {u: cfg["party_default_committee"] for u in units()}
+    committee_of_unit = {u: nm.default_committee for u in units()}
     committee_of_unit.update({u: c for c, u in nm.committees.items()})
     heads = tuple(
         (regex.compile(rf"(?i:{regex.escape(h)})(?!\p{{L}})"), h)
-        for h in sorted(cfg["body_heads"], key=len, reverse=True)
+        for h in sorted(nm.heads, key=len, reverse=True)
     )
     place_stop = frozenset(w.casefold() for w in cfg.get("place_stop_words", []))
     prov_ci = g.province()
@@ -120,11 +120,11 @@ def tables() -> _Tables:
         rf"|(?=\p{{Lu}})(?P<agency>(?i:{alternation(other_names)}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<organ>(?=\p{{Lu}})(?i:{organ}){sep})?(?=\p{{Lu}})(?P<party>(?i:{committee}))"
         rf"(?!\p{{L}})(?:[ \t]+(?P<partyplace>{place}))?"
-        rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(cfg['party_branch_words'])}))(?!\p{{L}})(?:{loc})"
+        rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(list(nm.branch_words))}))(?!\p{{L}})(?:{loc})"
         rf"|(?=\p{{Lu}})(?P<national>(?i:{alternation(national)}))(?!\p{{L}}))"
     )
     phrases = [*nm.councils, "sở", *other_names, *organs, *party,
-               *cfg["party_branch_words"], *national, "chủ", "phó"]
+               *nm.branch_words, *national, "chủ", "phó"]
     return _Tables(
         pattern=regex.compile(body),
         first_words=frozenset(first_word_key(p) for p in phrases),
@@ -137,7 +137,7 @@ def tables() -> _Tables:
         heads=heads,
         agencies=nm.agencies,
         codes=nm.codes,
-        unit_re=regex.compile(rf"(?P<unit>{unit})[ \t]+(?P<place>{place})"),
+        unit_re=regex.compile(g.locality()),
         place_stop=place_stop,
         council_organs={" ".join(o.split()).casefold(): (o, lvl)
                         for o, lvl in (cfg.get("council_organs") or {}).items()},

@@ -72,19 +72,13 @@ def collapse(s: str) -> str:
 def _syllables() -> frozenset[str]:
     """Syllables of the words a header is made of (bodies, units, provinces, type words,
     signer titles), case folded: the lexicon OCR runs are split with."""
+    from kehoach.extract.grammar.bodies import grammar as body_grammar
     from kehoach.rules import load_csv, load_yaml
 
-    words: list[str] = []
-    issuers = load_yaml("issuers.yaml")
-    for c in issuers["councils"]:
-        words += c["forms"]
-    words += list(issuers["party_committees"]) + issuers["party_organs"] + issuers["body_heads"]
+    words = body_grammar().names.words()
     meta = load_yaml("metadata.yaml")
     words += meta["doc_types"] + list(meta["signer_titles"]) + meta["header_mottos"]
-    for table in ("issuers_departments.csv", "issuers_national.csv"):
-        for row in load_csv(table):
-            words += [row["name"], *filter(None, row["aliases"].split(";"))]
-    for row in load_csv("admin_units.csv"):
+    for row in load_csv("admin_units.csv"):  # unit words and place names
         words += [row["name"], *filter(None, row["aliases"].split(";"))]
     out = set()
     for w in words:

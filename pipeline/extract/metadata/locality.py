@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import regex
 from kehoach import patterns
 from kehoach.context import DocContext
+from kehoach.extract.grammar.bodies import grammar as body_grammar
 from kehoach.patterns import LeadWords, alternation, first_words
 from kehoach.places import case_variants, provinces, unit_forms, unit_of, units
 from kehoach.rules import Rules, compiled_for
@@ -55,13 +56,12 @@ def compile_patterns(tables: Rules) -> _Patterns:
     """The locality patterns of one rules folder."""
     # Words that introduce a province name: the unit words of a province ("tỉnh", "thành
     # phố", "TP.": models/admin_units.csv), its party committee ("Tỉnh ủy", "Thành ủy":
-    # models/issuers.yaml) and its party branch ("Đảng bộ tỉnh").
+    # models/issuers.yaml, through the body-phrase grammar) and its party branch ("Đảng bộ tỉnh").
     unit_words = units(tables)
     prov_unit_names = [u.name for u in unit_words.values() if u.level == "province"] + ["thành phố"]
-    committees = [c for c, u in tables.yaml("issuers.yaml")["party_committees"].items()
-                  if u in prov_unit_names]
-    branches = [f"{b} {u}" for b in tables.yaml("issuers.yaml")["party_branch_words"]
-                for u in prov_unit_names]
+    names = body_grammar(tables).names
+    committees = [c for c, u in names.committees.items() if u in prov_unit_names]
+    branches = [f"{b} {u}" for b in names.branch_words for u in prov_unit_names]
     prov_forms = [f for n in prov_unit_names for f in unit_words[n].forms]
     prov_words = case_variants(prov_forms + committees + branches)
     prov_units = alternation(prov_words)

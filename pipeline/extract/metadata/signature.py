@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 from kehoach import patterns
+from kehoach.extract.grammar.bodies import grammar as body_grammar
 from kehoach.extract.metadata.layout import Cell, at_cell_start, collapse, iter_cells
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation, first_words
@@ -48,9 +49,10 @@ class _Rules:
 
 
 def compile_rules(tables: Rules) -> _Rules:
-    """The signature grammar of one rules folder (models/metadata.yaml, models/issuers.yaml)."""
+    """The signature grammar of one rules folder (models/metadata.yaml; body heads of the
+    body-phrase grammar)."""
     cfg = tables.yaml("metadata.yaml")
-    bcfg = tables.yaml("issuers.yaml")
+    heads_of_bodies = list(body_grammar(tables).names.heads)
     titles = {t.casefold(): t for t in cfg["signer_titles"]}
     deputy = cfg["deputy_prefix"]
     modes = {m.rstrip(".").upper(): m for m in cfg["signing_modes"]}
@@ -80,7 +82,7 @@ def compile_rules(tables: Rules) -> _Rules:
         rf"(?:(?:{prefixes})[ \t]+)?(?P<n>\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}}"
         rf"|\p{{Lu}}+(?:[ \t]+\p{{Lu}}+){{1,5}})[ \t.]*"
     )
-    heads = alternation(bcfg["body_heads"] + [t.upper() for t in titles] + list(titles), r"[ \t]+")
+    heads = alternation(heads_of_bodies + [t.upper() for t in titles] + list(titles), r"[ \t]+")
     not_name = regex.compile(rf"(?i:{heads})(?!\p{{L}})|(?i:nơi nhận|kính gửi)")
     return _Rules(
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,

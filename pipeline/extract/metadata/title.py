@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from kehoach.extract.grammar.bodies import grammar as body_grammar
 from kehoach.extract.grammar.dates import find_dates
 from kehoach.extract.metadata.header import Header, find_type_line
 from kehoach.extract.metadata.layout import collapse
@@ -52,7 +53,7 @@ def rules() -> _Rules:
     cfg = load_yaml("metadata.yaml")
     stops = "|".join(f"(?:{p})" for p in cfg["title_stops"])
     titles = alternation([t.upper() for t in cfg["signer_titles"]])
-    councils = alternation([f.upper() for c in load_yaml("issuers.yaml")["councils"] for f in c["forms"]])
+    councils = alternation([f.upper() for f in body_grammar().names.councils])
     ignore = alternation(cfg["period_ignore"])
     return _Rules(
         stop=regex.compile(rf"(?:{stops})|\("),
