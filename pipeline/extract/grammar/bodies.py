@@ -159,6 +159,17 @@ class BodyGrammar:
         """The name of a provincial department after "Sở" ("Xây dựng", "KH&ĐT")."""
         return alternation(list(self.names.departments))
 
+    def agency(self) -> str:
+        """A department-level body not named "Sở X" ("Ban Quản lý Khu kinh tế", "Văn phòng
+        Đoàn ĐBQH và HĐND"), any spelling of issuers_departments.csv (casefolded)."""
+        return alternation([n for n, a in self.names.agencies.items()
+                            if a.kind == "department" and not n.startswith("sở ")])
+
+    def national(self) -> str:
+        """A national body ("Chính phủ", "Bộ Y tế", "Bộ GD&ĐT"), any spelling of
+        issuers_national.csv (casefolded)."""
+        return alternation([n for n, a in self.names.agencies.items() if a.kind == "national"])
+
     def slots(self, **parts: str) -> dict[str, str]:
         """The slots of the body templates of the tables: {unit}, {place}, {party_committee},
         {ministry}, {department} (each part may be given to replace the default)."""

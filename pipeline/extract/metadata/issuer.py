@@ -105,23 +105,22 @@ def tables() -> _Tables:
         rf"|[ \t]+(?P<pplace>(?i:{prov_ci})))"
     )
     sep = r"[ \t]+"
-    dept_names = [n for n, a in nm.agencies.items() if a.kind == "department"]
-    so_names = [n.removeprefix("sở ") for n in dept_names if n.startswith("sở ")]
-    other_names = [n for n in dept_names if not n.startswith("sở ")]
+    other_names = [n for n, a in nm.agencies.items()
+                   if a.kind == "department" and not n.startswith("sở ")]
     national = [n for n, a in nm.agencies.items() if a.kind == "national"]
-    committee = alternation(list(party))
-    organ = alternation(list(organs))
+    committee = g.committee()
+    organ = alternation(list(nm.party_organs))
     # every alternative starts with a capital letter at a word start: positions that do
     # not are rejected before the large alternations are tried
     body = (
         rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?P<chair>(?i:chủ{sep}tịch|phó{sep}chủ{sep}tịch){sep})?"
         rf"(?:(?P<council>(?i:{g.council()}))(?!\p{{L}})(?:{loc})?"
-        rf"|(?P<so>(?i:sở){sep}(?i:{alternation(so_names)}))(?!\p{{L}})(?:{loc})?"
-        rf"|(?=\p{{Lu}})(?P<agency>(?i:{alternation(other_names)}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?P<so>(?i:sở){sep}(?i:{g.department()}))(?!\p{{L}})(?:{loc})?"
+        rf"|(?=\p{{Lu}})(?P<agency>(?i:{g.agency()}))(?!\p{{L}})(?:{loc})?"
         rf"|(?P<organ>(?=\p{{Lu}})(?i:{organ}){sep})?(?=\p{{Lu}})(?P<party>(?i:{committee}))"
         rf"(?!\p{{L}})(?:[ \t]+(?P<partyplace>{place}))?"
         rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(list(nm.branch_words))}))(?!\p{{L}})(?:{loc})"
-        rf"|(?=\p{{Lu}})(?P<national>(?i:{alternation(national)}))(?!\p{{L}}))"
+        rf"|(?=\p{{Lu}})(?P<national>(?i:{g.national()}))(?!\p{{L}}))"
     )
     phrases = [*nm.councils, "sở", *other_names, *organs, *party,
                *nm.branch_words, *national, "chủ", "phó"]
