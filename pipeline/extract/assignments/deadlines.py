@@ -68,6 +68,7 @@ class DeadlineRules:
     instant_before: regex.Pattern[str]  # "thời điểm 0h00 ngày" right before a date
     time_label: regex.Pattern[str]
     label_before: EndCue  # "...; thời gian hoàn thành: " inside a line
+    bare_day_before: EndCue  # cues a day and month alone may follow ("trước 30/6")
     time_words: tuple[str, ...]  # first words of the labels, lower case
     range_link: regex.Pattern[str]
     list_link: regex.Pattern[str]
@@ -128,6 +129,8 @@ def compile_rules(rules: Rules) -> DeadlineRules:
             rf"\s*(?i:phút)?\s*,?\s*)?(?i:ngày)?\s*$"),
         label_before=EndCue(regex.compile(
             rf"{b}(?i:{alternation(cfg['time_labels'])})[\s*_]*:[\s*_]*(?:(?i:{ycues})\s*)?$")),
+        bare_day_before=EndCue(regex.compile(
+            rf"{b}(?i:{alternation(cfg['bare_day_cues'])})[ \t]+$")),
         time_words=tuple({" ".join(x.lower().split()[:2]) for x in cfg["time_labels"]}),
         time_label=regex.compile(
             rf"(?m)^[\s*_#\-+•]*(?:[\dIVX]+[.)]\s*|[a-zđ][)]\s*)*[\s*_]*"
@@ -305,6 +308,13 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
 def _bare_only(d: dates.DateMatch) -> bool:
     """A form read only in time cells: a year alone, a day and month alone ("03/6")."""
     return d.form == "bare_year" or (d.form == "numeric" and d.year is None and not d.day_word)
+
+
+def _cued_day(text: str, d: dates.DateMatch, r: DeadlineRules) -> bool:
+    """A day and month alone right after a deadline cue of `bare_day_cues` ("báo cáo trước
+    30/6", "chậm nhất 15/12"): a date outside a time cell too."""
+    return (d.form == "numeric" and d.year is None and d.day is not None
+            and r.bare_day_before.found(text, max(0, d.start - 30), d.start, timeout=TIMEOUT))
 
 
 def _may_link(text: str, a: int, b: int, r: DeadlineRules) -> bool:
@@ -505,7 +515,7 @@ def run(ctx: DocContext) -> None:
         i = bisect_right(starts, d.start) - 1
         if i >= 0 and d.start < cells[i][1]:
             by_cell[i].append(d)
-        elif d.start >= begin and not _bare_only(d):
+        elif d.start >= begin and (not _bare_only(d) or _cued_day(text, d, r)):
             body.append(d)
     found, yearly = find_dates(text, begin, len(text), plan, r,
                                in_targets=_under(t, r.target_sections), found=body)
