@@ -58,10 +58,11 @@ def iter_cells(text: str, start: int = 0, end: int | None = None) -> Iterator[Ce
 
 
 def at_cell_start(text: str, pos: int) -> bool:
-    """Only spaces since the line start, or a column break (tab, 3+ spaces) right before."""
+    """Only spaces since the line start, or a column break (a tab, maybe padded with spaces as
+    a markdown cell is: "\t KT. CHỦ TỊCH"; 3+ spaces) right before."""
     line_start = text.rfind("\n", 0, pos) + 1
     before = text[line_start:pos]
-    return not before.strip() or before.endswith(("\t", "   "))
+    return not before.strip() or before.endswith("   ") or before.rstrip(" ").endswith("\t")
 
 
 def collapse(s: str) -> str:

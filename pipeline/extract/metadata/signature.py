@@ -8,6 +8,7 @@ own mode is the last mode written above it (TM. then KT. -> KT.).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import regex
@@ -46,6 +47,11 @@ class _Rules:
     window: int
     not_name: regex.Pattern[str]
     hit_words: patterns.LeadWords  # the words a match of `hit` starts with
+    # a whole block flattened into one cell ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH (Đã ký) Lê Văn Cường",
+    # a scraped table cell whose line breaks were lost): its upper-case part, then the name
+    # if it is there ("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH", the name in the next cell)
+    flat: regex.Pattern[str]
+    flat_parts: regex.Pattern[str]  # where a mode or a title starts inside that part
 
 
 def compile_rules(tables: Rules) -> _Rules:
@@ -84,7 +90,14 @@ def compile_rules(tables: Rules) -> _Rules:
     )
     heads = alternation(heads_of_bodies + [t.upper() for t in titles] + list(titles), r"[ \t]+")
     not_name = regex.compile(rf"(?i:{heads})(?!\p{{L}})|(?i:nơi nhận|kính gửi)")
+    skips = "|".join(f"(?:{p})" for p in cfg["signature_skip"])
+    flat = regex.compile(
+        rf"(?P<head>(?:{mode_alt}|[^\p{{Ll}}\n])+?)(?:[ \t]+(?:(?P<skip>{skips})[ \t]+)?"
+        rf"(?P<name>(?:(?:{prefixes})[ \t]+)?\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}}))?[ \t.]*")
+    flat_parts = regex.compile(
+        rf"(?<![^ \t])(?:(?P<mode>{mode_alt})(?=[ \t]|\p{{Lu}})|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}}))")
     return _Rules(
+        flat=flat, flat_parts=flat_parts,
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,
         deputy_modes=frozenset(cfg["deputy_modes"]), window=cfg["name_window_lines"],
         not_name=not_name,
@@ -129,6 +142,37 @@ def person_name(cell: Cell, r: _Rules | None = None) -> str | None:
     return n
 
 
+FLAT_MAX = 160  # characters: a longer cell is no flattened signature block
+
+
+def _unflatten(cells: Iterator[Cell], r: _Rules) -> Iterator[Cell]:
+    """The cells, a whole block flattened into one cell given as the cells it was: each mode
+    with what follows it ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), each title ("PHÓ CHỦ TỊCH"),
+    a "(Đã ký)" and the name, on lines of their own."""
+    for cell in cells:
+        if len(cell.text) > FLAT_MAX or (m := r.flat.fullmatch(cell.text, timeout=TIMEOUT)) is None:
+            yield cell
+            continue
+        head = m.group("head")
+        cuts = []
+        after_mode = -1
+        for p in r.flat_parts.finditer(head, timeout=TIMEOUT):
+            if p.start() != after_mode:  # a title right after its mode stays with it
+                cuts.append(p.start())
+            after_mode = p.end() + len(head[p.end():]) - len(head[p.end():].lstrip()) \
+                if p.group("mode") else -1
+        if not cuts or cuts[0] != 0 or (len(cuts) == 1 and not m.group("name")):
+            yield cell  # not a block, or one line of one
+            continue
+        spans = [(a, b) for a, b in zip(cuts, [*cuts[1:], len(head)], strict=True)]
+        spans += [m.span(g) for g in ("skip", "name") if m.group(g)]
+        for k, (a, b) in enumerate(spans):
+            piece = cell.text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            yield Cell(cell.start + a + lead, cell.start + a + len(piece.rstrip()),
+                       piece.strip(), cell.line + k)
+
+
 def _block(text: str, start: int, r: _Rules) -> tuple[Signature, int] | None:
     """The block whose first line starts at `start`; returns it and where it ends."""
     line_start = text.rfind("\n", 0, start) + 1
@@ -136,7 +180,7 @@ def _block(text: str, start: int, r: _Rules) -> tuple[Signature, int] | None:
     last_line = -1
     n_titles = 0
     deputy_seen = False
-    for cell in iter_cells(text, line_start, min(len(text), line_start + 1500)):
+    for cell in _unflatten(iter_cells(text, line_start, min(len(text), line_start + 1500)), r):
         if cell.end <= start:
             continue
         m = r.line.match(cell.text, timeout=TIMEOUT)
