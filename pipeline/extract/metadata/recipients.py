@@ -30,6 +30,7 @@ class _Rules:
     purpose: regex.Pattern[str]
     archive: regex.Pattern[str]
     bullet: regex.Pattern[str]
+    item_break: regex.Pattern[str]
     max_lines: int
 
 
@@ -49,6 +50,9 @@ def compile_rules(tables: Rules) -> _Rules:
         label_words=patterns.LeadWords(patterns.first_words(_case_forms(cfg["labels"]))),
         archive=regex.compile(rf"(?i:{alternation(cfg['archive'])})(?!\p{{L}})"),
         bullet=regex.compile(r"[-+•*–][ \t]*"),
+        # items run together in one cell ("- Sở Nội vụ; - Lưu: VT.": a scraped table cell that
+        # lost its line breaks): a new item starts at a bullet after the ";" ending the last
+        item_break=regex.compile(r"(?<=[;.])[ \t]+(?=[-+•–][ \t]*\S)"),
         max_lines=cfg["max_lines"],
     )
 
@@ -66,6 +70,18 @@ class Recipient:
     raw: str
     start: int  # normalized offsets of the line
     end: int
+
+
+def _items(cell: Cell, r: _Rules) -> list[Cell]:
+    """The cell, or the items run together in it, each a cell of its own."""
+    cuts = [m.end() for m in r.item_break.finditer(cell.text, timeout=TIMEOUT)]
+    if not cuts:
+        return [cell]
+    out = []
+    for a, b in zip([0, *cuts], [*cuts, len(cell.text)], strict=True):
+        piece = cell.text[a:b].rstrip()
+        out.append(Cell(cell.start + a, cell.start + a + len(piece), piece, cell.line))
+    return out
 
 
 def _is_signature(cell: Cell, sig: signature._Rules) -> bool:
@@ -111,9 +127,10 @@ def find(text: str, tables: Rules | None = None) -> list[Recipient]:
                 lm = r.label.match(cell.text, timeout=TIMEOUT)
                 rest = cell.text[lm.end():] if lm else ""
                 if rest.strip():
-                    rec = parse_line(Cell(cell.end - len(rest), cell.end, rest, cell.line), r)
-                    if rec:
-                        out.append(rec)
+                    for item in _items(Cell(cell.end - len(rest), cell.end, rest, cell.line), r):
+                        rec = parse_line(item, r)
+                        if rec:
+                            out.append(rec)
                 continue
             if cell.line - first_line > r.max_lines:
                 break
@@ -125,11 +142,10 @@ def find(text: str, tables: Rules | None = None) -> list[Recipient]:
                 break
             if len(t) > 200:
                 break
-            rec = parse_line(cell, r)
-            if rec:
-                out.append(rec)
-                if rec.kind == "archive":
-                    break
+            recs = [rec for item in _items(cell, r) if (rec := parse_line(item, r))]
+            out += recs
+            if any(rec.kind == "archive" for rec in recs):
+                break
         if out:
             return out
     return []
