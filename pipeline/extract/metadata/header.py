@@ -202,7 +202,10 @@ def parse(text: str) -> Header:
         if _SECTION.match(c.text, timeout=TIMEOUT):  # "I. MỤC ĐÍCH, YÊU CẦU" is the body
             break
         if c.is_upper:
-            lines.append(Cell(c.start, c.end, respace(c.text), c.line))  # OCR: "ỦYBANNHÂNDÂN"
+            # OCR: "ỦYBANNHÂNDÂN"; the dash or rule a blanked motto left ("ỦY BAN NHÂN DÂN -")
+            text = respace(c.text).strip(_LINE_MARKS)
+            if text:
+                lines.append(Cell(c.start, c.end, text, c.line))
         elif not found and any(ch.isalpha() for ch in c.text):
             break  # without a type line the header ends at the first text in lower case
     header.issuer_lines = lines
@@ -210,6 +213,7 @@ def parse(text: str) -> Header:
 
 
 
+_LINE_MARKS = " \t-–—_*=|"  # rules and marks around a header line, no part of a name
 _NGAY = regex.compile(r"(?<!\p{L})(?i:ngày|ngay)")
 
 
