@@ -83,7 +83,7 @@ def compile_provinces(tables: Rules) -> Provinces:
             names.append(n)
     alts = "|".join(
         regex.escape(n).replace(r"\ ", r"\s+").replace(r"\-", r"\s*-\s*")
-        for n in sorted(set(names), key=len, reverse=True)
+        for n in sorted(set(names), key=lambda n: (-len(n), n))  # one order in every process
     )
     return Provinces(by_key, regex.compile(rf"(?<!\p{{L}})(?:{alts})(?!\p{{L}})"))
 

@@ -106,7 +106,8 @@ def compile_grammar(tables: Rules) -> _Grammar:
     body = "|".join(f"(?:{p})" for p in cfg["body_start"])
     # OCR-tolerant type words: each written type word (6+ letters) with up to
     # `fuzzy_errors` edits, only where "số" and a validated symbol follow
-    fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6}, key=len, reverse=True))
+    fuzzy_types = tuple(sorted({t for t in c.type_words.values() if len(t) >= 6},
+                               key=lambda t: (-len(t), t)))  # one order in every process
     budget = cfg["fuzzy_errors"]
     fuzzy_alts = "|".join(
         f"(?P<f{i}>(?:{regex.escape(t)}){{{budget['long'] if len(t) >= 10 else budget['short']}}})"

@@ -58,7 +58,7 @@ def _lexicon(names: list[str], abbreviations: dict[str, str]) -> str:
     """Alternation of names, any case, a comma inside a name optional, a phrase that has an
     abbreviation also matched by it."""
     alts = []
-    for name in sorted(set(names), key=len, reverse=True):
+    for name in sorted(set(names), key=lambda n: (-len(n), n)):  # one order in every process
         pat = regex.escape(name).replace(r"\ ", r"\s+").replace(",", ",?")
         for abbr, full in abbreviations.items():
             esc = regex.escape(full).replace(r"\ ", r"\s+")
