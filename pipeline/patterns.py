@@ -27,9 +27,14 @@ def alternation(words: list[str], space: str = r"\s+") -> str:
     """Regex alternation of literal `words`, longest first (so the longest phrase wins at a
     position), each space inside a phrase matching `space` (any run of whitespace by default:
     a phrase may be wrapped over two lines)."""
-    return "|".join(
-        regex.escape(w).replace(r"\ ", space) for w in sorted(set(words), key=len, reverse=True)
-    )
+    return "|".join(regex.escape(w).replace(r"\ ", space) for w in longest_first(words))
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct `words`, longest first, words of one length in code-point order: the
+    pattern source built from them is the same in every process, whatever the order of a set
+    they came from (string hashing differs between processes)."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
 
 
 def fold_spaces(text: str) -> str:
@@ -471,7 +476,7 @@ def phrase_branches(pre: str, phrases: list[str], post: str) -> Branches:
     between words). Phrases with the same first word share one pattern led by that word
     ("hoàn thành trong năm", "hoàn thành năm": `(?i:hoàn)(?:...)`), in the same order, when no
     other first word can match at the same place (else one pattern per phrase)."""
-    ordered = sorted(set(phrases), key=len, reverse=True)  # the order of `alternation`
+    ordered = longest_first(phrases)  # the order of `alternation`
     whole = [f"(?i:{alternation([p])})" for p in ordered]
     firsts = {p.split(" ", 1)[0] for p in ordered}
     if not _exclusive(firsts):
