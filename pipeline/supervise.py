@@ -6,6 +6,11 @@ worker: past the wall-time or memory limit (models/limits.yaml) the whole group 
 SIGKILL; a worker that dies for any reason (the out-of-memory killer, a crash in a C library)
 is noticed through its process sentinel. Either way that document alone becomes an error row
 naming the limit or the signal and the stage it was in, and a fresh worker takes its place.
+
+Where a document is (the stage it is in) is not sent over the pipe: the worker writes the
+stage's number into a shared-memory integer of its own as each stage starts, and the parent
+reads it only when it has to name the stage (a limit, a death). The pipe carries one
+message per document (its result).
 """
 
 from __future__ import annotations
@@ -18,11 +23,12 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from kehoach.components import DOCUMENT_STAGES
 from kehoach.limits import Limits
 from kehoach.process import DocResult, failed, process_path
 
@@ -30,7 +36,14 @@ POLL_S = 0.1  # how often busy workers are checked
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _worker_main(conn: Connection) -> None:
+# Every place a document can be in a worker, by number: what a worker writes into its shared
+# integer (a name not listed, which no shipped stage has, goes over the pipe instead).
+STAGES: tuple[str, ...] = ("read", "normalize", *(s.ref for s in DOCUMENT_STAGES))
+_STAGE_NUMBER = {name: i for i, name in enumerate(STAGES)}
+_NAMED = -1  # the stage is the last name sent over the pipe
+
+
+def _worker_main(conn: Connection, where: Any) -> None:
     faulthandler.disable()  # a crash is reported by the parent (signal and stage), not dumped
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: a kill takes its tesseract/soffice children too
@@ -47,8 +60,22 @@ def _worker_main(conn: Connection) -> None:
             return
         if path is None:
             return
-        res = process_path(path, on_stage=lambda s: conn.send(("stage", s)))
+        res = process_path(path, on_stage=_stage_writer(conn, where))
         conn.send(("done", res))
+
+
+def _stage_writer(conn: Connection, where: Any) -> Callable[[str], None]:
+    """`on_stage` of a worker: the stage's number into the shared integer `where`."""
+    number = _STAGE_NUMBER.get
+
+    def enter(name: str) -> None:
+        i = number(name)
+        if i is None:  # not a known stage: its name goes to the parent first
+            conn.send(("stage", name))
+            i = _NAMED
+        where.value = i
+
+    return enter
 
 
 def _address_space_backstop(memory_mb: float) -> None:
@@ -105,9 +132,16 @@ _WHY = {
 class _Worker:
     proc: Any
     conn: Connection
+    where: Any  # shared integer: the number (in STAGES) of the stage the document is in
     path: str | None = None
-    stage: str = "read"
+    named: str = "read"  # the last stage name sent over the pipe (a stage not in STAGES)
     started: float = 0.0
+
+    @property
+    def stage(self) -> str:
+        """The stage the worker's document is in now."""
+        i = self.where.value
+        return STAGES[i] if 0 <= i < len(STAGES) else self.named
 
 
 class Supervisor:
@@ -121,10 +155,11 @@ class Supervisor:
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child,), daemon=True)
+        where = self.ctx.RawValue("i", 0)  # written by the worker only, read here
+        proc = self.ctx.Process(target=_worker_main, args=(child, where), daemon=True)
         proc.start()
         child.close()
-        w = _Worker(proc, parent)
+        w = _Worker(proc, parent, where)
         self.workers.append(w)
         return w
 
@@ -156,13 +191,14 @@ class Supervisor:
                 for w in list(self.workers):
                     if w.path is None and pending:
                         path = pending.popleft()
+                        w.where.value = 0  # "read" until the worker says otherwise
                         try:
                             w.conn.send(path)
                         except OSError:  # the idle worker died: replace it, keep the document
                             pending.appendleft(path)
                             self._kill(w)
                             continue
-                        w.path, w.stage, w.started = path, "read", time.monotonic()
+                        w.path, w.started = path, time.monotonic()
                 busy = [w for w in self.workers if w.path is not None]
                 by_handle: dict[Any, _Worker] = {}
                 for w in busy:
@@ -207,12 +243,13 @@ class Supervisor:
         return res
 
     def _drain(self, w: _Worker) -> Iterator[DocResult]:
-        """Messages of one worker: stage changes and its result; or its death."""
+        """Messages of one worker: its result (or the name of a stage not in STAGES); or its
+        death."""
         try:
             while w.conn.poll():
                 kind, value = w.conn.recv()
                 if kind == "stage":
-                    w.stage = value
+                    w.named = value
                 else:
                     w.path = None
                     yield value

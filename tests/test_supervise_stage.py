@@ -1,0 +1,103 @@
+"""The stage a worker's document is in reaches the parent through shared memory
+(kehoach.supervise): a worker that dies is reported with the stage it died in, without one
+pipe message per stage."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from kehoach import process, supervise
+from kehoach.limits import current
+from kehoach.supervise import STAGES, Supervisor
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm() -> None:
+    from kehoach.components import warm_up
+
+    warm_up()  # compiled once here: the forked workers inherit it
+
+
+def _run(files: list[Path]) -> dict[str, process.DocResult]:
+    sup = Supervisor(1, current())
+    return {Path(r.path).name: r for r in sup.run([str(f) for f in files])}
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> list[Path]:
+    good = tmp_path / "good.txt"
+    good.write_text("Kế hoạch số 1/KH-UBND\nCăn cứ Nghị quyết số 76/NQ-CP.\n", encoding="utf-8")
+    bad = tmp_path / "zz-bad.txt"  # after good.txt: the worker has run a document before
+    bad.write_text("Kế hoạch số 2/KH-UBND\nSABOTAGE\n", encoding="utf-8")
+    return [good, bad]
+
+
+def test_every_shipped_stage_has_a_number() -> None:
+    from kehoach.components import DOCUMENT_STAGES
+
+    assert STAGES[:2] == ("read", "normalize")
+    assert set(STAGES[2:]) == {s.ref for s in DOCUMENT_STAGES}
+    assert len(set(STAGES)) == len(STAGES)
+
+
+def test_a_worker_killed_in_normalize_is_reported_there(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kehoach.context as context
+
+    real = context.normalize
+
+    def normalize(text: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "SABOTAGE" in text:
+            _die()
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(context, "normalize", normalize)  # forked workers inherit it
+    results = _run(files)
+    assert results["good.txt"].error is None
+    err = results["zz-bad.txt"].error
+    assert err is not None and err["reason"] == "worker_killed"
+    assert err["stage"] == "normalize"
+    assert "SIGKILL" in err["message"] and "in normalize" in err["message"]
+
+
+def test_a_worker_killed_while_reading_is_reported_in_read(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = process.read_document
+
+    def read_document(path: str):  # type: ignore[no-untyped-def]
+        if "bad" in path:
+            _die()
+        return real(path)
+
+    monkeypatch.setattr(process, "read_document", read_document)
+    results = _run(files)
+    assert results["good.txt"].error is None
+    err = results["zz-bad.txt"].error
+    assert err is not None and err["stage"] == "read"  # not the last stage of good.txt
+
+
+def test_a_stage_name_not_numbered_goes_over_the_pipe(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = supervise.process_path
+
+    def process_path(path: str, on_stage=None):  # type: ignore[no-untyped-def]
+        if "bad" in path and on_stage is not None:
+            on_stage("read")
+            on_stage("custom.step")
+            _die()
+        return real(path, on_stage=on_stage)
+
+    monkeypatch.setattr(supervise, "process_path", process_path)
+    results = _run(files)
+    err = results["zz-bad.txt"].error
+    assert err is not None and err["stage"] == "custom.step"
