@@ -186,14 +186,18 @@ def warm_up() -> None:
 @cache
 def _warm_up(config: str) -> None:
     """Run every document stage once on a small sample plan (models/warmup.txt) so that
-    lazily compiled patterns are built before worker processes are forked from this one."""
+    lazily compiled patterns are built before worker processes are forked from this one.
+    The regex code of those patterns is kept between processes (kehoach.patterns.code_cache:
+    most of the time a start-up spent compiling)."""
     import hashlib
 
     from kehoach.document import SourceText
+    from kehoach.patterns import code_cache
     from kehoach.rules import model_path
 
     text = model_path("warmup.txt").read_text(encoding="utf-8")
-    analyse(DocContext.from_source(SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)))
+    with code_cache():
+        analyse(DocContext.from_source(SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)))
 
 
 def run_components() -> tuple[tuple[str, RunComponent], ...]:

@@ -8,9 +8,13 @@ tests/test_bodies_equivalence.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
 import re
 import string
 import sys
+import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -18,6 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import regex
 from kehoach.normalize import TIMEOUT
@@ -682,3 +689,209 @@ def words_search(pattern: regex.Pattern[str], text: str, starts: list[int], pos:
         if m is not None:
             return m
     return None
+
+
+# ------------------------------------------------------------------------------------------
+# Compiled regex code kept between processes (`code_cache`).
+#
+# The regex module parses a pattern and generates its code in pure Python: for the rules'
+# large alternations that is most of a process's start-up (about 2 s of compiling before the
+# first document). The code it hands to its C engine (`_regex.compile`) depends only on the
+# pattern source, the flags, the default version and the regex module itself, so it is kept
+# in a file under the user's cache folder, keyed by those: a later process builds the same
+# pattern object from it in microseconds. A rules change changes the source of the patterns
+# built from it (new keys); a new regex module or Python is a new file. Patterns with named
+# lists, LOCALE or DEBUG are compiled as usual. When the regex module is not the one this was
+# written against (its private `_compile` differs), nothing is kept.
+
+CODE_CACHE_ENV = "KEHOACH_REGEX_CACHE"  # a file to use instead, or "off"
+_CODE_ARGS = 11  # the arguments of _regex.compile
+
+
+def code_cache_path() -> Path | None:
+    """The file of kept regex code for this Python and regex module (None: turned off)."""
+    setting = os.environ.get(CODE_CACHE_ENV)
+    if setting is not None:
+        return None if setting.strip().lower() in ("", "0", "off", "no", "false") else Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kehoach" / f"regex-code-{_code_fingerprint()}.marshal"
+
+
+@cache
+def _code_fingerprint() -> str:
+    """What the generated code depends on besides the pattern: Python, marshal and the regex
+    module's files."""
+    import hashlib
+
+    main = sys.modules["regex._main"]
+    parts = [sys.version, str(marshal.version), str(getattr(regex, "__version__", ""))]
+    for module in (main, getattr(main, "_regex_core", None), getattr(main, "_regex", None)):
+        path = getattr(module, "__file__", None) or ""
+        try:
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(path)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _hookable(main: ModuleType) -> bool:
+    compile_ = getattr(main, "_compile", None)
+    code = getattr(compile_, "__code__", None)
+    return (code is not None
+            and code.co_varnames[:5] == ("pattern", "flags", "ignore_unused", "kwargs", "cache_it")
+            and callable(getattr(getattr(main, "_regex", None), "compile", None))
+            and all(isinstance(getattr(main, n, None), dict)
+                    for n in ("_cache", "_named_args", "_locale_sensitive")))
+
+
+def _load_code(path: Path) -> dict[tuple[str, int, int], tuple]:
+    """The kept code in `path` ({} when missing, damaged or not ours)."""
+    import hashlib
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    digest, payload = data[:32], data[32:]
+    if len(data) < 32 or hashlib.sha256(payload).digest() != digest:
+        return {}
+    try:
+        store = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(store, dict):
+        return {}
+    return {k: v for k, v in store.items()
+            if isinstance(k, tuple) and len(k) == 3 and isinstance(v, tuple) and len(v) == _CODE_ARGS}
+
+
+def _save_code(path: Path, store: dict[tuple[str, int, int], tuple]) -> None:
+    """Write `store` to `path` in one step (a reader sees the old file or the new one)."""
+    import hashlib
+    import tempfile
+
+    try:
+        payload = marshal.dumps(store)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass  # a cache: a folder that cannot be written only costs the next start-up
+
+
+class _Recorder:
+    """Stands for the C module while one pattern compiles: keeps what `_regex.compile` gets."""
+
+    def __init__(self, real: Any, calls: list[tuple]) -> None:
+        self._real = real
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def compile(self, *args: Any) -> Any:
+        self._calls.append(args)
+        return self._real.compile(*args)
+
+
+def _plain(value: Any) -> Any:
+    """`value` with flags (IntFlag) as plain ints, for marshal."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | bytes | float):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        if all(type(v) is int for v in value):  # the code itself: a long list of ints
+            return value
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset):
+        return frozenset(_plain(v) for v in value)
+    raise ValueError(f"not kept: {type(value).__name__}")
+
+
+_code_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def code_cache(path: Path | bool | None = True) -> Iterator[None]:
+    """While inside, patterns the regex module compiles reuse the code kept in `path` (True:
+    `code_cache_path()`; None or False: no cache) by an earlier process, and the code of the
+    others is added to it on the way out. The patterns are those the regex module would
+    give."""
+    if path is True:
+        path = code_cache_path()
+    main = sys.modules["regex._main"]
+    if not path or not _hookable(main) or not _code_lock.acquire(blocking=False):
+        yield  # turned off, another regex module, or already inside
+        return
+    try:
+        store = _load_code(path)
+        used: dict[tuple[str, int, int], tuple] = {}
+        added = 0
+        real_compile, real_c = main._compile, main._regex
+        skip = int(regex.DEBUG | regex.LOCALE)
+
+        def compile_(pattern: Any, flags: Any, ignore_unused: Any, kwargs: Any, cache_it: Any) -> Any:
+            nonlocal added
+            if kwargs or type(pattern) is not str or int(flags) & skip:
+                return real_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+            version = int(getattr(regex, "DEFAULT_VERSION", 0))
+            cache_key = (pattern, str, flags, frozenset(), version, None)
+            if cache_it and main._locale_sensitive.get((str, pattern)) is False:
+                found = main._cache.get(cache_key)
+                if found is not None:
+                    return found
+            key = (pattern, int(flags), version)
+            args = store.get(key)
+            compiled = None
+            if args is not None:
+                try:
+                    compiled = real_c.compile(*args)
+                except Exception:  # damaged entry: compiled as usual below
+                    compiled = None
+            if compiled is None:
+                calls: list[tuple] = []
+                main._regex = _Recorder(real_c, calls)
+                try:
+                    compiled = real_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+                finally:
+                    main._regex = real_c
+                if len(calls) != 1 or calls[0][0] != pattern or int(calls[0][1]) & int(regex.LOCALE):
+                    return compiled  # (another thread compiled meanwhile, or locale-bound)
+                try:
+                    args = _plain(calls[0])
+                except ValueError:
+                    return compiled
+                added += 1
+            elif cache_it:  # what the regex module itself keeps for its module functions
+                with main._cache_lock:
+                    if len(main._cache) >= getattr(main, "_MAXCACHE", 500):
+                        main._shrink_cache(main._cache, main._named_args, main._locale_sensitive,
+                                           getattr(main, "_MAXCACHE", 500))
+                    main._cache[cache_key] = compiled
+                    main._named_args[(pattern, str, flags)] = frozenset()
+                    main._locale_sensitive[(str, pattern)] = False
+            used[key] = args
+            return compiled
+
+        main._compile = compile_
+        try:
+            yield
+        finally:
+            main._compile = real_compile
+            if added:  # the code of what this process compiled (the file stays bounded)
+                _save_code(path, used)
+    finally:
+        _code_lock.release()

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+import regex
+from conftest import RAW
+from kehoach.patterns import CODE_CACHE_ENV, _load_code, code_cache, code_cache_path
 from underthesea import sent_tokenize
+
+REAL_COMPILE = regex._main._compile
 
 BLOCKS = ["Xin chào. Tôi là An.", "Số 1.500.000 đồng. TP. Hà Nội", "Chờ... Rồi đi!? Xong",
           "v.v... và", "Ông A.B. Nguyễn đến. Bà C đi?", ""]
@@ -30,3 +38,106 @@ def test_sentence_splitting_does_not_import_underthesea() -> None:
     loaded, split = json.loads(out)
     assert loaded == []
     assert split == [sent_tokenize(b) for b in BLOCKS]
+
+
+# ------------------------------------------------------------------ regex code kept between processes
+
+PATTERNS = [
+    (r"(?P<số>\d{1,4})/(?P<năm>\d{4})/(?P<loại>[A-ZĐ]+(?:-[A-ZĐ]+)*)", 0),
+    (r"(?i:kế\s+hoạch|quyết\s+định)\s+số", 0),
+    (r"(?<!\p{L})(?:Hà\s+Nội|Hải\s+Phòng|Đà\s+Nẵng)(?!\p{L})", 0),
+    (r"[[\p{L}\p{N}\p{M}_]--[\d]]+", regex.V1),
+    (r"(\w+)\s+\1", regex.IGNORECASE),
+    (r"(?:ngày){e<=1}", 0),
+    (r"trước\s+ngày\s*$", regex.REVERSE),
+    (r"^\s*[IVX]+\.\s+\p{Lu}.*$", regex.MULTILINE),
+]
+TEXTS = ["Kế hoạch số 12/2025/KH-UBND của Hà Nội, ngáy 5; trước ngày ",
+         "QUYẾT ĐỊNH SỐ 3/2024/QĐ-TTg Hải   Phòng Đà Nẵngx\nII. Tổ chức thực hiện\nthe the end"]
+
+
+def _behaviour(pattern: regex.Pattern[str]) -> list[object]:
+    out: list[object] = [pattern.pattern, int(pattern.flags), dict(pattern.groupindex), pattern.groups]
+    for text in TEXTS:
+        out.append([(m.span(), m.groups()) for m in pattern.finditer(text, overlapped=True)])
+        out.append(pattern.sub("_", text))
+    return out
+
+
+def test_kept_code_gives_the_patterns_the_regex_module_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "code.marshal"
+    fresh = [_behaviour(regex.compile(p, f)) for p, f in PATTERNS]
+    regex.purge()  # (else found in the regex module's own cache of this process)
+    with code_cache(path):
+        first = [_behaviour(regex.compile(p, f)) for p, f in PATTERNS]
+    assert first == fresh and path.is_file()
+    assert regex._main._compile is REAL_COMPILE  # the hook is gone on the way out
+
+    def no_parsing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(regex._main, "_parse_pattern", no_parsing)
+        regex.purge()
+        with code_cache(path):
+            kept = [_behaviour(regex.compile(p, f)) for p, f in PATTERNS]
+            # the module functions find them through the regex module's own cache too
+            assert regex.search(PATTERNS[0][0], TEXTS[0]).group("năm") == "2025"  # type: ignore[union-attr]
+        assert regex.search(PATTERNS[0][0], TEXTS[1]).group("loại") == "QĐ-TT"  # type: ignore[union-attr]
+    assert kept == fresh
+
+
+def test_named_lists_and_damaged_files_are_compiled_as_usual(tmp_path: Path) -> None:
+    path = tmp_path / "code.marshal"
+    path.write_bytes(b"\x00" * 40 + b"not marshal data")
+    regex.purge()
+    with code_cache(path):
+        words = regex.compile(r"\L<words>", words=["kế hoạch", "đề án"])
+        assert words.findall("đề án và kế hoạch") == ["đề án", "kế hoạch"]
+        assert regex.compile(r"a+b").fullmatch("aab")
+    assert len(_load_code(path)) == 1  # replaced, without the named list
+    regex.purge()
+    with code_cache(path):
+        assert regex.compile(r"a+b").fullmatch("aab")
+
+
+def test_the_cache_file_follows_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CODE_CACHE_ENV, "off")
+    assert code_cache_path() is None
+    monkeypatch.setenv(CODE_CACHE_ENV, str(tmp_path / "x.marshal"))
+    assert code_cache_path() == tmp_path / "x.marshal"
+    monkeypatch.delenv(CODE_CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    found = code_cache_path()
+    assert found is not None and found.parent == tmp_path / "kehoach"
+
+
+ANALYSE = (
+    "import json, sys\n"
+    "from kehoach.components import analyse, warm_up\n"
+    "from kehoach.context import DocContext\n"
+    "from kehoach.read import read_document\n"
+    "warm_up()\n"
+    "ctx = analyse(DocContext.from_source(read_document(sys.argv[1])))\n"
+    "print(json.dumps([ctx.document, ctx.tables], sort_keys=True, default=str))\n"
+)
+
+
+def test_a_process_starting_from_kept_code_extracts_the_same(tmp_path: Path) -> None:
+    plan = str(sorted(RAW.glob("*.txt"))[0])
+
+    def run(setting: str) -> str:
+        env = {**os.environ, CODE_CACHE_ENV: setting}
+        res = subprocess.run([sys.executable, "-c", ANALYSE, plan], capture_output=True, text=True,
+                             timeout=300, env=env)
+        assert res.returncode == 0, res.stderr
+        return res.stdout
+
+    kept = tmp_path / "code.marshal"
+    plain = run("off")
+    assert not kept.exists()
+    assert run(str(kept)) == plain  # compiled, code kept
+    assert len(_load_code(kept)) > 100
+    assert run(str(kept)) == plain  # from the kept code
