@@ -62,6 +62,7 @@ def _worker_main(conn: Connection, where: Any) -> None:
             return
         res = process_path(path, on_stage=_stage_writer(conn, where))
         conn.send(("done", res))
+        where.value = 0  # the next document starts in "read" (it may be waiting in the pipe)
 
 
 def _stage_writer(conn: Connection, where: Any) -> Callable[[str], None]:
@@ -134,6 +135,7 @@ class _Worker:
     conn: Connection
     where: Any  # shared integer: the number (in STAGES) of the stage the document is in
     path: str | None = None
+    queued: str | None = None  # the next document, already sent: started as this one ends
     named: str = "read"  # the last stage name sent over the pipe (a stage not in STAGES)
     started: float = 0.0
 
@@ -152,6 +154,7 @@ class Supervisor:
         self.limits = limits
         self.ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.workers: list[_Worker] = []
+        self._pending: deque[str] = deque()  # documents not sent to a worker yet
 
     def _start(self) -> _Worker:
         parent, child = self.ctx.Pipe()
@@ -176,39 +179,38 @@ class Supervisor:
     def _lost(self, w: _Worker, reason: str, message: str) -> DocResult:
         assert w.path is not None
         res = failed(w.path, w.stage, reason, message, time.monotonic() - w.started)
+        if w.queued is not None:  # sent but not started: back to the front of the queue
+            self._pending.appendleft(w.queued)
+            w.queued = None
         self._kill(w)
         return res
 
     def run(self, files: list[str], keep: bool = False) -> Iterator[DocResult]:
         """Results of `files` as they finish. With `keep`, idle workers stay for the next call
         (a Dask task runs one document per call; `close` ends them)."""
-        pending = deque(files)
+        pending = self._pending = deque(files)
         last_check = time.monotonic()
         try:
             while len(self.workers) < min(self.n, len(files)):
                 self._start()
             while pending or any(w.path for w in self.workers):
-                for w in list(self.workers):
-                    if w.path is None and pending:
-                        path = pending.popleft()
-                        w.where.value = 0  # "read" until the worker says otherwise
-                        try:
-                            w.conn.send(path)
-                        except OSError:  # the idle worker died: replace it, keep the document
-                            pending.appendleft(path)
-                            self._kill(w)
-                            continue
-                        w.path, w.started = path, time.monotonic()
+                self._dispatch(pending)
                 busy = [w for w in self.workers if w.path is not None]
                 by_handle: dict[Any, _Worker] = {}
                 for w in busy:
                     by_handle[w.conn] = w
                     by_handle[w.proc.sentinel] = w
+                done: list[DocResult] = []
                 for handle in wait(list(by_handle), timeout=POLL_S):
                     w = by_handle[handle]
                     if w not in self.workers or w.path is None:
                         continue  # already handled through its other handle
-                    yield from self._drain(w)
+                    done.extend(self._drain(w))
+                if done:
+                    # the workers that finished start their next document before the results
+                    # are handed on (their caller writes them meanwhile)
+                    self._dispatch(pending)
+                    yield from done
                 now = time.monotonic()
                 if now - last_check >= POLL_S:  # limits are checked at most every POLL_S
                     last_check = now
@@ -225,6 +227,35 @@ class Supervisor:
                     self._kill(w)  # interrupted while a document was running
             else:
                 self.close()
+
+    def _dispatch(self, pending: deque[str]) -> None:
+        """The next pending documents to the idle workers; and, while more documents are
+        pending than there are workers, each busy worker's next one too, so that it starts it
+        as soon as it sends a result instead of waiting for this process to read that result
+        and answer (not near the end: a document queued behind a long one would wait while
+        another worker has nothing to do)."""
+        for w in list(self.workers):
+            if w.path is None and pending:
+                path = pending.popleft()
+                w.where.value = 0  # "read" until the worker says otherwise
+                try:
+                    w.conn.send(path)
+                except OSError:  # the idle worker died: replace it, keep the document
+                    pending.appendleft(path)
+                    self._kill(w)
+                    continue
+                w.path, w.started = path, time.monotonic()
+        for w in list(self.workers):
+            if len(pending) <= len(self.workers):
+                break
+            if w.path is not None and w.queued is None:
+                path = pending.popleft()
+                try:
+                    w.conn.send(path)
+                except OSError:  # it died: its sentinel says so; the document stays pending
+                    pending.appendleft(path)
+                    continue
+                w.queued = path
 
     def close(self) -> None:
         """End every worker."""
@@ -251,7 +282,8 @@ class Supervisor:
                 if kind == "stage":
                     w.named = value
                 else:
-                    w.path = None
+                    w.path, w.queued = w.queued, None  # the worker starts its queued document
+                    w.started = time.monotonic()
                     yield value
                     return
         except (EOFError, OSError):

@@ -101,3 +101,42 @@ def test_a_stage_name_not_numbered_goes_over_the_pipe(
     results = _run(files)
     err = results["zz-bad.txt"].error
     assert err is not None and err["stage"] == "custom.step"
+
+
+@pytest.fixture
+def five(tmp_path: Path) -> list[Path]:
+    out = []
+    for name in ("a", "b-bad", "c", "d", "e"):
+        f = tmp_path / f"{name}.txt"
+        body = "SABOTAGE\n" if "bad" in name else "Căn cứ Nghị quyết số 76/NQ-CP.\n"
+        f.write_text(f"Kế hoạch số 1/KH-{name.upper()}\n{body}", encoding="utf-8")
+        out.append(f)
+    return out
+
+
+@pytest.mark.parametrize("how", ["killed", "wall_time"])
+def test_the_next_document_sent_ahead_to_a_lost_worker_is_not_lost(
+    five: list[Path], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """With more documents pending than workers, a busy worker is sent its next document
+    ahead; when it is killed (or stopped by a limit) that document goes to another worker."""
+    import dataclasses
+    import time
+
+    real = process.read_document
+
+    def read_document(path: str):  # type: ignore[no-untyped-def]
+        if "bad" in path:
+            if how == "killed":
+                _die()
+            time.sleep(60)
+        return real(path)
+
+    monkeypatch.setattr(process, "read_document", read_document)
+    limits = dataclasses.replace(current(), wall_seconds=2)
+    results = {Path(r.path).name: r for r in Supervisor(1, limits).run([str(f) for f in five])}
+    assert sorted(results) == ["a.txt", "b-bad.txt", "c.txt", "d.txt", "e.txt"]
+    assert all(results[n].error is None for n in ("a.txt", "c.txt", "d.txt", "e.txt"))
+    err = results["b-bad.txt"].error
+    assert err is not None and err["stage"] == "read"
+    assert err["reason"] == ("worker_killed" if how == "killed" else "limit_wall_seconds")
