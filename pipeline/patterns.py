@@ -315,11 +315,10 @@ def word_class() -> str:
     database leaves unassigned (newer Unicode versions)."""
     code_points = array("I", chain(range(0xD800), range(0xE000, sys.maxunicode + 1)))
     every = code_points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
-    extra: list[int] = []
-    for m in regex.finditer(r"[\p{L}\p{N}_]+|\p{M}+", every, timeout=TIMEOUT):
-        run = m.group()
-        if not run.replace("_", "a").isalnum():
-            extra += [ord(c) for c in run if not is_word_char(c)]
+    # the regex module's word characters, less those this Python calls letters, numbers or
+    # "_" (the stdlib's \w: one C scan); what is left, mostly marks, is tested one by one
+    words = regex.sub(r"[^\p{L}\p{N}\p{M}_]+", "", every, timeout=TIMEOUT)
+    extra = [ord(c) for c in re.sub(r"\w+", "", words) if not is_word_char(c)]
     ranges: list[list[int]] = []
     for cp in extra:
         if ranges and ranges[-1][1] == cp - 1:
@@ -608,7 +607,7 @@ class LeadWords:
     engine tries a pattern at every position, and than one `str.find` per word."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.words = tuple(sorted({w for w in words if w}, key=len, reverse=True))
+        self.words = tuple(longest_first(w for w in words if w))
         self._re = re.compile("|".join(map(re.escape, self.words))) if self.words else None
 
     def starts(self, text: str, pos: int = 0, endpos: int | None = None) -> list[int]:

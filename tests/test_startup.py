@@ -141,3 +141,14 @@ def test_a_process_starting_from_kept_code_extracts_the_same(tmp_path: Path) -> 
     assert run(str(kept)) == plain  # compiled, code kept
     assert len(_load_code(kept)) > 100
     assert run(str(kept)) == plain  # from the kept code
+
+
+def test_word_class_is_is_word_char() -> None:
+    """The class built at start-up (from two scans of every code point) matches exactly the
+    characters `is_word_char` accepts."""
+    from kehoach.patterns import is_word_char, word_class
+
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, sys.maxunicode + 1)))
+    pattern = regex.compile(word_class(), regex.V1)
+    matched = "".join(pattern.findall(every))
+    assert matched == "".join(c for c in every if is_word_char(c))
