@@ -179,8 +179,20 @@ def analyse(ctx: DocContext, on_stage: Callable[[str], None] | None = None) -> D
     return ctx
 
 
+_compiled_by_workers = False
+
+
+def compile_in_workers(on: bool) -> None:
+    """With `on`, `warm_up` leaves the compiling to worker processes already started (they
+    were forked before this process compiled: each compiles for itself, so this one need not;
+    kehoach.supervise.prestart)."""
+    global _compiled_by_workers
+    _compiled_by_workers = on
+
+
 def warm_up() -> None:
-    _warm_up(config_name())
+    if not _compiled_by_workers:
+        _warm_up(config_name())
 
 
 @cache

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from kehoach.components import DOCUMENT_STAGES
+from kehoach.components import DOCUMENT_STAGES, compile_in_workers
 from kehoach.limits import Limits
 from kehoach.process import DocResult, failed, process_path
 
@@ -48,10 +48,14 @@ def _worker_main(conn: Connection, where: Any) -> None:
     with contextlib.suppress(OSError):
         os.setpgid(0, 0)  # a group of its own: a kill takes its tesseract/soffice children too
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; Ctrl-C goes to it
+    from kehoach.components import warm_up
     from kehoach.limits import current
-    from kehoach.run import init_worker
 
-    init_worker()
+    # what kehoach.run.init_worker does, without importing kehoach.run (pandas): a worker
+    # started before its parent imported them need not
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    compile_in_workers(False)  # this is a worker: it compiles (unless inherited)
+    warm_up()
     _address_space_backstop(current().memory_mb)
     while True:
         try:
@@ -146,23 +150,68 @@ class _Worker:
         return STAGES[i] if 0 <= i < len(STAGES) else self.named
 
 
+def _context() -> Any:
+    return mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def _new_worker(ctx: Any) -> _Worker:
+    parent, child = ctx.Pipe()
+    where = ctx.RawValue("i", 0)  # written by the worker only, read here
+    proc = ctx.Process(target=_worker_main, args=(child, where), daemon=True)
+    proc.start()
+    child.close()
+    return _Worker(proc, parent, where)
+
+
+_prestarted: list[_Worker] = []  # started by `prestart`, taken by the next Supervisor
+
+
+def prestart(n: int) -> None:
+    """Start `n` workers now, before this process has compiled the rules, while it goes on
+    importing what the batch needs (pandas, pyarrow) and listing the files: each worker
+    compiles for itself meanwhile (on another core), and this process does not compile at
+    all (kehoach.components.compile_in_workers). The next Supervisor takes them; `release`
+    ends those it did not take."""
+    ctx = _context()
+    for _ in range(max(0, n)):
+        _prestarted.append(_new_worker(ctx))
+    if _prestarted:
+        compile_in_workers(True)
+
+
+def release() -> None:
+    """End the prestarted workers no Supervisor took; this process compiles again."""
+    while _prestarted:
+        w = _prestarted.pop()
+        for target in (-w.proc.pid, w.proc.pid) if w.proc.pid else ():
+            with contextlib.suppress(OSError):
+                os.kill(target, signal.SIGKILL)
+        w.proc.join(5)
+        w.conn.close()
+    compile_in_workers(False)
+
+
 class Supervisor:
     """Runs `process_path` over worker processes within `limits`; yields results as they come."""
 
     def __init__(self, workers: int, limits: Limits) -> None:
         self.n = max(1, workers)
         self.limits = limits
-        self.ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.ctx = _context()
         self.workers: list[_Worker] = []
         self._pending: deque[str] = deque()  # documents not sent to a worker yet
 
     def _start(self) -> _Worker:
-        parent, child = self.ctx.Pipe()
-        where = self.ctx.RawValue("i", 0)  # written by the worker only, read here
-        proc = self.ctx.Process(target=_worker_main, args=(child, where), daemon=True)
-        proc.start()
-        child.close()
-        w = _Worker(proc, parent, where)
+        """A new worker: one of the prestarted ones if any is left, else a fresh one."""
+        w = None
+        while _prestarted and w is None:
+            w = _prestarted.pop(0)
+            if not w.proc.is_alive():
+                w.proc.join(1)
+                w.conn.close()
+                w = None
+        if w is None:
+            w = _new_worker(self.ctx)
         self.workers.append(w)
         return w
 
@@ -193,6 +242,7 @@ class Supervisor:
         try:
             while len(self.workers) < min(self.n, len(files)):
                 self._start()
+            release()  # prestarted workers not needed here
             while pending or any(w.path for w in self.workers):
                 self._dispatch(pending)
                 busy = [w for w in self.workers if w.path is not None]

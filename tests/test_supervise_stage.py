@@ -140,3 +140,41 @@ def test_the_next_document_sent_ahead_to_a_lost_worker_is_not_lost(
     err = results["b-bad.txt"].error
     assert err is not None and err["stage"] == "read"
     assert err["reason"] == ("worker_killed" if how == "killed" else "limit_wall_seconds")
+
+
+def test_prestarted_workers_are_taken_by_the_next_batch(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers started before the batch compile for themselves: the parent's warm_up then
+    does nothing, the Supervisor takes them, and the parent compiles again afterwards."""
+    import kehoach.components as components
+
+    supervise.prestart(1)
+    try:
+        (early,) = supervise._prestarted
+        assert components._compiled_by_workers
+
+        def no_compiling(config: str) -> None:
+            raise AssertionError("the parent compiled")
+
+        with monkeypatch.context() as m:
+            m.setattr(components, "_warm_up", no_compiling)
+            components.warm_up()
+        sup = Supervisor(1, current())
+        results = [r for r in sup.run([str(f) for f in files[:1]], keep=True)]
+        assert [r.error for r in results] == [None]
+        assert [w.proc.pid for w in sup.workers] == [early.proc.pid]
+        assert not supervise._prestarted and not components._compiled_by_workers
+        sup.close()
+    finally:
+        supervise.release()
+
+
+def test_prestarted_workers_no_batch_took_are_ended() -> None:
+    import kehoach.components as components
+
+    supervise.prestart(2)
+    procs = [w.proc for w in supervise._prestarted]
+    supervise.release()
+    assert not supervise._prestarted and not components._compiled_by_workers
+    assert all(not p.is_alive() for p in procs)
