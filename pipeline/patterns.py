@@ -705,6 +705,9 @@ def words_search(pattern: regex.Pattern[str], text: str, starts: list[int], pos:
 
 CODE_CACHE_ENV = "KEHOACH_REGEX_CACHE"  # a file to use instead, or "off"
 _CODE_ARGS = 11  # the arguments of _regex.compile
+# code of patterns the saving process did not compile, kept besides its own (the newest
+# first): other profiles and rules, the patterns other workers compiled at document time
+OTHER_CODE_BYTES = 8 << 20
 
 
 def code_cache_path() -> Path | None:
@@ -769,10 +772,15 @@ def _save_code(path: Path, store: dict[tuple[str, int, int], tuple]) -> None:
     """Write `store` to `path` in one step (a reader sees the old file or the new one)."""
     import hashlib
     import tempfile
+    import time
 
     try:
         payload = marshal.dumps(store)
         path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{path.name}*.tmp"):  # left by a process killed while saving
+            with contextlib.suppress(OSError):
+                if time.time() - old.stat().st_mtime > 600:
+                    old.unlink()
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -784,6 +792,26 @@ def _save_code(path: Path, store: dict[tuple[str, int, int], tuple]) -> None:
             raise
     except (OSError, ValueError):
         pass  # a cache: a folder that cannot be written only costs the next start-up
+
+
+def _merged(path: Path, used: dict[tuple[str, int, int], tuple]) -> dict[tuple[str, int, int], tuple]:
+    """`used` after the entries of the file as it is now that are not in it, the newest
+    first, within OTHER_CODE_BYTES (or the size of `used`, if larger): patterns built in
+    another order each time (from a set) do not make the file grow for ever."""
+    current = _load_code(path)
+    budget = max(OTHER_CODE_BYTES, sum(len(marshal.dumps(v)) for v in used.values()))
+    kept: list[tuple[str, int, int]] = []
+    for key in reversed(list(current)):  # written oldest first
+        if key in used:
+            continue
+        size = len(marshal.dumps(current[key])) + len(key[0])
+        if size > budget:
+            break
+        budget -= size
+        kept.append(key)
+    out = {key: current[key] for key in reversed(kept)}
+    out.update(used)
+    return out
 
 
 class _Recorder:
@@ -890,7 +918,8 @@ def code_cache(path: Path | bool | None = True) -> Iterator[None]:
             yield
         finally:
             main._compile = real_compile
-            if added:  # the code of what this process compiled (the file stays bounded)
-                _save_code(path, used)
+            if added:  # what this process compiled, and within bounds what others did
+                with contextlib.suppress(ValueError):
+                    _save_code(path, _merged(path, used))
     finally:
         _code_lock.release()

@@ -30,6 +30,7 @@ from typing import Any
 
 from kehoach.components import DOCUMENT_STAGES, compile_in_workers
 from kehoach.limits import Limits
+from kehoach.patterns import code_cache
 from kehoach.process import DocResult, failed, process_path
 
 POLL_S = 0.1  # how often busy workers are checked
@@ -55,8 +56,16 @@ def _worker_main(conn: Connection, where: Any) -> None:
     # started before its parent imported them need not
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     compile_in_workers(False)  # this is a worker: it compiles (unless inherited)
-    warm_up()
-    _address_space_backstop(current().memory_mb)
+    # patterns compiled at document time (the bodies gazetteer's, per leading word) reuse
+    # the regex code kept by earlier workers too; this one's is kept when it ends normally
+    with code_cache():
+        warm_up()
+        _address_space_backstop(current().memory_mb)
+        _serve(conn, where)
+
+
+def _serve(conn: Connection, where: Any) -> None:
+    """Documents from the pipe, results back, until told to stop (None) or the pipe closes."""
     while True:
         try:
             path = conn.recv()

@@ -152,3 +152,48 @@ def test_word_class_is_is_word_char() -> None:
     pattern = regex.compile(word_class(), regex.V1)
     matched = "".join(pattern.findall(every))
     assert matched == "".join(c for c in every if is_word_char(c))
+
+
+def test_code_of_other_patterns_is_kept_within_bounds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save keeps what this process compiled, and the newest of the rest of the file
+    within OTHER_CODE_BYTES: patterns built in another order every time (from a set) do not
+    make the file grow for ever."""
+    import kehoach.patterns as patterns
+
+    path = tmp_path / "code.marshal"
+    for i in range(6):  # six processes, each compiling its own new pattern
+        regex.purge()
+        with code_cache(path):
+            regex.compile(rf"run{i}\d+(?:abc|def)")
+    assert [k[0] for k in _load_code(path)] == [rf"run{i}\d+(?:abc|def)" for i in range(6)]
+    monkeypatch.setattr(patterns, "OTHER_CODE_BYTES", 1)  # room for what this one compiles only
+    regex.purge()
+    with code_cache(path):
+        regex.compile(r"last\d+")
+    assert [k[0] for k in _load_code(path)] == [r"last\d+"]
+
+
+def test_a_worker_keeps_the_code_of_what_it_compiled_at_document_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kehoach import supervise
+    from kehoach.components import warm_up
+    from kehoach.limits import current
+
+    warm_up()  # compiled here: the forked worker compiles only at document time
+    kept = tmp_path / "code.marshal"
+    monkeypatch.setenv(CODE_CACHE_ENV, str(kept))
+    real = supervise.process_path
+
+    def process_path(path: str, on_stage=None):  # type: ignore[no-untyped-def]
+        regex.compile(r"compiled(?:at|during)document\d+time")
+        return real(path, on_stage=on_stage)
+
+    monkeypatch.setattr(supervise, "process_path", process_path)
+    doc = tmp_path / "a.txt"
+    doc.write_text("Kế hoạch số 1/KH-UBND\n", encoding="utf-8")
+    results = list(supervise.Supervisor(1, current()).run([str(doc)]))
+    assert [r.error for r in results] == [None]
+    assert r"compiled(?:at|during)document\d+time" in {k[0] for k in _load_code(kept)}
