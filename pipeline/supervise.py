@@ -42,6 +42,8 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 STAGES: tuple[str, ...] = ("read", "normalize", *(s.ref for s in DOCUMENT_STAGES))
 _STAGE_NUMBER = {name: i for i, name in enumerate(STAGES)}
 _NAMED = -1  # the stage is the last name sent over the pipe
+_WAITING = -2  # sent, not begun: the worker is still starting (compiling the rules)
+STARTUP_S = 300.0  # how long a worker may take to begin its first document
 
 
 def _worker_main(conn: Connection, where: Any) -> None:
@@ -150,12 +152,15 @@ class _Worker:
     path: str | None = None
     queued: str | None = None  # the next document, already sent: started as this one ends
     named: str = "read"  # the last stage name sent over the pipe (a stage not in STAGES)
-    started: float = 0.0
+    started: float = 0.0  # when the document began (its wall time is counted from there)
+    sent: float = 0.0  # when it was sent to this idle worker
 
     @property
     def stage(self) -> str:
         """The stage the worker's document is in now."""
         i = self.where.value
+        if i == _WAITING:
+            return STAGES[0]
         return STAGES[i] if 0 <= i < len(STAGES) else self.named
 
 
@@ -296,14 +301,15 @@ class Supervisor:
         for w in list(self.workers):
             if w.path is None and pending:
                 path = pending.popleft()
-                w.where.value = 0  # "read" until the worker says otherwise
+                w.where.value = _WAITING  # until the worker begins it ("read")
                 try:
                     w.conn.send(path)
                 except OSError:  # the idle worker died: replace it, keep the document
                     pending.appendleft(path)
                     self._kill(w)
                     continue
-                w.path, w.started = path, time.monotonic()
+                w.path = path
+                w.started = w.sent = time.monotonic()
         for w in list(self.workers):
             if len(pending) <= len(self.workers):
                 break
@@ -361,8 +367,15 @@ class Supervisor:
 
     def _check(self, w: _Worker) -> DocResult | None:
         """Stop a worker past its wall-time or memory limit."""
-        elapsed = time.monotonic() - w.started
+        now = time.monotonic()
         lim = self.limits
+        if w.where.value == _WAITING:  # the worker is still starting: not the document's time
+            w.started = now
+            if now - w.sent > STARTUP_S:
+                return self._lost(w, "limit_wall_seconds",
+                                  f"the worker did not begin the document within {STARTUP_S:g} s of "
+                                  "starting: it was stopped")
+        elapsed = now - w.started
         if elapsed > lim.wall_seconds:
             return self._lost(w, "limit_wall_seconds",
                               f"still running after {elapsed:.0f} s in {w.stage}: the worker was stopped "

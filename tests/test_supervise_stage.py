@@ -178,3 +178,27 @@ def test_prestarted_workers_no_batch_took_are_ended() -> None:
     supervise.release()
     assert not supervise._prestarted and not components._compiled_by_workers
     assert all(not p.is_alive() for p in procs)
+
+
+def test_a_worker_still_starting_does_not_use_up_the_documents_time(
+    files: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wall-time limit counts from when the worker begins the document, not from when
+    it was sent to a worker still compiling the rules."""
+    import dataclasses
+    import time
+
+    import kehoach.components as components
+
+    parent = os.getpid()
+    real = components.warm_up
+
+    def slow_warm_up() -> None:
+        if os.getpid() != parent:
+            time.sleep(3)  # a worker compiling on a busy machine
+        real()
+
+    monkeypatch.setattr(components, "warm_up", slow_warm_up)
+    limits = dataclasses.replace(current(), wall_seconds=2)
+    results = list(Supervisor(1, limits).run([str(files[0])]))
+    assert [r.error for r in results] == [None]
