@@ -794,11 +794,22 @@ def _save_code(path: Path, store: dict[tuple[str, int, int], tuple]) -> None:
         pass  # a cache: a folder that cannot be written only costs the next start-up
 
 
-def _merged(path: Path, used: dict[tuple[str, int, int], tuple]) -> dict[tuple[str, int, int], tuple]:
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _merged(path: Path, used: dict[tuple[str, int, int], tuple],
+            loaded: tuple[tuple[int, int] | None, dict[tuple[str, int, int], tuple]] | None = None,
+            ) -> dict[tuple[str, int, int], tuple]:
     """`used` after the entries of the file as it is now that are not in it, the newest
     first, within OTHER_CODE_BYTES (or the size of `used`, if larger): patterns built in
     another order each time (from a set) do not make the file grow for ever."""
-    current = _load_code(path)
+    # the file as read on the way in, unless another process has written it since
+    current = loaded[1] if loaded is not None and loaded[0] == _stamp(path) else _load_code(path)
     budget = max(OTHER_CODE_BYTES, sum(len(marshal.dumps(v)) for v in used.values()))
     kept: list[tuple[str, int, int]] = []
     for key in reversed(list(current)):  # written oldest first
@@ -864,6 +875,7 @@ def code_cache(path: Path | bool | None = True) -> Iterator[None]:
         yield  # turned off, another regex module, or already inside
         return
     try:
+        stamp = _stamp(path)
         store = _load_code(path)
         used: dict[tuple[str, int, int], tuple] = {}
         added = 0
@@ -920,6 +932,6 @@ def code_cache(path: Path | bool | None = True) -> Iterator[None]:
             main._compile = real_compile
             if added:  # what this process compiled, and within bounds what others did
                 with contextlib.suppress(ValueError):
-                    _save_code(path, _merged(path, used))
+                    _save_code(path, _merged(path, used, (stamp, store)))
     finally:
         _code_lock.release()
