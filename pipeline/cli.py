@@ -134,9 +134,9 @@ def extract(
 ) -> None:
     """Extract cited instruments (and everything else the pipeline knows) into OUT."""
     from kehoach import limits as limits_mod
+    from kehoach import supervise
     from kehoach.components import use_profile
     from kehoach.rules import model_path
-    from kehoach.run import bound_workers, find, run
 
     if pipeline_config:
         if not model_path(pipeline_config).is_file():
@@ -166,6 +166,22 @@ def extract(
         except ImportError:
             raise fail("--executor dask needs dask.distributed: pip install 'dask[distributed]'",
                        EXIT_USAGE) from None
+
+    # the workers start now and compile while this process imports the batch machinery
+    # (pandas, pyarrow) and lists the files; not when there are more workers than cores
+    # (they would all compile at once on too few cores)
+    if executor == "local" and 0 < (workers or os.cpu_count() or 1) <= (os.cpu_count() or 1):
+        supervise.prestart(workers or os.cpu_count() or 1)
+    try:
+        _extract(paths, out, workers, excel, pipeline_config, force, no_cache, executor, scheduler)
+    finally:
+        supervise.release()  # those no batch took (every file from the cache, an error...)
+
+
+def _extract(paths: list[Path] | None, out: Path, workers: int, excel: bool,
+             pipeline_config: str | None, force: bool, no_cache: bool, executor: str,
+             scheduler: str | None) -> None:
+    from kehoach.run import bound_workers, find, run
 
     inputs = paths or [Path("data/raw")]
     found = find(inputs)

@@ -179,21 +179,37 @@ def analyse(ctx: DocContext, on_stage: Callable[[str], None] | None = None) -> D
     return ctx
 
 
+_compiled_by_workers = False
+
+
+def compile_in_workers(on: bool) -> None:
+    """With `on`, `warm_up` leaves the compiling to worker processes already started (they
+    were forked before this process compiled: each compiles for itself, so this one need not;
+    kehoach.supervise.prestart)."""
+    global _compiled_by_workers
+    _compiled_by_workers = on
+
+
 def warm_up() -> None:
-    _warm_up(config_name())
+    if not _compiled_by_workers:
+        _warm_up(config_name())
 
 
 @cache
 def _warm_up(config: str) -> None:
     """Run every document stage once on a small sample plan (models/warmup.txt) so that
-    lazily compiled patterns are built before worker processes are forked from this one."""
+    lazily compiled patterns are built before worker processes are forked from this one.
+    The regex code of those patterns is kept between processes (kehoach.patterns.code_cache:
+    most of the time a start-up spent compiling)."""
     import hashlib
 
     from kehoach.document import SourceText
+    from kehoach.patterns import code_cache
     from kehoach.rules import model_path
 
     text = model_path("warmup.txt").read_text(encoding="utf-8")
-    analyse(DocContext.from_source(SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)))
+    with code_cache():
+        analyse(DocContext.from_source(SourceText("warmup.txt", hashlib.sha256(text.encode()).hexdigest(), text)))
 
 
 def run_components() -> tuple[tuple[str, RunComponent], ...]:

@@ -8,9 +8,13 @@ tests/test_bodies_equivalence.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
 import re
 import string
 import sys
+import threading
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -18,6 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
+from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import regex
 from kehoach.normalize import TIMEOUT
@@ -27,9 +34,14 @@ def alternation(words: list[str], space: str = r"\s+") -> str:
     """Regex alternation of literal `words`, longest first (so the longest phrase wins at a
     position), each space inside a phrase matching `space` (any run of whitespace by default:
     a phrase may be wrapped over two lines)."""
-    return "|".join(
-        regex.escape(w).replace(r"\ ", space) for w in sorted(set(words), key=len, reverse=True)
-    )
+    return "|".join(regex.escape(w).replace(r"\ ", space) for w in longest_first(words))
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct `words`, longest first, words of one length in code-point order: the
+    pattern source built from them is the same in every process, whatever the order of a set
+    they came from (string hashing differs between processes)."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
 
 
 def fold_spaces(text: str) -> str:
@@ -303,11 +315,10 @@ def word_class() -> str:
     database leaves unassigned (newer Unicode versions)."""
     code_points = array("I", chain(range(0xD800), range(0xE000, sys.maxunicode + 1)))
     every = code_points.tobytes().decode("utf-32-le" if sys.byteorder == "little" else "utf-32-be")
-    extra: list[int] = []
-    for m in regex.finditer(r"[\p{L}\p{N}_]+|\p{M}+", every, timeout=TIMEOUT):
-        run = m.group()
-        if not run.replace("_", "a").isalnum():
-            extra += [ord(c) for c in run if not is_word_char(c)]
+    # the regex module's word characters, less those this Python calls letters, numbers or
+    # "_" (the stdlib's \w: one C scan); what is left, mostly marks, is tested one by one
+    words = regex.sub(r"[^\p{L}\p{N}\p{M}_]+", "", every, timeout=TIMEOUT)
+    extra = [ord(c) for c in re.sub(r"\w+", "", words) if not is_word_char(c)]
     ranges: list[list[int]] = []
     for cp in extra:
         if ranges and ranges[-1][1] == cp - 1:
@@ -471,7 +482,7 @@ def phrase_branches(pre: str, phrases: list[str], post: str) -> Branches:
     between words). Phrases with the same first word share one pattern led by that word
     ("hoàn thành trong năm", "hoàn thành năm": `(?i:hoàn)(?:...)`), in the same order, when no
     other first word can match at the same place (else one pattern per phrase)."""
-    ordered = sorted(set(phrases), key=len, reverse=True)  # the order of `alternation`
+    ordered = longest_first(phrases)  # the order of `alternation`
     whole = [f"(?i:{alternation([p])})" for p in ordered]
     firsts = {p.split(" ", 1)[0] for p in ordered}
     if not _exclusive(firsts):
@@ -596,7 +607,7 @@ class LeadWords:
     engine tries a pattern at every position, and than one `str.find` per word."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        self.words = tuple(sorted({w for w in words if w}, key=len, reverse=True))
+        self.words = tuple(longest_first(w for w in words if w))
         self._re = re.compile("|".join(map(re.escape, self.words))) if self.words else None
 
     def starts(self, text: str, pos: int = 0, endpos: int | None = None) -> list[int]:
@@ -677,3 +688,250 @@ def words_search(pattern: regex.Pattern[str], text: str, starts: list[int], pos:
         if m is not None:
             return m
     return None
+
+
+# ------------------------------------------------------------------------------------------
+# Compiled regex code kept between processes (`code_cache`).
+#
+# The regex module parses a pattern and generates its code in pure Python: for the rules'
+# large alternations that is most of a process's start-up (about 2 s of compiling before the
+# first document). The code it hands to its C engine (`_regex.compile`) depends only on the
+# pattern source, the flags, the default version and the regex module itself, so it is kept
+# in a file under the user's cache folder, keyed by those: a later process builds the same
+# pattern object from it in microseconds. A rules change changes the source of the patterns
+# built from it (new keys); a new regex module or Python is a new file. Patterns with named
+# lists, LOCALE or DEBUG are compiled as usual. When the regex module is not the one this was
+# written against (its private `_compile` differs), nothing is kept.
+
+CODE_CACHE_ENV = "KEHOACH_REGEX_CACHE"  # a file to use instead, or "off"
+_CODE_ARGS = 11  # the arguments of _regex.compile
+# code of patterns the saving process did not compile, kept besides its own (the newest
+# first): other profiles and rules, the patterns other workers compiled at document time
+OTHER_CODE_BYTES = 8 << 20
+
+
+def code_cache_path() -> Path | None:
+    """The file of kept regex code for this Python and regex module (None: turned off)."""
+    setting = os.environ.get(CODE_CACHE_ENV)
+    if setting is not None:
+        return None if setting.strip().lower() in ("", "0", "off", "no", "false") else Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "kehoach" / f"regex-code-{_code_fingerprint()}.marshal"
+
+
+@cache
+def _code_fingerprint() -> str:
+    """What the generated code depends on besides the pattern: Python, marshal and the regex
+    module's files."""
+    import hashlib
+
+    main = sys.modules["regex._main"]
+    parts = [sys.version, str(marshal.version), str(getattr(regex, "__version__", ""))]
+    for module in (main, getattr(main, "_regex_core", None), getattr(main, "_regex", None)):
+        path = getattr(module, "__file__", None) or ""
+        try:
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(path)
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _hookable(main: ModuleType) -> bool:
+    compile_ = getattr(main, "_compile", None)
+    code = getattr(compile_, "__code__", None)
+    return (code is not None
+            and code.co_varnames[:5] == ("pattern", "flags", "ignore_unused", "kwargs", "cache_it")
+            and callable(getattr(getattr(main, "_regex", None), "compile", None))
+            and all(isinstance(getattr(main, n, None), dict)
+                    for n in ("_cache", "_named_args", "_locale_sensitive")))
+
+
+def _load_code(path: Path) -> dict[tuple[str, int, int], tuple]:
+    """The kept code in `path` ({} when missing, damaged or not ours)."""
+    import hashlib
+
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    digest, payload = data[:32], data[32:]
+    if len(data) < 32 or hashlib.sha256(payload).digest() != digest:
+        return {}
+    try:
+        store = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(store, dict):
+        return {}
+    return {k: v for k, v in store.items()
+            if isinstance(k, tuple) and len(k) == 3 and isinstance(v, tuple) and len(v) == _CODE_ARGS}
+
+
+def _save_code(path: Path, store: dict[tuple[str, int, int], tuple]) -> None:
+    """Write `store` to `path` in one step (a reader sees the old file or the new one)."""
+    import hashlib
+    import tempfile
+    import time
+
+    try:
+        payload = marshal.dumps(store)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(f"{path.name}*.tmp"):  # left by a process killed while saving
+            with contextlib.suppress(OSError):
+                if time.time() - old.stat().st_mtime > 600:
+                    old.unlink()
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except (OSError, ValueError):
+        pass  # a cache: a folder that cannot be written only costs the next start-up
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _merged(path: Path, used: dict[tuple[str, int, int], tuple],
+            loaded: tuple[tuple[int, int] | None, dict[tuple[str, int, int], tuple]] | None = None,
+            ) -> dict[tuple[str, int, int], tuple]:
+    """`used` after the entries of the file as it is now that are not in it, the newest
+    first, within OTHER_CODE_BYTES (or the size of `used`, if larger): patterns built in
+    another order each time (from a set) do not make the file grow for ever."""
+    # the file as read on the way in, unless another process has written it since
+    current = loaded[1] if loaded is not None and loaded[0] == _stamp(path) else _load_code(path)
+    budget = max(OTHER_CODE_BYTES, sum(len(marshal.dumps(v)) for v in used.values()))
+    kept: list[tuple[str, int, int]] = []
+    for key in reversed(list(current)):  # written oldest first
+        if key in used:
+            continue
+        size = len(marshal.dumps(current[key])) + len(key[0])
+        if size > budget:
+            break
+        budget -= size
+        kept.append(key)
+    out = {key: current[key] for key in reversed(kept)}
+    out.update(used)
+    return out
+
+
+class _Recorder:
+    """Stands for the C module while one pattern compiles: keeps what `_regex.compile` gets."""
+
+    def __init__(self, real: Any, calls: list[tuple]) -> None:
+        self._real = real
+        self._calls = calls
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    def compile(self, *args: Any) -> Any:
+        self._calls.append(args)
+        return self._real.compile(*args)
+
+
+def _plain(value: Any) -> Any:
+    """`value` with flags (IntFlag) as plain ints, for marshal."""
+    if isinstance(value, bool) or value is None or isinstance(value, str | bytes | float):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):
+        if all(type(v) is int for v in value):  # the code itself: a long list of ints
+            return value
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset):
+        return frozenset(_plain(v) for v in value)
+    raise ValueError(f"not kept: {type(value).__name__}")
+
+
+_code_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def code_cache(path: Path | bool | None = True) -> Iterator[None]:
+    """While inside, patterns the regex module compiles reuse the code kept in `path` (True:
+    `code_cache_path()`; None or False: no cache) by an earlier process, and the code of the
+    others is added to it on the way out. The patterns are those the regex module would
+    give."""
+    if path is True:
+        path = code_cache_path()
+    main = sys.modules["regex._main"]
+    if not path or not _hookable(main) or not _code_lock.acquire(blocking=False):
+        yield  # turned off, another regex module, or already inside
+        return
+    try:
+        stamp = _stamp(path)
+        store = _load_code(path)
+        used: dict[tuple[str, int, int], tuple] = {}
+        added = 0
+        real_compile, real_c = main._compile, main._regex
+        skip = int(regex.DEBUG | regex.LOCALE)
+
+        def compile_(pattern: Any, flags: Any, ignore_unused: Any, kwargs: Any, cache_it: Any) -> Any:
+            nonlocal added
+            if kwargs or type(pattern) is not str or int(flags) & skip:
+                return real_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+            version = int(getattr(regex, "DEFAULT_VERSION", 0))
+            cache_key = (pattern, str, flags, frozenset(), version, None)
+            if cache_it and main._locale_sensitive.get((str, pattern)) is False:
+                found = main._cache.get(cache_key)
+                if found is not None:
+                    return found
+            key = (pattern, int(flags), version)
+            args = store.get(key)
+            compiled = None
+            if args is not None:
+                try:
+                    compiled = real_c.compile(*args)
+                except Exception:  # damaged entry: compiled as usual below
+                    compiled = None
+            if compiled is None:
+                calls: list[tuple] = []
+                main._regex = _Recorder(real_c, calls)
+                try:
+                    compiled = real_compile(pattern, flags, ignore_unused, kwargs, cache_it)
+                finally:
+                    main._regex = real_c
+                if len(calls) != 1 or calls[0][0] != pattern or int(calls[0][1]) & int(regex.LOCALE):
+                    return compiled  # (another thread compiled meanwhile, or locale-bound)
+                try:
+                    args = _plain(calls[0])
+                except ValueError:
+                    return compiled
+                added += 1
+            elif cache_it:  # what the regex module itself keeps for its module functions
+                with main._cache_lock:
+                    if len(main._cache) >= getattr(main, "_MAXCACHE", 500):
+                        main._shrink_cache(main._cache, main._named_args, main._locale_sensitive,
+                                           getattr(main, "_MAXCACHE", 500))
+                    main._cache[cache_key] = compiled
+                    main._named_args[(pattern, str, flags)] = frozenset()
+                    main._locale_sensitive[(str, pattern)] = False
+            used[key] = args
+            return compiled
+
+        main._compile = compile_
+        try:
+            yield
+        finally:
+            main._compile = real_compile
+            if added:  # what this process compiled, and within bounds what others did
+                with contextlib.suppress(ValueError):
+                    _save_code(path, _merged(path, used, (stamp, store)))
+    finally:
+        _code_lock.release()

@@ -76,6 +76,8 @@ def process_path(path: str, on_stage: Callable[[str], None] | None = None) -> Do
         source = read_document(path)
         document.update(source_row(source))
         stage = "normalize"
+        if on_stage:
+            on_stage(stage)
         ctx = DocContext.from_source(source)
 
         def enter(ref: str) -> None:

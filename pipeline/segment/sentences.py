@@ -8,15 +8,45 @@ blocks an extractor asks about are tokenized.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from bisect import bisect_right
 from functools import cache
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import regex
 from kehoach.normalize import TIMEOUT
-from underthesea import sent_tokenize
 
 _SENT_END = regex.compile(r"[.?!]")  # underthesea's sentence-ending characters
+_MODULE = "underthesea.pipeline.sent_tokenize"
+
+
+def _sent_tokenize_module() -> ModuleType:
+    """underthesea's sentence tokenizer module. `import underthesea` imports its whole NLP
+    stack (tagging models, requests, joblib: about half a second at every start-up) while the
+    tokenizer module needs only the standard library: it is loaded from its own file, under
+    a private name, unless underthesea is already imported."""
+    if _MODULE in sys.modules:
+        return sys.modules[_MODULE]
+    top = importlib.util.find_spec("underthesea")  # found, not imported
+    if top is None or not top.submodule_search_locations:
+        raise ImportError("underthesea")
+    path = Path(next(iter(top.submodule_search_locations)), "pipeline", "sent_tokenize", "__init__.py")
+    spec = importlib.util.spec_from_file_location("kehoach._underthesea_sent_tokenize", path)
+    if spec is None or spec.loader is None or not path.is_file():  # pragma: no cover
+        return importlib.import_module(_MODULE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sent_tokenize(text: str) -> list[str]:
+    """underthesea's `sent_tokenize` (imported when first used)."""
+    from underthesea import sent_tokenize as tokenize
+
+    return tokenize(text)
 
 
 @cache
@@ -24,10 +54,10 @@ def _punkt() -> Any:
     """underthesea's sentence tokenizer object, when it is the Punkt-style scan
     `split_sentences` follows (else None: its own sent_tokenize is used)."""
     try:
-        module = importlib.import_module("underthesea.pipeline.sent_tokenize")
+        module = _sent_tokenize_module()
         module._load_model()
         tok = module.sentence_tokenizer
-    except (ImportError, AttributeError):  # pragma: no cover - another underthesea
+    except (ImportError, AttributeError, OSError, SyntaxError):  # pragma: no cover - another underthesea
         return None
     if getattr(tok, "SENT_END_CHARS", None) != frozenset(".?!") or not hasattr(
             tok, "_is_sentence_boundary"):
