@@ -27,7 +27,7 @@ from kehoach import __version__
 from kehoach.export import parts
 from kehoach.export.parts import chunks_of
 from kehoach.export.schema import SCHEMA_VERSION, schemas
-from kehoach.export.sqlite import write_sqlite
+from kehoach.export.sqlite import Database
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
@@ -109,10 +109,13 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(folder: Path, name: str, table: Any, excel: bool = False) -> list[Path]:
+def write_table(folder: Path, name: str, table: Any, excel: bool = False,
+                db: Database | None = None) -> list[Path]:
     """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
     CSV appended, one Parquet row group per chunk), so memory holds one chunk; a table in
-    memory and the same table read back from the staging database give the same bytes."""
+    memory and the same table read back from the staging database give the same bytes.
+    With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
+    the table is read back once for the three formats."""
     empty = conform(name, None)
     schema = pa.Schema.from_pandas(empty, preserve_index=False)
     csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
@@ -120,6 +123,8 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False) -> lis
             pq.ParquetWriter(pq_path, schema) as pw:
         first = True
         for chunk in chunks_of(table):
+            if db is not None:
+                db.add(name, chunk)
             df = conform(name, chunk)
             neutralize(df).to_csv(fh, index=False, header=first)
             pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
@@ -132,17 +137,19 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False) -> lis
 
 
 def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
-    """Every table of the schema as CSV + Parquet, and datapackage.json, into `folder`.
-    A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks)."""
+    """Every table of the schema as CSV + Parquet, datapackage.json and kehoach.sqlite, into
+    `folder`. A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks,
+    once: each chunk goes to the three formats)."""
     names = sorted(schemas())
     written: list[Path] = []
-    for name in names:
-        written += write_table(folder, name, tables.get(name), excel)
-    pkg = folder / "datapackage.json"
-    pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
-                   encoding="utf-8")
-    written.append(pkg)
-    written.append(write_sqlite(tables, folder))
+    with Database(folder) as db:
+        for name in names:
+            written += write_table(folder, name, tables.get(name), excel, db=db)
+        pkg = folder / "datapackage.json"
+        pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+        written.append(pkg)
+        written.append(db.finish())
     return written
 
 
