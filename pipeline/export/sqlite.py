@@ -135,12 +135,13 @@ def _to_int(v: Any) -> int:
 _CONVERT = {"integer": _to_int, "number": float, "boolean": _to_bool}
 
 
-def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
+def _column(df: pd.DataFrame, name: str, kind: str, n: int, raw: dict[str, list[Any]] | None = None) -> list[Any]:
     """One column as plain Python values of the schema type, missing and empty values as None
-    (an empty string is "no value": NULL, so an empty foreign key is no reference)."""
+    (an empty string is "no value": NULL, so an empty foreign key is no reference); `raw`:
+    the columns of `df` as lists, when the caller has them already."""
     if name not in df.columns:
         return [None] * n
-    values = df[name].tolist()
+    values = raw[name] if raw is not None and name in raw else df[name].tolist()
     if kind in _CONVERT:
         conv = _CONVERT[kind]
         return [None if v is None or v is pd.NA or v != v or v == "" else conv(v) for v in values]
@@ -149,11 +150,11 @@ def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
             None if v is None or v is pd.NA or v is pd.NaT or v != v or v == "" else str(v) for v in values]
 
 
-def _rows(table: str, df: pd.DataFrame) -> list[tuple[Any, ...]]:
+def _rows(table: str, df: pd.DataFrame, raw: dict[str, list[Any]] | None = None) -> list[tuple[Any, ...]]:
     """The rows of one chunk of `table` in schema column order; `files` and `documents` from a
     chunk of documents."""
     fields = _fields(table)
-    cols = [_column(df, f["name"], f["type"], len(df)) for f in fields]
+    cols = [_column(df, f["name"], f["type"], len(df), raw) for f in fields]
     rows = list(zip(*cols, strict=True))
     if table == "documents":  # one row per plan: the first file with that content
         names = [f["name"] for f in fields]
@@ -250,13 +251,14 @@ class Database:
             self.close()
             raise
 
-    def add(self, table: str, df: pd.DataFrame) -> None:
-        """One chunk of `table` (a chunk of documents also gives the rows of `files`)."""
+    def add(self, table: str, df: pd.DataFrame, raw: dict[str, list[Any]] | None = None) -> None:
+        """One chunk of `table` (a chunk of documents also gives the rows of `files`); `raw`:
+        its columns as lists (`df[c].tolist()`), when the caller has them already."""
         if df.empty:
             return
         for name in ("documents", "files") if table == "documents" else (table,):
             if name in self.tables:
-                self.tables[name].insert(_rows(name, df))
+                self.tables[name].insert(_rows(name, df, raw))
 
     def finish(self) -> Path:
         """Indexes, views and metadata; the file moved into place (OUT/kehoach.sqlite)."""

@@ -8,6 +8,7 @@ of old and new tables. CSV cells that a spreadsheet would run as a formula are n
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
 import errno
 import fcntl
@@ -109,6 +110,52 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _safe(v: str) -> str:
+    """`neutralize` of one text cell."""
+    hit = v.startswith(FORMULA_START)
+    if "\r" in v:
+        v = v.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + v if hit else v
+
+
+def _texts(values: list[Any]) -> list[Any] | None:
+    """CSV cells of a text column given as plain str and missing values (what `conform` keeps
+    as they are), neutralized; None when the column holds anything else."""
+    out: list[Any] = []
+    add = out.append
+    for v in values:
+        if type(v) is str:
+            add(_safe(v) if v and (v[0] in FORMULA_START or "\r" in v) else v)
+        elif v is None or (type(v) is float and v != v):
+            add("")
+        else:
+            return None
+    return out
+
+
+def csv_cells(conformed: pd.DataFrame, raw: dict[str, list[Any]], kinds: dict[str, str]) -> list[list[Any]]:
+    """The cells of each column as pandas' CSV writer gives them to the csv module (the values
+    of the conformed column as objects, a missing value ""), text cells neutralized: the same
+    bytes as `neutralize(conformed).to_csv(...)`, without converting text columns back from
+    Arrow when the raw chunk holds them as plain str already."""
+    cols: list[list[Any]] = []
+    for name, kind in kinds.items():
+        cells = _texts(raw[name]) if kind not in _PANDAS_TYPES and name in raw else None
+        if cells is None:
+            col = conformed[name]
+            values, mask = col.astype(object).tolist(), col.isna().tolist()
+            safe = _safe if kind not in _PANDAS_TYPES else None
+            cells = ["" if m else safe(v) if safe else v for v, m in zip(values, mask, strict=True)]
+        cols.append(cells)
+    return cols
+
+
+def _csv_writer(fh: Any) -> Any:
+    """A csv writer set as pandas' `to_csv` sets it (minimal quoting, os.linesep)."""
+    return csv.writer(fh, lineterminator=os.linesep, delimiter=",", quoting=csv.QUOTE_MINIMAL,
+                      doublequote=True, escapechar=None, quotechar='"')
+
+
 def write_table(folder: Path, name: str, table: Any, excel: bool = False,
                 db: Database | None = None) -> list[Path]:
     """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
@@ -117,21 +164,24 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False,
     With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
     the table is read back once for the three formats."""
     empty = conform(name, None)
+    kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
     schema = pa.Schema.from_pandas(empty, preserve_index=False)
     csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
     with open(csv_path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh, \
             pq.ParquetWriter(pq_path, schema) as pw:
+        out = _csv_writer(fh)
+        out.writerow(list(kinds))
         first = True
         for chunk in chunks_of(table):
+            raw = {c: chunk[c].tolist() for c in chunk.columns if c in kinds}
             if db is not None:
-                db.add(name, chunk)
+                db.add(name, chunk, raw)
             df = conform(name, chunk)
-            neutralize(df).to_csv(fh, index=False, header=first)
+            out.writerows(zip(*csv_cells(df, raw, kinds), strict=True))
             pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
                            row_group_size=parts.CHUNK_ROWS)
             first = False
         if first:
-            empty.to_csv(fh, index=False)
             pw.write_table(pa.Table.from_pandas(empty, schema=schema, preserve_index=False))
     return [csv_path, pq_path]
 
