@@ -105,7 +105,9 @@ class Spill:
     def __init__(self, parent: Path, prefix: str, batch_docs: int = BATCH_DOCS) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         self.batch_docs = batch_docs
-        self.con = sqlite3.connect(self.folder / "staging.sqlite", isolation_level=None)
+        # written by the thread that stores the results while they arrive (kehoach.run.Storing),
+        # read by the parent after: one thread at a time
+        self.con = sqlite3.connect(self.folder / "staging.sqlite", isolation_level=None, check_same_thread=False)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -16000"):
             self.con.execute(f"PRAGMA {pragma}")
         self.con.executescript("""
