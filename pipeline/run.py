@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import queue
 import threading
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from kehoach.cache import Inputs, ResultCache, file_sha256, outputs_intact, read_manifest, write_manifest
 from kehoach.components import run_components, use_profile, warm_up
-from kehoach.export.parts import Source, Spill, Staged, spilling
+from kehoach.export.parts import Derived, Source, Spill, Staged, spilling
 from kehoach.export.schema import SCHEMA_FINGERPRINT, schemas
 from kehoach.export.writer import Output
 from kehoach.limits import Limits
@@ -239,6 +240,11 @@ def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
              scheduler: str | None) -> RunSummary:
     """Every document from the cache or a worker, into the spill (or memory); the tables."""
     results: list[DocResult] = []
+    if spill is not None:  # what the run stages make of each document, made as it is stored
+        for _, component in run_components():
+            spec = getattr(inspect.getmodule(component), "PER_DOCUMENT", None)
+            if isinstance(spec, Derived):
+                spill.derive(spec)
 
     def keep(res: DocResult) -> None:
         if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)

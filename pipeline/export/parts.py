@@ -21,11 +21,13 @@ by this process only, in a folder created with private permissions.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import pickle
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,11 +78,12 @@ class Source:
     `chunks()` as DataFrames of `size` rows (the last one shorter)."""
 
     def __init__(self, spill: Spill, rows: Callable[[], Iterator[dict[str, Any]]], count: Callable[[], int],
-                 columns: list[str] | None = None) -> None:
+                 columns: list[str] | None = None, table: str | None = None) -> None:
         self.spill = spill
         self._rows = rows
         self._count = count
         self.columns = columns
+        self.table = table  # the spilled table of the documents' results it reads, if it is one
 
     def rows(self) -> Iterator[dict[str, Any]]:
         return self._rows()
@@ -101,6 +104,21 @@ class Source:
         return len(self) == 0
 
 
+@dataclass(frozen=True)
+class Derived:
+    """Rows a run stage (kehoach.resolve) makes of each document's own rows, with no need of
+    the other documents: `make(tables of one document)` gives tuples of `columns`. Registered
+    before the results arrive (`Spill.derive`), they are made as each result is stored (by the
+    thread that stores results, while the workers go on) into table `name` of the staging
+    database, with the document's `seq` and the row's index `i`; the stage reads them at the
+    end (`Spill.derived_rows`) instead of working through every row of `needs` then."""
+
+    name: str
+    columns: tuple[str, ...]
+    make: Callable[[dict[str, list[dict[str, Any]]]], list[tuple[Any, ...]]]
+    needs: tuple[str, ...] = ("citations",)
+
+
 class Spill:
     def __init__(self, parent: Path, prefix: str, batch_docs: int = BATCH_DOCS) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
@@ -118,8 +136,21 @@ class Spill:
         """)
         self._docs: list[tuple[Any, ...]] = []
         self._rows: list[tuple[Any, ...]] = []
+        self._made: dict[str, list[tuple[Any, ...]]] = {}
+        self.derivations: dict[str, Derived] = {}
         self._seq = 0
         self._final = False
+
+    def derive(self, spec: Derived) -> None:
+        """Make `spec`'s rows of each document as its result is stored (before any result)."""
+        if self._seq == 0 and spec.name not in self.derivations:
+            self._create(spec)
+            self.derivations[spec.name] = spec
+            self._made[spec.name] = []
+
+    def _create(self, spec: Derived) -> None:
+        cols = ", ".join(f'"{c}"' for c in spec.columns)
+        self.con.execute(f'CREATE TABLE "{spec.name}" (seq INTEGER, i INTEGER, {cols})')
 
     # -- while results arrive ------------------------------------------------------------
     def add(self, path: str, document: dict[str, Any], error: dict[str, Any] | None,
@@ -135,6 +166,8 @@ class Spill:
             for table, rows in tables.items():
                 if rows:
                     self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
+            for name, spec in self.derivations.items():
+                self._made[name] += [(seq, i, *row) for i, row in enumerate(spec.make(tables))]
         if len(self._docs) >= self.batch_docs:
             self.flush()
 
@@ -145,7 +178,15 @@ class Spill:
             self.con.executemany("INSERT INTO docs (seq, key, sha, ok, discover, n_citations, blob) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", self._docs)
             self.con.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", self._rows)
+            for name, made in self._made.items():
+                if made:
+                    self._insert(self.derivations[name], made)
         self._docs, self._rows = [], []
+        self._made = {name: [] for name in self._made}
+
+    def _insert(self, spec: Derived, rows: list[tuple[Any, ...]]) -> None:
+        marks = ", ".join("?" for _ in range(len(spec.columns) + 2))
+        self.con.executemany(f'INSERT INTO "{spec.name}" VALUES ({marks})', rows)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -171,6 +212,7 @@ class Spill:
                 SELECT d.seq FROM docs d WHERE d.ok = 1 AND d.sha = docs.sha ORDER BY d.key, d.seq LIMIT 1));
             CREATE TABLE kept (ord INTEGER PRIMARY KEY, seq INTEGER);
             INSERT INTO kept (seq) SELECT seq FROM docs WHERE kept = 1 ORDER BY key, seq;
+            CREATE INDEX kept_seq ON kept (seq, ord);
             CREATE INDEX rows_seq ON rows (seq, tbl);
             COMMIT;
         """)
@@ -219,13 +261,41 @@ class Spill:
         for (blob,) in cur:
             yield from pickle.loads(blob)
 
+    def derived_rows(self, spec: Derived) -> str:
+        """The name of the table of `spec`'s rows for every kept document (joined with `kept`
+        on `seq` gives them in path order): made while the results arrived when `derive` was
+        called before them, else now from the stored rows."""
+        self.finish()
+        if self.derivations.get(spec.name) is not spec:
+            self.con.execute(f'DROP TABLE IF EXISTS "{spec.name}"')
+            self._create(spec)
+            marks = ", ".join("?" for _ in spec.needs)
+            cur = self.con.execute(f"SELECT k.seq, r.tbl, r.blob FROM kept k JOIN rows r ON r.seq = k.seq "
+                                   f"AND r.tbl IN ({marks}) ORDER BY k.ord", spec.needs)
+
+            def made() -> Iterator[tuple[Any, ...]]:
+                seq, tables = None, {}
+                for s, tbl, blob in itertools.chain(cur, [(None, None, None)]):
+                    if s != seq and seq is not None:
+                        yield from ((seq, i, *row) for i, row in enumerate(spec.make(tables)))
+                        tables = {}
+                    seq = s
+                    if tbl is not None:
+                        tables[tbl] = pickle.loads(blob)
+
+            for batch in batched(made(), 5000):
+                with self.transaction():
+                    self._insert(spec, batch)
+            self.derivations[spec.name] = spec
+        return spec.name
+
     def count(self, table: str) -> int:
         self.finish()
         return self.con.execute("SELECT coalesce(sum(r.n), 0) FROM kept k JOIN rows r ON r.seq = k.seq "
                                 "AND r.tbl = ?", (table,)).fetchone()[0]
 
     def source(self, table: str) -> Source:
-        return Source(self, lambda: self.rows(table), lambda: self.count(table))
+        return Source(self, lambda: self.rows(table), lambda: self.count(table), table=table)
 
     # -- tables made at the end (catalog, links) -----------------------------------------
     def put(self, table: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None,
