@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from kehoach import __version__
 from kehoach.export import parts
@@ -118,10 +119,23 @@ def _safe(v: str) -> str:
     return "'" + v if hit else v
 
 
-def _texts(values: list[Any]) -> list[Any] | None:
+# a text cell `_safe` changes: it starts like a formula or holds a carriage return (RE2)
+_RISKY = "^[=+\\-@\t\r]|\r"
+
+
+def _texts(series: pd.Series, values: list[Any]) -> list[Any] | None:
     """CSV cells of a text column given as plain str and missing values (what `conform` keeps
-    as they are), neutralized; None when the column holds anything else."""
-    out: list[Any] = []
+    as they are), neutralized; None when the column holds anything else. A column pandas holds
+    as Arrow text is searched there for the cells to change (few) and for the missing ones."""
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        arr = series.array.__arrow_array__()
+        out = list(values)
+        for i in pc.indices_nonzero(arr.is_null()).to_pylist():
+            out[i] = ""
+        for i in pc.indices_nonzero(pc.fill_null(pc.match_substring_regex(arr, _RISKY), False)).to_pylist():
+            out[i] = _safe(out[i])
+        return out
+    out = []
     add = out.append
     for v in values:
         if type(v) is str:
@@ -133,14 +147,15 @@ def _texts(values: list[Any]) -> list[Any] | None:
     return out
 
 
-def csv_cells(conformed: pd.DataFrame, raw: dict[str, list[Any]], kinds: dict[str, str]) -> list[list[Any]]:
+def csv_cells(conformed: pd.DataFrame, chunk: pd.DataFrame, raw: dict[str, list[Any]],
+              kinds: dict[str, str]) -> list[list[Any]]:
     """The cells of each column as pandas' CSV writer gives them to the csv module (the values
     of the conformed column as objects, a missing value ""), text cells neutralized: the same
     bytes as `neutralize(conformed).to_csv(...)`, without converting text columns back from
-    Arrow when the raw chunk holds them as plain str already."""
+    Arrow when the raw chunk holds them as plain str already (`raw`: its columns as lists)."""
     cols: list[list[Any]] = []
     for name, kind in kinds.items():
-        cells = _texts(raw[name]) if kind not in _PANDAS_TYPES and name in raw else None
+        cells = _texts(chunk[name], raw[name]) if kind not in _PANDAS_TYPES and name in raw else None
         if cells is None:
             col = conformed[name]
             values, mask = col.astype(object).tolist(), col.isna().tolist()
@@ -177,7 +192,7 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False,
             if db is not None:
                 db.add(name, chunk, raw)
             df = conform(name, chunk)
-            out.writerows(zip(*csv_cells(df, raw, kinds), strict=True))
+            out.writerows(zip(*csv_cells(df, chunk, raw, kinds), strict=True))
             pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
                            row_group_size=parts.CHUNK_ROWS)
             first = False
