@@ -142,6 +142,9 @@ def _column(df: pd.DataFrame, name: str, kind: str, n: int, raw: dict[str, list[
     if name not in df.columns:
         return [None] * n
     values = raw[name] if raw is not None and name in raw else df[name].tolist()
+    if kind == "integer":  # the common case, an int, is kept as it is
+        return [v if type(v) is int else
+                None if v is None or v is pd.NA or v != v or v == "" else _to_int(v) for v in values]
     if kind in _CONVERT:
         conv = _CONVERT[kind]
         return [None if v is None or v is pd.NA or v != v or v == "" else conv(v) for v in values]
