@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 BATCH_DOCS = 200
 CHUNK_ROWS = 5000  # rows per DataFrame chunk (and per Parquet row group): see kehoach.export.writer
+PART_ROWS = 1000  # rows of a chunk turned into Python values at a time (CSV cells, database rows)
 
 _DUMP = pickle.HIGHEST_PROTOCOL
 
@@ -53,8 +54,8 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     for item in items:
         batch.append(item)
         if len(batch) >= size:
-            yield batch
-            batch = []
+            out, batch = batch, []
+            yield out  # held by the caller only
     if batch:
         yield batch
 
@@ -90,7 +91,9 @@ class Source:
 
     def chunks(self, size: int | None = None) -> Iterator[pd.DataFrame]:
         for batch in batched(self._rows(), size or CHUNK_ROWS):
-            yield pd.DataFrame(batch, columns=self.columns) if self.columns else pd.DataFrame(batch)
+            df = pd.DataFrame(batch, columns=self.columns) if self.columns else pd.DataFrame(batch)
+            batch.clear()  # the rows are in the frame now: not held while it is written
+            yield df
 
     def frame(self) -> pd.DataFrame:
         """The whole table in memory (for small runs and tests)."""

@@ -174,7 +174,8 @@ def _csv_writer(fh: Any) -> Any:
 def write_table(folder: Path, name: str, table: Any, excel: bool = False,
                 db: Database | None = None) -> list[Path]:
     """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
-    CSV appended, one Parquet row group per chunk), so memory holds one chunk; a table in
+    CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows at a
+    time), so memory holds one chunk; a table in
     memory and the same table read back from the staging database give the same bytes.
     With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
     the table is read back once for the three formats."""
@@ -188,13 +189,19 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False,
         out.writerow(list(kinds))
         first = True
         for chunk in chunks_of(table):
-            raw = {c: chunk[c].tolist() for c in chunk.columns if c in kinds}
-            if db is not None:
-                db.add(name, chunk, raw)
             df = conform(name, chunk)
-            out.writerows(zip(*csv_cells(df, chunk, raw, kinds), strict=True))
             pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
                            row_group_size=parts.CHUNK_ROWS)
+            # CSV cells and database rows are Python objects, many times the size of the
+            # frame's Arrow text: made for a part of the chunk at a time
+            for start in range(0, len(chunk), parts.PART_ROWS):
+                part = chunk.iloc[start:start + parts.PART_ROWS]
+                raw = {c: part[c].tolist() for c in part.columns if c in kinds}
+                if db is not None:
+                    db.add(name, part, raw)
+                cells = csv_cells(df.iloc[start:start + parts.PART_ROWS], part, raw, kinds)
+                out.writerows(zip(*cells, strict=True))
+                del part, raw, cells
             first = False
         if first:
             pw.write_table(pa.Table.from_pandas(empty, schema=schema, preserve_index=False))
