@@ -302,12 +302,21 @@ class Spill:
 
     # -- tables made at the end (catalog, links) -----------------------------------------
     def put(self, table: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None,
-            part_rows: int = 2000) -> Source:
-        """Stage the rows of a table made at the end (in order) and return it as a Source."""
+            part_rows: int = 2000, part_chars: int = 4_000_000) -> Source:
+        """Stage the rows of a table made at the end (in order) and return it as a Source.
+        A part holds `part_rows` rows, or fewer when their text passes `part_chars` (a row of
+        the catalog lists every document citing its instrument)."""
         self.con.execute("DELETE FROM derived WHERE tbl = ?", (table,))
-        for part, batch in enumerate(batched(rows, part_rows)):
-            self.con.execute("INSERT INTO derived VALUES (?, ?, ?, ?)",
-                             (table, part, len(batch), pickle.dumps(batch, _DUMP)))
+        batch: list[dict[str, Any]] = []
+        chars = part = 0
+        for row in itertools.chain(rows, [None]):
+            if row is not None:
+                batch.append(row)
+                chars += sum(len(v) for v in row.values() if isinstance(v, str))
+            if batch and (row is None or len(batch) >= part_rows or chars >= part_chars):
+                self.con.execute("INSERT INTO derived VALUES (?, ?, ?, ?)",
+                                 (table, part, len(batch), pickle.dumps(batch, _DUMP)))
+                batch, chars, part = [], 0, part + 1
         return Source(self, lambda: self.derived(table), lambda: self.derived_count(table), columns)
 
     def derived(self, table: str) -> Iterator[dict[str, Any]]:

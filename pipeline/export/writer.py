@@ -12,6 +12,7 @@ import csv
 import ctypes
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
@@ -208,6 +209,16 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False,
     return [csv_path, pq_path]
 
 
+def release_memory() -> None:
+    """Give the memory freed by the last table back to the system (Arrow's pool, the C
+    heap), so that the next table does not add its peak to what the last one left behind."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
 def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
     """Every table of the schema as CSV + Parquet, datapackage.json and kehoach.sqlite, into
     `folder`. A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks,
@@ -217,6 +228,7 @@ def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) ->
     with Database(folder) as db:
         for name in names:
             written += write_table(folder, name, tables.get(name), excel, db=db)
+            release_memory()
         pkg = folder / "datapackage.json"
         pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")
