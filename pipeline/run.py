@@ -300,16 +300,17 @@ class Storing:
         self.store = store
         self.queue: queue.Queue[DocResult | None] = queue.Queue(depth)
         self.error: BaseException | None = None
+        self.failed = False  # nothing more is stored after an error
         self.dropping = False
         self.thread = threading.Thread(target=self._loop, name="kehoach-store", daemon=True)
 
     def _loop(self) -> None:
         while (res := self.queue.get()) is not None:
-            if self.error is None and not self.dropping:
+            if not self.failed and not self.dropping:
                 try:
                     self.store(res)
                 except BaseException as exc:  # raised in the parent
-                    self.error = exc
+                    self.error, self.failed = exc, True
 
     def put(self, res: DocResult) -> None:
         self._raise()

@@ -76,3 +76,26 @@ def test_a_stage_registered_after_the_first_result_is_made_at_the_end(results: l
         assert n == kept_numbered
     finally:
         spill.close()
+
+
+def test_results_are_stored_in_order_and_a_storing_error_reaches_the_parent() -> None:
+    from kehoach.process import DocResult
+    from kehoach.run import Storing
+
+    stored: list[str] = []
+
+    def store(res: DocResult) -> None:
+        if res.path == "c":
+            raise OSError(28, "No space left on device")
+        stored.append(res.path)
+
+    with pytest.raises(OSError, match="No space left"), Storing(store, depth=2) as storing:
+        for path in "abcdefgh":
+            storing.put(DocResult(path, {}, {}, None))
+    assert stored == ["a", "b"]  # nothing after the error
+
+    stored.clear()
+    with Storing(store) as storing:
+        for path in "ab":
+            storing.put(DocResult(path, {}, {}, None))
+    assert stored == ["a", "b"]
