@@ -98,3 +98,16 @@ def test_a_database_given_up_leaves_no_file(tmp_path: Path) -> None:
         db.add("documents", pd.DataFrame([{"doc_id": "a", "source_path": "a.txt", "status": "ok"}]))
         raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_repeated_keys_with_a_null_are_dropped_even_when_their_document_comes_back(tmp_path: Path) -> None:
+    """Keys with a NULL (a deadline has a date or a recurrence) are held per document; a
+    document whose rows come again later (a hand-edited CSV) still has its repeats dropped."""
+    row = {"doc_id": "a", "start": 1, "end": 5, "date": None, "recurrence": "hằng tháng"}
+    rows = [row, dict(row), {**row, "doc_id": "b"}, dict(row), {**row, "start": 7}, {**row, "doc_id": "b"}]
+    with pytest.warns(UserWarning, match="3 row"):
+        write_sqlite({"deadlines": pd.DataFrame(rows)}, tmp_path)
+    got = _dump(tmp_path / "kehoach.sqlite")["deadlines"]
+    names = [f["name"] for f in schemas()["deadlines"]["fields"]]
+    keys = [(r[names.index("doc_id")], r[names.index("start")]) for r in got]
+    assert keys == [("a", 1), ("b", 1), ("a", 7)]

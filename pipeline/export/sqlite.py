@@ -17,6 +17,7 @@ interrupted run leaves the previous database untouched.
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import tempfile
 import warnings
@@ -189,11 +190,46 @@ def table_order() -> list[str]:
     return ["documents", "instruments", *names]
 
 
+class _NullKeys:
+    """The keys with a NULL already inserted into one table (SQLite does not take them for
+    repeats), held for the current value of the key's first column only (a document: its rows
+    come together); the keys of earlier values are parked in a temporary table of the
+    connection (on disk, not in kehoach.sqlite) and taken back if that value comes again. So
+    memory holds one document's keys, not every key (a deadline row has no date or no
+    recurrence: every key of `deadlines` has a NULL)."""
+
+    def __init__(self, con: sqlite3.Connection, table: str) -> None:
+        self.con, self.table = con, table
+        self.group: bytes | None = None
+        self.keys: set[tuple[Any, ...]] = set()
+
+    def seen(self, key: tuple[Any, ...]) -> bool:
+        """True when `key` repeats one given before (then it is not inserted)."""
+        group = pickle.dumps(key[0], pickle.HIGHEST_PROTOCOL)
+        if group != self.group:
+            self._switch(group)
+        if key in self.keys:
+            return True
+        self.keys.add(key)
+        return False
+
+    def _switch(self, group: bytes) -> None:
+        con = self.con
+        if self.group is None:
+            con.execute("CREATE TEMP TABLE IF NOT EXISTS _null_keys (tbl TEXT, grp BLOB, keys BLOB, "
+                        "PRIMARY KEY (tbl, grp))")
+        elif self.keys:
+            con.execute("INSERT OR REPLACE INTO temp._null_keys VALUES (?, ?, ?)",
+                        (self.table, self.group, pickle.dumps(self.keys, pickle.HIGHEST_PROTOCOL)))
+        row = con.execute("SELECT keys FROM temp._null_keys WHERE tbl = ? AND grp = ?", (self.table, group)).fetchone()
+        self.group, self.keys = group, (pickle.loads(row[0]) if row else set())
+
+
 class _Table:
     """The inserts into one table. A row repeating the primary key of an earlier one is left
     out (the first kept): by the database (INSERT OR IGNORE) for keys without NULL, here for
-    keys with a NULL (which SQLite would not take for repeats), so memory holds one chunk,
-    not a set of every key."""
+    keys with a NULL (which SQLite would not take for repeats; _NullKeys), so memory holds one
+    chunk and one document's keys, not a set of every key."""
 
     def __init__(self, con: sqlite3.Connection, table: str) -> None:
         self.con, self.table = con, table
@@ -202,7 +238,7 @@ class _Table:
         self.idx = [fields.index(c) for c in self.pk] if self.pk else []
         self.sql = (f"INSERT OR IGNORE INTO {_q(table)} ({', '.join(_q(c) for c in fields)}) "
                     f"VALUES ({', '.join('?' for _ in fields)})")
-        self.seen_null: set[tuple[Any, ...]] = set()
+        self.seen_null = _NullKeys(con, table)
         self.given = self.inserted = 0
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
@@ -210,10 +246,8 @@ class _Table:
             kept = []
             for r in rows:
                 key = tuple(r[i] for i in self.idx)
-                if None in key:
-                    if key in self.seen_null:
-                        continue
-                    self.seen_null.add(key)
+                if None in key and self.seen_null.seen(key):
+                    continue
                 kept.append(r)
             self.given += len(rows) - len(kept)
             rows = kept
