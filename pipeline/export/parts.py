@@ -3,15 +3,17 @@
 A batch with an output folder does not keep rows in memory: each result goes to a private
 SQLite staging database (in a folder beside the output folder, removed at the end; a killed
 run's folder is removed by the next run, like a staging folder), in batches of `batch_docs`
-documents. At the end:
+documents. What a run stage reads of each document (`Derived`: the catalog's fields, a
+citation's relation) is made then too, by the thread that stores the results (kehoach.run),
+while the workers go on. At the end:
 
 - the documents are ordered by path (an index, not a sort in memory) and duplicates (a later
   file with the content of an earlier one) are marked by SQL;
 - every table is a `Source`: its rows read back in the order of an in-memory run (documents
   sorted by path, duplicates and failures left out), as DataFrame chunks of a fixed number of
-  rows, as often as a writer needs them;
-- the cross-document tables (kehoach.resolve.catalog, kehoach.resolve.links) group, join and
-  sort inside the same database and stage their output there too.
+  rows (the writers read each table once, for CSV, Parquet and kehoach.sqlite together);
+- the cross-document tables (kehoach.resolve.catalog, kehoach.resolve.links) sort and join
+  their derived rows inside the same database and stage their output there too.
 
 So the parent holds one batch of results, one chunk of rows and one group of a table at a
 time, whatever the size of the corpus. The rows are pickled: the database is written and read
