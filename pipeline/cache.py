@@ -121,7 +121,9 @@ class ResultCache:
         return self._con
 
     def _open(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.db_path, isolation_level=None)
+        # read by the parent, written by the thread that stores the results while they arrive
+        # (kehoach.run.Storing): one thread at a time
+        con = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False)
         try:
             con.execute("PRAGMA synchronous = OFF")
             con.execute("CREATE TABLE IF NOT EXISTS entries (sha TEXT PRIMARY KEY, data TEXT NOT NULL)")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -12,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from kehoach.cache import Inputs, ResultCache, file_sha256, outputs_intact, read_manifest, write_manifest
 from kehoach.components import run_components, use_profile, warm_up
-from kehoach.export.parts import Source, Spill, Staged, spilling
+from kehoach.export.parts import Derived, Source, Spill, Staged, spilling
 from kehoach.export.schema import SCHEMA_FINGERPRINT, schemas
 from kehoach.export.writer import Output
 from kehoach.limits import Limits
@@ -237,12 +240,20 @@ def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
              scheduler: str | None) -> RunSummary:
     """Every document from the cache or a worker, into the spill (or memory); the tables."""
     results: list[DocResult] = []
+    if spill is not None:  # what the run stages make of each document, made as it is stored
+        for _, component in run_components():
+            spec = getattr(inspect.getmodule(component), "PER_DOCUMENT", None)
+            if isinstance(spec, Derived):
+                spill.derive(spec)
 
-    def take(res: DocResult) -> None:
+    def keep(res: DocResult) -> None:
         if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)
             spill.add(res.path, res.document, res.error, res.tables)
         else:
             results.append(res)
+
+    def take(res: DocResult) -> None:
+        keep(res)
         if on_result:
             on_result(res)
 
@@ -261,13 +272,66 @@ def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
         stream = iter_results_dask(todo, workers, scheduler)
     else:
         stream = iter_results(todo, bound_workers(workers, len(todo)))
-    for res in stream:
+
+    def store(res: DocResult) -> None:
         if cache is not None:
             cache.put(res)
-        take(res)
+        keep(res)
+
+    with Storing(store) as storing:
+        for res in stream:
+            storing.put(res)
+            if on_result:
+                on_result(res)
     summary = _combine_spilled(spill) if spill is not None else _combine(results)
     summary.cached = cache.hits if cache is not None else 0
     return summary
+
+
+class Storing:
+    """`store(result)` for each result in a thread of its own, in the order given, so that the
+    parent is back waiting for the next result at once: with one worker, the worker gets its
+    next document (kehoach.supervise sends it when the parent asks for the next result) while
+    the last one is written to the staging database and the result cache. At most `depth`
+    results wait. An error while storing is raised in the parent at the next result or at the
+    end; leaving the block early (an error, Ctrl-C) drops what is still waiting."""
+
+    def __init__(self, store: Callable[[DocResult], None], depth: int = 64) -> None:
+        self.store = store
+        self.queue: queue.Queue[DocResult | None] = queue.Queue(depth)
+        self.error: BaseException | None = None
+        self.failed = False  # nothing more is stored after an error
+        self.dropping = False
+        self.thread = threading.Thread(target=self._loop, name="kehoach-store", daemon=True)
+
+    def _loop(self) -> None:
+        while (res := self.queue.get()) is not None:
+            if not self.failed and not self.dropping:
+                try:
+                    self.store(res)
+                except BaseException as exc:  # raised in the parent
+                    self.error, self.failed = exc, True
+
+    def put(self, res: DocResult) -> None:
+        self._raise()
+        self.queue.put(res)
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def __enter__(self) -> Storing:
+        self.thread.start()
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is not None:
+            self.dropping = True
+        self.queue.put(None)
+        self.thread.join()
+        if kind is None:
+            self._raise()
 
 
 # errors a second try may not repeat (the watcher stopped the worker): a run that had one is

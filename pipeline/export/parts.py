@@ -3,15 +3,17 @@
 A batch with an output folder does not keep rows in memory: each result goes to a private
 SQLite staging database (in a folder beside the output folder, removed at the end; a killed
 run's folder is removed by the next run, like a staging folder), in batches of `batch_docs`
-documents. At the end:
+documents. What a run stage reads of each document (`Derived`: the catalog's fields, a
+citation's relation) is made then too, by the thread that stores the results (kehoach.run),
+while the workers go on. At the end:
 
 - the documents are ordered by path (an index, not a sort in memory) and duplicates (a later
   file with the content of an earlier one) are marked by SQL;
 - every table is a `Source`: its rows read back in the order of an in-memory run (documents
   sorted by path, duplicates and failures left out), as DataFrame chunks of a fixed number of
-  rows, as often as a writer needs them;
-- the cross-document tables (kehoach.resolve.catalog, kehoach.resolve.links) group, join and
-  sort inside the same database and stage their output there too.
+  rows (the writers read each table once, for CSV, Parquet and kehoach.sqlite together);
+- the cross-document tables (kehoach.resolve.catalog, kehoach.resolve.links) sort and join
+  their derived rows inside the same database and stage their output there too.
 
 So the parent holds one batch of results, one chunk of rows and one group of a table at a
 time, whatever the size of the corpus. The rows are pickled: the database is written and read
@@ -21,11 +23,13 @@ by this process only, in a folder created with private permissions.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import pickle
 import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
 
 BATCH_DOCS = 200
 CHUNK_ROWS = 5000  # rows per DataFrame chunk (and per Parquet row group): see kehoach.export.writer
+PART_ROWS = 1000  # rows of a chunk turned into Python values at a time (CSV cells, database rows)
 
 _DUMP = pickle.HIGHEST_PROTOCOL
 
@@ -51,8 +56,8 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     for item in items:
         batch.append(item)
         if len(batch) >= size:
-            yield batch
-            batch = []
+            out, batch = batch, []
+            yield out  # held by the caller only
     if batch:
         yield batch
 
@@ -76,18 +81,21 @@ class Source:
     `chunks()` as DataFrames of `size` rows (the last one shorter)."""
 
     def __init__(self, spill: Spill, rows: Callable[[], Iterator[dict[str, Any]]], count: Callable[[], int],
-                 columns: list[str] | None = None) -> None:
+                 columns: list[str] | None = None, table: str | None = None) -> None:
         self.spill = spill
         self._rows = rows
         self._count = count
         self.columns = columns
+        self.table = table  # the spilled table of the documents' results it reads, if it is one
 
     def rows(self) -> Iterator[dict[str, Any]]:
         return self._rows()
 
     def chunks(self, size: int | None = None) -> Iterator[pd.DataFrame]:
         for batch in batched(self._rows(), size or CHUNK_ROWS):
-            yield pd.DataFrame(batch, columns=self.columns) if self.columns else pd.DataFrame(batch)
+            df = pd.DataFrame(batch, columns=self.columns) if self.columns else pd.DataFrame(batch)
+            batch.clear()  # the rows are in the frame now: not held while it is written
+            yield df
 
     def frame(self) -> pd.DataFrame:
         """The whole table in memory (for small runs and tests)."""
@@ -101,11 +109,28 @@ class Source:
         return len(self) == 0
 
 
+@dataclass(frozen=True)
+class Derived:
+    """Rows a run stage (kehoach.resolve) makes of each document's own rows, with no need of
+    the other documents: `make(tables of one document)` gives tuples of `columns`. Registered
+    before the results arrive (`Spill.derive`), they are made as each result is stored (by the
+    thread that stores results, while the workers go on) into table `name` of the staging
+    database, with the document's `seq` and the row's index `i`; the stage reads them at the
+    end (`Spill.derived_rows`) instead of working through every row of `needs` then."""
+
+    name: str
+    columns: tuple[str, ...]
+    make: Callable[[dict[str, list[dict[str, Any]]]], list[tuple[Any, ...]]]
+    needs: tuple[str, ...] = ("citations",)
+
+
 class Spill:
     def __init__(self, parent: Path, prefix: str, batch_docs: int = BATCH_DOCS) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
         self.batch_docs = batch_docs
-        self.con = sqlite3.connect(self.folder / "staging.sqlite", isolation_level=None)
+        # written by the thread that stores the results while they arrive (kehoach.run.Storing),
+        # read by the parent after: one thread at a time
+        self.con = sqlite3.connect(self.folder / "staging.sqlite", isolation_level=None, check_same_thread=False)
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -16000"):
             self.con.execute(f"PRAGMA {pragma}")
         self.con.executescript("""
@@ -116,8 +141,21 @@ class Spill:
         """)
         self._docs: list[tuple[Any, ...]] = []
         self._rows: list[tuple[Any, ...]] = []
+        self._made: dict[str, list[tuple[Any, ...]]] = {}
+        self.derivations: dict[str, Derived] = {}
         self._seq = 0
         self._final = False
+
+    def derive(self, spec: Derived) -> None:
+        """Make `spec`'s rows of each document as its result is stored (before any result)."""
+        if self._seq == 0 and spec.name not in self.derivations:
+            self._create(spec)
+            self.derivations[spec.name] = spec
+            self._made[spec.name] = []
+
+    def _create(self, spec: Derived) -> None:
+        cols = ", ".join(f'"{c}"' for c in spec.columns)
+        self.con.execute(f'CREATE TABLE "{spec.name}" (seq INTEGER, i INTEGER, {cols})')
 
     # -- while results arrive ------------------------------------------------------------
     def add(self, path: str, document: dict[str, Any], error: dict[str, Any] | None,
@@ -133,6 +171,8 @@ class Spill:
             for table, rows in tables.items():
                 if rows:
                     self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
+            for name, spec in self.derivations.items():
+                self._made[name] += [(seq, i, *row) for i, row in enumerate(spec.make(tables))]
         if len(self._docs) >= self.batch_docs:
             self.flush()
 
@@ -143,7 +183,15 @@ class Spill:
             self.con.executemany("INSERT INTO docs (seq, key, sha, ok, discover, n_citations, blob) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?)", self._docs)
             self.con.executemany("INSERT INTO rows VALUES (?, ?, ?, ?)", self._rows)
+            for name, made in self._made.items():
+                if made:
+                    self._insert(self.derivations[name], made)
         self._docs, self._rows = [], []
+        self._made = {name: [] for name in self._made}
+
+    def _insert(self, spec: Derived, rows: list[tuple[Any, ...]]) -> None:
+        marks = ", ".join("?" for _ in range(len(spec.columns) + 2))
+        self.con.executemany(f'INSERT INTO "{spec.name}" VALUES ({marks})', rows)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -169,6 +217,7 @@ class Spill:
                 SELECT d.seq FROM docs d WHERE d.ok = 1 AND d.sha = docs.sha ORDER BY d.key, d.seq LIMIT 1));
             CREATE TABLE kept (ord INTEGER PRIMARY KEY, seq INTEGER);
             INSERT INTO kept (seq) SELECT seq FROM docs WHERE kept = 1 ORDER BY key, seq;
+            CREATE INDEX kept_seq ON kept (seq, ord);
             CREATE INDEX rows_seq ON rows (seq, tbl);
             COMMIT;
         """)
@@ -217,22 +266,59 @@ class Spill:
         for (blob,) in cur:
             yield from pickle.loads(blob)
 
+    def derived_rows(self, spec: Derived) -> str:
+        """The name of the table of `spec`'s rows for every kept document (joined with `kept`
+        on `seq` gives them in path order): made while the results arrived when `derive` was
+        called before them, else now from the stored rows."""
+        self.finish()
+        if self.derivations.get(spec.name) is not spec:
+            self.con.execute(f'DROP TABLE IF EXISTS "{spec.name}"')
+            self._create(spec)
+            marks = ", ".join("?" for _ in spec.needs)
+            cur = self.con.execute(f"SELECT k.seq, r.tbl, r.blob FROM kept k JOIN rows r ON r.seq = k.seq "
+                                   f"AND r.tbl IN ({marks}) ORDER BY k.ord", spec.needs)
+
+            def made() -> Iterator[tuple[Any, ...]]:
+                seq, tables = None, {}
+                for s, tbl, blob in itertools.chain(cur, [(None, None, None)]):
+                    if s != seq and seq is not None:
+                        yield from ((seq, i, *row) for i, row in enumerate(spec.make(tables)))
+                        tables = {}
+                    seq = s
+                    if tbl is not None:
+                        tables[tbl] = pickle.loads(blob)
+
+            for batch in batched(made(), 5000):
+                with self.transaction():
+                    self._insert(spec, batch)
+            self.derivations[spec.name] = spec
+        return spec.name
+
     def count(self, table: str) -> int:
         self.finish()
         return self.con.execute("SELECT coalesce(sum(r.n), 0) FROM kept k JOIN rows r ON r.seq = k.seq "
                                 "AND r.tbl = ?", (table,)).fetchone()[0]
 
     def source(self, table: str) -> Source:
-        return Source(self, lambda: self.rows(table), lambda: self.count(table))
+        return Source(self, lambda: self.rows(table), lambda: self.count(table), table=table)
 
     # -- tables made at the end (catalog, links) -----------------------------------------
     def put(self, table: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None,
-            part_rows: int = 2000) -> Source:
-        """Stage the rows of a table made at the end (in order) and return it as a Source."""
+            part_rows: int = 2000, part_chars: int = 4_000_000) -> Source:
+        """Stage the rows of a table made at the end (in order) and return it as a Source.
+        A part holds `part_rows` rows, or fewer when their text passes `part_chars` (a row of
+        the catalog lists every document citing its instrument)."""
         self.con.execute("DELETE FROM derived WHERE tbl = ?", (table,))
-        for part, batch in enumerate(batched(rows, part_rows)):
-            self.con.execute("INSERT INTO derived VALUES (?, ?, ?, ?)",
-                             (table, part, len(batch), pickle.dumps(batch, _DUMP)))
+        batch: list[dict[str, Any]] = []
+        chars = part = 0
+        for row in itertools.chain(rows, [None]):
+            if row is not None:
+                batch.append(row)
+                chars += sum(len(v) for v in row.values() if isinstance(v, str))
+            if batch and (row is None or len(batch) >= part_rows or chars >= part_chars):
+                self.con.execute("INSERT INTO derived VALUES (?, ?, ?, ?)",
+                                 (table, part, len(batch), pickle.dumps(batch, _DUMP)))
+                batch, chars, part = [], 0, part + 1
         return Source(self, lambda: self.derived(table), lambda: self.derived_count(table), columns)
 
     def derived(self, table: str) -> Iterator[dict[str, Any]]:

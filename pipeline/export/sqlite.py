@@ -17,10 +17,11 @@ interrupted run leaves the previous database untouched.
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -135,12 +136,16 @@ def _to_int(v: Any) -> int:
 _CONVERT = {"integer": _to_int, "number": float, "boolean": _to_bool}
 
 
-def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
+def _column(df: pd.DataFrame, name: str, kind: str, n: int, raw: dict[str, list[Any]] | None = None) -> list[Any]:
     """One column as plain Python values of the schema type, missing and empty values as None
-    (an empty string is "no value": NULL, so an empty foreign key is no reference)."""
+    (an empty string is "no value": NULL, so an empty foreign key is no reference); `raw`:
+    the columns of `df` as lists, when the caller has them already."""
     if name not in df.columns:
         return [None] * n
-    values = df[name].tolist()
+    values = raw[name] if raw is not None and name in raw else df[name].tolist()
+    if kind == "integer":  # the common case, an int, is kept as it is
+        return [v if type(v) is int else
+                None if v is None or v is pd.NA or v != v or v == "" else _to_int(v) for v in values]
     if kind in _CONVERT:
         conv = _CONVERT[kind]
         return [None if v is None or v is pd.NA or v != v or v == "" else conv(v) for v in values]
@@ -149,20 +154,17 @@ def _column(df: pd.DataFrame, name: str, kind: str, n: int) -> list[Any]:
             None if v is None or v is pd.NA or v is pd.NaT or v != v or v == "" else str(v) for v in values]
 
 
-def _row_chunks(table: str, tables: Mapping[str, Any]) -> Iterator[list[tuple[Any, ...]]]:
-    """The rows of `table` in schema column order, a chunk at a time; `files` and `documents`
-    from documents (a DataFrame or a kehoach.export.parts.Source)."""
+def _rows(table: str, df: pd.DataFrame, raw: dict[str, list[Any]] | None = None) -> list[tuple[Any, ...]]:
+    """The rows of one chunk of `table` in schema column order; `files` and `documents` from a
+    chunk of documents."""
     fields = _fields(table)
-    names = [f["name"] for f in fields]
-    for df in chunks_of(tables.get("documents" if table == "files" else table)):
-        if df.empty:
-            continue
-        cols = [_column(df, f["name"], f["type"], len(df)) for f in fields]
-        rows = list(zip(*cols, strict=True))
-        if table == "documents":  # one row per plan: the first file with that content
-            i_id, i_status = names.index("doc_id"), names.index("status")
-            rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
-        yield rows
+    cols = [_column(df, f["name"], f["type"], len(df), raw) for f in fields]
+    rows = list(zip(*cols, strict=True))
+    if table == "documents":  # one row per plan: the first file with that content
+        names = [f["name"] for f in fields]
+        i_id, i_status = names.index("doc_id"), names.index("status")
+        rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
+    return rows
 
 
 def _create(table: str) -> str:
@@ -182,81 +184,168 @@ def _create(table: str) -> str:
     return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(lines) + "\n)"
 
 
-def _insert(con: sqlite3.Connection, table: str, tables: Mapping[str, Any]) -> None:
-    """Insert the rows of `table` chunk by chunk. A row repeating the primary key of an
-    earlier one is left out (the first kept): by the database (INSERT OR IGNORE) for keys
-    without NULL, here for keys with a NULL (which SQLite would not take for repeats), so
-    memory holds one chunk, not a set of every key."""
-    fields = [f["name"] for f in _fields(table)]
-    pk = PRIMARY_KEYS.get(table)
-    idx = [fields.index(c) for c in pk] if pk else []
-    sql = (f"INSERT OR IGNORE INTO {_q(table)} ({', '.join(_q(c) for c in fields)}) "
-           f"VALUES ({', '.join('?' for _ in fields)})")
-    seen_null: set[tuple[Any, ...]] = set()
-    given = inserted = 0
-    for rows in _row_chunks(table, tables):
-        if idx:
+def table_order() -> list[str]:
+    """The tables of the database in the order they are created: documents, instruments, the rest."""
+    names = sorted({*schemas(), "files"} - {"documents", "instruments"})
+    return ["documents", "instruments", *names]
+
+
+class _NullKeys:
+    """The keys with a NULL already inserted into one table (SQLite does not take them for
+    repeats), held for the current value of the key's first column only (a document: its rows
+    come together); the keys of earlier values are parked in a temporary table of the
+    connection (on disk, not in kehoach.sqlite) and taken back if that value comes again. So
+    memory holds one document's keys, not every key (a deadline row has no date or no
+    recurrence: every key of `deadlines` has a NULL)."""
+
+    def __init__(self, con: sqlite3.Connection, table: str) -> None:
+        self.con, self.table = con, table
+        self.group: bytes | None = None
+        self.keys: set[tuple[Any, ...]] = set()
+
+    def seen(self, key: tuple[Any, ...]) -> bool:
+        """True when `key` repeats one given before (then it is not inserted)."""
+        group = pickle.dumps(key[0], pickle.HIGHEST_PROTOCOL)
+        if group != self.group:
+            self._switch(group)
+        if key in self.keys:
+            return True
+        self.keys.add(key)
+        return False
+
+    def _switch(self, group: bytes) -> None:
+        con = self.con
+        if self.group is None:
+            con.execute("CREATE TEMP TABLE IF NOT EXISTS _null_keys (tbl TEXT, grp BLOB, keys BLOB, "
+                        "PRIMARY KEY (tbl, grp))")
+        elif self.keys:
+            con.execute("INSERT OR REPLACE INTO temp._null_keys VALUES (?, ?, ?)",
+                        (self.table, self.group, pickle.dumps(self.keys, pickle.HIGHEST_PROTOCOL)))
+        row = con.execute("SELECT keys FROM temp._null_keys WHERE tbl = ? AND grp = ?", (self.table, group)).fetchone()
+        self.group, self.keys = group, (pickle.loads(row[0]) if row else set())
+
+
+class _Table:
+    """The inserts into one table. A row repeating the primary key of an earlier one is left
+    out (the first kept): by the database (INSERT OR IGNORE) for keys without NULL, here for
+    keys with a NULL (which SQLite would not take for repeats; _NullKeys), so memory holds one
+    chunk and one document's keys, not a set of every key."""
+
+    def __init__(self, con: sqlite3.Connection, table: str) -> None:
+        self.con, self.table = con, table
+        fields = [f["name"] for f in _fields(table)]
+        self.pk = PRIMARY_KEYS.get(table)
+        self.idx = [fields.index(c) for c in self.pk] if self.pk else []
+        self.sql = (f"INSERT OR IGNORE INTO {_q(table)} ({', '.join(_q(c) for c in fields)}) "
+                    f"VALUES ({', '.join('?' for _ in fields)})")
+        self.seen_null = _NullKeys(con, table)
+        self.given = self.inserted = 0
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        if self.idx:
             kept = []
             for r in rows:
-                key = tuple(r[i] for i in idx)
-                if None in key:
-                    if key in seen_null:
-                        continue
-                    seen_null.add(key)
+                key = tuple(r[i] for i in self.idx)
+                if None in key and self.seen_null.seen(key):
+                    continue
                 kept.append(r)
-            given += len(rows) - len(kept)
+            self.given += len(rows) - len(kept)
             rows = kept
-        given += len(rows)
-        cur = con.executemany(sql, rows)
-        inserted += max(cur.rowcount, 0)
-    if inserted < given and table != "documents":
-        warnings.warn(f"kehoach.sqlite: {given - inserted} row(s) of {table} repeat the key {pk}; first kept",
-                      stacklevel=2)
+        self.given += len(rows)
+        cur = self.con.executemany(self.sql, rows)
+        self.inserted += max(cur.rowcount, 0)
+
+    def warn(self) -> None:
+        if self.inserted < self.given and self.table != "documents":
+            warnings.warn(f"kehoach.sqlite: {self.given - self.inserted} row(s) of {self.table} repeat the key "
+                          f"{self.pk}; first kept", stacklevel=3)
 
 
-def build(con: sqlite3.Connection, tables: Mapping[str, Any]) -> None:
-    names = sorted({*schemas(), "files"} - {"documents", "instruments"})
-    order = ["documents", "instruments", *names]
-    major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
-    con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
-    for name in order:
-        con.execute(_create(name))
-        _insert(con, name, tables)
-    indexed: set[tuple[str, str]] = set()
-    for (child, col), _ in FOREIGN_KEYS.items():
-        indexed.add((child, col))
-    for table, cols in EXTRA_INDEXES.items():
-        indexed.update((table, c) for c in cols)
-    for table, col in sorted(indexed):
-        con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
-    for name, sql in VIEWS.items():
-        con.execute(f"CREATE VIEW {_q(name)} AS {sql.strip()}")
-    con.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
-    con.executemany("INSERT INTO _meta VALUES (?, ?)", [("schema_version", SCHEMA_VERSION)])
+class Database:
+    """kehoach.sqlite built while the tables are written: `add` takes each chunk of a table
+    as the CSV and Parquet writers get it (kehoach.export.parts.chunks_of), so every table is
+    read back once for all three formats. Built in a temporary file in `out_dir` and moved
+    into place by `finish` (one transaction, no journal: a private file until then)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = Path(out_dir)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".kehoach-", suffix=".sqlite", dir=self.out_dir)
+        os.close(fd)
+        self.tmp = Path(tmp_name)
+        self.con: sqlite3.Connection | None = sqlite3.connect(self.tmp)
+        try:
+            # a private file moved into place when complete: no journal, no fsync per statement
+            self.con.execute("PRAGMA journal_mode = OFF")
+            self.con.execute("PRAGMA synchronous = OFF")
+            major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
+            self.con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
+            self.tables: dict[str, _Table] = {}
+            for name in table_order():
+                self.con.execute(_create(name))
+                self.tables[name] = _Table(self.con, name)
+        except BaseException:
+            self.close()
+            raise
+
+    def add(self, table: str, df: pd.DataFrame, raw: dict[str, list[Any]] | None = None) -> None:
+        """One chunk of `table` (a chunk of documents also gives the rows of `files`); `raw`:
+        its columns as lists (`df[c].tolist()`), when the caller has them already."""
+        if df.empty:
+            return
+        for name in ("documents", "files") if table == "documents" else (table,):
+            if name in self.tables:
+                self.tables[name].insert(_rows(name, df, raw))
+
+    def finish(self) -> Path:
+        """Indexes, views and metadata; the file moved into place (OUT/kehoach.sqlite)."""
+        con = self.con
+        assert con is not None
+        try:
+            for name in table_order():
+                self.tables[name].warn()
+            indexed: set[tuple[str, str]] = set()
+            for (child, col), _ in FOREIGN_KEYS.items():
+                indexed.add((child, col))
+            for table, cols in EXTRA_INDEXES.items():
+                indexed.update((table, c) for c in cols)
+            for table, col in sorted(indexed):
+                con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
+            for name, sql in VIEWS.items():
+                con.execute(f"CREATE VIEW {_q(name)} AS {sql.strip()}")
+            con.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")
+            con.executemany("INSERT INTO _meta VALUES (?, ?)", [("schema_version", SCHEMA_VERSION)])
+            con.commit()
+            con.close()
+            self.con = None
+            target = self.out_dir / DB_NAME
+            os.replace(self.tmp, target)
+            return target
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Give up (or after `finish`): the connection closed, the temporary file removed."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def write_sqlite(tables: Mapping[str, Any], out_dir: Path) -> Path:
     """Write `tables` (name -> DataFrame, as exported to CSV) to OUT/kehoach.sqlite; return its path."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".kehoach-", suffix=".sqlite", dir=out_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        con = sqlite3.connect(tmp)
-        # a private file moved into place when complete: no journal, no fsync per statement
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        try:
-            with con:
-                build(con, tables)
-        finally:
-            con.close()
-        target = out_dir / DB_NAME
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
+    with Database(out_dir) as db:
+        for name in table_order():
+            if name != "files":  # made from the chunks of documents
+                for df in chunks_of(tables.get(name)):
+                    db.add(name, df)
+        return db.finish()
 
 
 def foreign_key_violations(path: Path) -> list[tuple[Any, ...]]:

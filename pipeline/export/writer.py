@@ -8,6 +8,7 @@ of old and new tables. CSV cells that a spreadsheet would run as a formula are n
 from __future__ import annotations
 
 import contextlib
+import csv
 import ctypes
 import errno
 import fcntl
@@ -22,12 +23,13 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from kehoach import __version__
 from kehoach.export import parts
 from kehoach.export.parts import chunks_of
 from kehoach.export.schema import SCHEMA_VERSION, schemas
-from kehoach.export.sqlite import write_sqlite
+from kehoach.export.sqlite import Database
 
 _PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean"}
 
@@ -109,40 +111,128 @@ def neutralize(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_table(folder: Path, name: str, table: Any, excel: bool = False) -> list[Path]:
+def _safe(v: str) -> str:
+    """`neutralize` of one text cell."""
+    hit = v.startswith(FORMULA_START)
+    if "\r" in v:
+        v = v.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + v if hit else v
+
+
+# a text cell `_safe` changes: it starts like a formula or holds a carriage return (RE2)
+_RISKY = "^[=+\\-@\t\r]|\r"
+
+
+def _texts(series: pd.Series, values: list[Any]) -> list[Any] | None:
+    """CSV cells of a text column given as plain str and missing values (what `conform` keeps
+    as they are), neutralized; None when the column holds anything else. A column pandas holds
+    as Arrow text is searched there for the cells to change (few) and for the missing ones."""
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.storage == "pyarrow":
+        arr = series.array.__arrow_array__()
+        out = list(values)
+        for i in pc.indices_nonzero(arr.is_null()).to_pylist():
+            out[i] = ""
+        for i in pc.indices_nonzero(pc.fill_null(pc.match_substring_regex(arr, _RISKY), False)).to_pylist():
+            out[i] = _safe(out[i])
+        return out
+    out = []
+    add = out.append
+    for v in values:
+        if type(v) is str:
+            add(_safe(v) if v and (v[0] in FORMULA_START or "\r" in v) else v)
+        elif v is None or (type(v) is float and v != v):
+            add("")
+        else:
+            return None
+    return out
+
+
+def csv_cells(conformed: pd.DataFrame, chunk: pd.DataFrame, raw: dict[str, list[Any]],
+              kinds: dict[str, str]) -> list[list[Any]]:
+    """The cells of each column as pandas' CSV writer gives them to the csv module (the values
+    of the conformed column as objects, a missing value ""), text cells neutralized: the same
+    bytes as `neutralize(conformed).to_csv(...)`, without converting text columns back from
+    Arrow when the raw chunk holds them as plain str already (`raw`: its columns as lists)."""
+    cols: list[list[Any]] = []
+    for name, kind in kinds.items():
+        cells = _texts(chunk[name], raw[name]) if kind not in _PANDAS_TYPES and name in raw else None
+        if cells is None:
+            col = conformed[name]
+            values, mask = col.astype(object).tolist(), col.isna().tolist()
+            safe = _safe if kind not in _PANDAS_TYPES else None
+            cells = ["" if m else safe(v) if safe else v for v, m in zip(values, mask, strict=True)]
+        cols.append(cells)
+    return cols
+
+
+def _csv_writer(fh: Any) -> Any:
+    """A csv writer set as pandas' `to_csv` sets it (minimal quoting, os.linesep)."""
+    return csv.writer(fh, lineterminator=os.linesep, delimiter=",", quoting=csv.QUOTE_MINIMAL,
+                      doublequote=True, escapechar=None, quotechar='"')
+
+
+def write_table(folder: Path, name: str, table: Any, excel: bool = False,
+                db: Database | None = None) -> list[Path]:
     """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
-    CSV appended, one Parquet row group per chunk), so memory holds one chunk; a table in
-    memory and the same table read back from the staging database give the same bytes."""
+    CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows at a
+    time), so memory holds one chunk; a table in
+    memory and the same table read back from the staging database give the same bytes.
+    With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
+    the table is read back once for the three formats."""
     empty = conform(name, None)
+    kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
     schema = pa.Schema.from_pandas(empty, preserve_index=False)
     csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
     with open(csv_path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh, \
             pq.ParquetWriter(pq_path, schema) as pw:
+        out = _csv_writer(fh)
+        out.writerow(list(kinds))
         first = True
         for chunk in chunks_of(table):
             df = conform(name, chunk)
-            neutralize(df).to_csv(fh, index=False, header=first)
             pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
                            row_group_size=parts.CHUNK_ROWS)
+            # CSV cells and database rows are Python objects, many times the size of the
+            # frame's Arrow text: made for a part of the chunk at a time
+            for start in range(0, len(chunk), parts.PART_ROWS):
+                part = chunk.iloc[start:start + parts.PART_ROWS]
+                raw = {c: part[c].tolist() for c in part.columns if c in kinds}
+                if db is not None:
+                    db.add(name, part, raw)
+                cells = csv_cells(df.iloc[start:start + parts.PART_ROWS], part, raw, kinds)
+                out.writerows(zip(*cells, strict=True))
+                del part, raw, cells
             first = False
         if first:
-            empty.to_csv(fh, index=False)
             pw.write_table(pa.Table.from_pandas(empty, schema=schema, preserve_index=False))
     return [csv_path, pq_path]
 
 
+def release_memory() -> None:
+    """Give the memory freed by the last table back to the system (Arrow's pool, the C
+    heap), so that the next table does not add its peak to what the last one left behind.
+    (No gc.collect: a full collection walks every compiled pattern, ~0.2 s a table.)"""
+    pa.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)
+
+
 def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
-    """Every table of the schema as CSV + Parquet, and datapackage.json, into `folder`.
-    A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks)."""
+    """Every table of the schema as CSV + Parquet, datapackage.json and kehoach.sqlite, into
+    `folder`. A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks,
+    once: each chunk goes to the three formats)."""
     names = sorted(schemas())
     written: list[Path] = []
-    for name in names:
-        written += write_table(folder, name, tables.get(name), excel)
-    pkg = folder / "datapackage.json"
-    pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
-                   encoding="utf-8")
-    written.append(pkg)
-    written.append(write_sqlite(tables, folder))
+    with Database(folder) as db:
+        for name in names:
+            written += write_table(folder, name, tables.get(name), excel, db=db)
+            release_memory()
+        pkg = folder / "datapackage.json"
+        pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+        written.append(pkg)
+        written.append(db.finish())
     return written
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
-from kehoach.export.parts import Source, batched
+from kehoach.export.parts import Derived, Source
 from kehoach.export.schema import columns
 
 
@@ -136,29 +136,33 @@ def catalog(citations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def _per_document(tables: Mapping[str, list[dict[str, Any]]]) -> list[tuple[Any, ...]]:
+    """What the catalog reads of one document's citations: (key missing, text key, the
+    `_FIELDS` pickled) for each, in order."""
+    out = []
+    for row in tables.get("citations") or ():
+        key = row.get("instrument_key")
+        text = key if isinstance(key, str) else None
+        out.append((int(text is None), text, pickle.dumps(tuple(row.get(c) for c in _FIELDS), _DUMP)))
+    return out
+
+
+# made for each document as its result is stored (kehoach.export.parts.Derived)
+PER_DOCUMENT = Derived("resolve_catalog", ("knull", "key", "fields"), _per_document)
+_DUMP = pickle.HIGHEST_PROTOCOL
+
+
 def catalog_staged(citations: Source) -> Source:
-    """`catalog` over a citations table read back from the staging database: the citations
-    (only the columns the catalog reads) are copied into a table of that database, read back
-    ordered by key, and each group is made into its row, so memory holds one group."""
+    """`catalog` over the citations staged in the database: what the catalog reads of each
+    citation was staged with its document (PER_DOCUMENT); the database sorts it by key (then
+    path order), and each group is made into its row, so memory holds one group."""
     spill = citations.spill
-    con = spill.con
-    con.execute("DROP TABLE IF EXISTS catalog_in")
-    con.execute("CREATE TABLE catalog_in (ord INTEGER PRIMARY KEY, knull INTEGER, key TEXT, blob BLOB)")
-
-    def staged() -> Iterator[tuple[Any, ...]]:
-        for i, row in enumerate(citations.rows()):
-            key = row.get("instrument_key")
-            text = key if isinstance(key, str) else None
-            yield i, int(text is None), text, pickle.dumps(tuple(row.get(c) for c in _FIELDS))
-
-    for batch in batched(staged(), 5000):
-        with spill.transaction():
-            con.executemany("INSERT INTO catalog_in VALUES (?, ?, ?, ?)", batch)
-    con.execute("CREATE INDEX catalog_in_key ON catalog_in (knull, key, ord)")
+    table = spill.derived_rows(PER_DOCUMENT)
 
     def rows() -> Iterator[dict[str, Any]]:
         agg: Instrument | None = None
-        for _, k, blob in con.execute("SELECT knull, key, blob FROM catalog_in ORDER BY knull, key, ord"):
+        for k, blob in spill.con.execute(f'SELECT c.key, c.fields FROM kept o JOIN "{table}" c ON c.seq = o.seq '
+                                         "ORDER BY c.knull, c.key, o.ord, c.i"):
             if agg is None or k != agg.key:
                 if agg is not None:
                     yield agg.row()
@@ -172,6 +176,8 @@ def catalog_staged(citations: Source) -> Source:
 
 def run(tables: Mapping[str, Any]) -> dict[str, Any]:
     citations = tables.get("citations")
-    if isinstance(citations, Source):
+    if isinstance(citations, Source) and citations.table == "citations":
         return {"instruments": catalog_staged(citations)}
+    if isinstance(citations, Source):
+        citations = citations.frame()
     return {"instruments": catalog(citations if citations is not None else pd.DataFrame())}

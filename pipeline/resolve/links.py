@@ -9,13 +9,13 @@ be missing or empty; then links.csv is empty.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
 import pandas as pd
 import regex
-from kehoach.export.parts import Source, batched
+from kehoach.export.parts import Derived, Source, batched
 from kehoach.export.schema import columns
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
@@ -108,29 +108,31 @@ def find_linked(
     return found[0] if len(set(found)) == 1 else None
 
 
-def _candidates(rows: Iterable[tuple[dict[str, Any], str | None]]) -> Iterator[tuple[Any, ...]]:
-    """(doc_id, instrument_key, candidate row) for each citation that has a number, given
-    with the corpus document it names (or None)."""
-    _, _, _, fallback, _ = _cues()
-    for row, linked in rows:
-        iid = _s(row.get("instrument_id"))
-        doc_id, key = _s(row.get("doc_id")), _s(row.get("instrument_key"))
-        found = relation_of(_s(row.get("sentence")), _s(row.get("mention")),
-                            _bool(row.get("in_basis")))
-        if found is None and linked is None:
-            continue
-        relation, cue = found if found else (fallback, None)
-        yield doc_id, key, {
-            "doc_id": doc_id,
-            "instrument_key": key,
-            "instrument_id": iid,
-            "relation": relation,
-            "cue": cue,
-            "linked_doc_id": linked,
-            "mention": _s(row.get("mention")) or None,
-            "start": row.get("start"),
-            "end": row.get("end"),
-        }
+def _cite(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    """What links reads of one numbered citation: (doc_id, instrument_key, instrument_id,
+    (relation, cue) from its sentence or None, mention, start, end)."""
+    return (_s(row.get("doc_id")), _s(row.get("instrument_key")), _s(row.get("instrument_id")),
+            relation_of(_s(row.get("sentence")), _s(row.get("mention")), _bool(row.get("in_basis"))),
+            _s(row.get("mention")) or None, row.get("start"), row.get("end"))
+
+
+def _candidate(cite: tuple[Any, ...], linked: str | None) -> dict[str, Any] | None:
+    """The candidate link of a citation (`_cite`) that has a cue or names a corpus document."""
+    doc_id, key, iid, found, mention, start, end = cite
+    if found is None and linked is None:
+        return None
+    relation, cue = found if found else (_cues()[3], None)
+    return {
+        "doc_id": doc_id,
+        "instrument_key": key,
+        "instrument_id": iid,
+        "relation": relation,
+        "cue": cue,
+        "linked_doc_id": linked,
+        "mention": mention,
+        "start": start,
+        "end": end,
+    }
 
 
 def _keep_best(best: dict[tuple[str, str], dict[str, Any]], doc_id: str, key: str, cand: dict[str, Any]) -> None:
@@ -157,37 +159,50 @@ def links(citations: pd.DataFrame | None, documents: pd.DataFrame | None) -> pd.
     if citations is None or citations.empty or "instrument_id" not in citations:
         return pd.DataFrame(columns=cols)
     index = document_index(documents if documents is not None else pd.DataFrame())
-
-    def with_linked() -> Iterator[tuple[dict[str, Any], str | None]]:
-        for row in citations.to_dict("records"):
-            iid = _s(row.get("instrument_id"))
-            if iid:
-                yield row, find_linked(index, iid, _year(row.get("year")), _s(row.get("scope")),
-                                       _s(row.get("doc_id")))
-
     best: dict[tuple[str, str], dict[str, Any]] = {}
-    for doc_id, key, cand in _candidates(with_linked()):
-        _keep_best(best, doc_id, key, cand)
+    for row in citations.to_dict("records"):
+        iid = _s(row.get("instrument_id"))
+        if iid:
+            linked = find_linked(index, iid, _year(row.get("year")), _s(row.get("scope")), _s(row.get("doc_id")))
+            cand = _candidate(_cite(row), linked)
+            if cand is not None:
+                _keep_best(best, cand["doc_id"], cand["instrument_key"], cand)
     rows = sorted(best.values(), key=_order)
     return pd.DataFrame(rows, columns=cols)
 
 
+def _per_document(tables: Mapping[str, list[dict[str, Any]]]) -> list[tuple[Any, ...]]:
+    """What links reads of one document's numbered citations: (doc_id, number, year, scope,
+    `_cite` pickled) for each, in order: the relation is read from the sentence here."""
+    out = []
+    for row in tables.get("citations") or ():
+        iid = _s(row.get("instrument_id"))
+        if iid:
+            out.append((_s(row.get("doc_id")), iid, _year(row.get("year")), _s(row.get("scope")),
+                        pickle.dumps(_cite(row), pickle.HIGHEST_PROTOCOL)))
+    return out
+
+
+# made for each document as its result is stored (kehoach.export.parts.Derived)
+PER_DOCUMENT = Derived("resolve_links", ("doc_id", "number", "year", "scope", "cite"), _per_document)
+
+
 def links_staged(citations: Source, documents: Any) -> Source:
-    """`links` over tables read back from the staging database. The corpus index (number,
-    year, scope of each document) and the numbered citations go to tables of that database;
-    the one corpus document each citation names is found by a join there; the best link per
-    (document, instrument) is kept while one document's citations are read (they are
-    contiguous), and the links are sorted by the database. Memory holds one document."""
+    """`links` over tables staged in the database. What links reads of each numbered citation
+    (its relation included) was staged with its document (PER_DOCUMENT); the corpus index
+    (number, year, scope of each document) goes to a table of that database; the one corpus
+    document each citation names is found by a join there; the best link per (document,
+    instrument) is kept while one document's citations are read (they are contiguous), and
+    the links are sorted by the database. Memory holds one document."""
     spill = citations.spill
     con = spill.con
-    con.executescript("""
-        DROP TABLE IF EXISTS links_index; DROP TABLE IF EXISTS links_cit;
-        DROP TABLE IF EXISTS links_found; DROP TABLE IF EXISTS links_out;
+    table = spill.derived_rows(PER_DOCUMENT)
+    con.executescript(f"""
+        DROP TABLE IF EXISTS links_index; DROP TABLE IF EXISTS links_found; DROP TABLE IF EXISTS links_out;
         CREATE TABLE links_index (number TEXT, doc_id TEXT, year TEXT, scope TEXT);
-        CREATE TABLE links_cit (ord INTEGER PRIMARY KEY, doc_id TEXT, number TEXT, year TEXT, scope TEXT,
-                                blob BLOB);
-        CREATE TABLE links_found (ord INTEGER PRIMARY KEY, doc_id TEXT);
+        CREATE TABLE links_found (seq INTEGER, i INTEGER, doc_id TEXT, PRIMARY KEY (seq, i));
         CREATE TABLE links_out (n INTEGER PRIMARY KEY, doc_id TEXT, start, blob BLOB);
+        CREATE INDEX IF NOT EXISTS "{table}_seq" ON "{table}" (seq, i);
     """)
     docs = documents.rows() if isinstance(documents, Source) else \
         (documents.to_dict("records") if documents is not None and not documents.empty else [])
@@ -198,46 +213,37 @@ def links_staged(citations: Source, documents: Any) -> Source:
             if number and _s(row.get("status")) in {"", "ok"}:
                 yield number, _s(row.get("doc_id")), _year(row.get("issue_date")), _s(row.get("scope"))
 
-    def numbered() -> Iterator[tuple[Any, ...]]:
-        for i, row in enumerate(citations.rows()):
-            iid = _s(row.get("instrument_id"))
-            if iid:
-                yield (i, _s(row.get("doc_id")), iid, _year(row.get("year")), _s(row.get("scope")),
-                       pickle.dumps(row))
-
-    for sql, items in (("INSERT INTO links_index VALUES (?, ?, ?, ?)", indexed()),
-                       ("INSERT INTO links_cit VALUES (?, ?, ?, ?, ?, ?)", numbered())):
-        for batch in batched(items, 5000):
-            with spill.transaction():
-                con.executemany(sql, batch)
-    con.executescript("""
+    for batch in batched(indexed(), 5000):
+        with spill.transaction():
+            con.executemany("INSERT INTO links_index VALUES (?, ?, ?, ?)", batch)
+    con.executescript(f"""
         BEGIN;
         CREATE INDEX links_index_number ON links_index (number);
         INSERT INTO links_found
-            SELECT c.ord, min(d.doc_id) FROM links_cit c JOIN links_index d
+            SELECT c.seq, c.i, min(d.doc_id) FROM kept o JOIN "{table}" c ON c.seq = o.seq JOIN links_index d
               ON d.number = c.number AND d.doc_id != c.doc_id AND d.scope = c.scope
              AND (c.year IS NULL OR d.year IS NULL OR d.year = c.year)
-            GROUP BY c.ord HAVING count(DISTINCT d.doc_id) = 1;
+            GROUP BY c.seq, c.i HAVING count(DISTINCT d.doc_id) = 1;
         COMMIT;
     """)
-
-    def with_linked() -> Iterator[tuple[dict[str, Any], str | None]]:
-        for blob, linked in con.execute("SELECT c.blob, f.doc_id FROM links_cit c "
-                                        "LEFT JOIN links_found f ON f.ord = c.ord ORDER BY c.ord"):
-            yield pickle.loads(blob), linked
 
     def best_rows() -> Iterator[tuple[Any, ...]]:
         best: dict[tuple[str, str], dict[str, Any]] = {}
         current = None
         n = 0
-        for doc_id, key, cand in _candidates(with_linked()):
+        for blob, linked in con.execute(f'SELECT c.cite, f.doc_id FROM kept o JOIN "{table}" c ON c.seq = o.seq '
+                                        "LEFT JOIN links_found f ON f.seq = c.seq AND f.i = c.i ORDER BY o.ord, c.i"):
+            cand = _candidate(pickle.loads(blob), linked)
+            if cand is None:
+                continue
+            doc_id = cand["doc_id"]
             if doc_id != current and best:
                 for row in best.values():
                     yield n, row["doc_id"], _order(row)[1], pickle.dumps(row)
                     n += 1
                 best = {}
             current = doc_id
-            _keep_best(best, doc_id, key, cand)
+            _keep_best(best, doc_id, cand["instrument_key"], cand)
         for row in best.values():
             yield n, row["doc_id"], _order(row)[1], pickle.dumps(row)
             n += 1
@@ -248,15 +254,20 @@ def links_staged(citations: Source, documents: Any) -> Source:
     con.execute("CREATE INDEX links_out_order ON links_out (doc_id, start, n)")
 
     def rows() -> Iterator[dict[str, Any]]:
-        for (blob,) in con.execute("SELECT blob FROM links_out ORDER BY doc_id, start, n"):
+        for (blob,) in spill.con.execute("SELECT blob FROM links_out ORDER BY doc_id, start, n"):
             yield pickle.loads(blob)
 
-    return Source(spill, rows, lambda: con.execute("SELECT count(*) FROM links_out").fetchone()[0],
+    return Source(spill, rows, lambda: spill.con.execute("SELECT count(*) FROM links_out").fetchone()[0],
                   columns("links"))
 
 
 def run(tables: Mapping[str, Any]) -> dict[str, Any]:
     citations = tables.get("citations")
-    if isinstance(citations, Source):
+    if isinstance(citations, Source) and citations.table == "citations":
         return {"links": links_staged(citations, tables.get("documents"))}
-    return {"links": links(citations, tables.get("documents"))}
+    if isinstance(citations, Source):
+        citations = citations.frame()
+    documents = tables.get("documents")
+    if isinstance(documents, Source):
+        documents = documents.frame()
+    return {"links": links(citations, documents)}
