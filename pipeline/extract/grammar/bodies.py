@@ -42,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import regex
+from kehoach.extract.grammar.codes import fold
 from kehoach.normalize import TIMEOUT
 from kehoach.patterns import alternation
 from kehoach.places import Unit, provinces, unit_of, units
@@ -82,6 +83,15 @@ class BodyNames:
     ministries: tuple[str, ...]  # "Bộ Nội vụ", "Bộ GD&ĐT", ... (names and aliases)
     departments: tuple[str, ...]  # "Nội vụ", "KH&ĐT", ... (names and aliases of Sở, no "Sở")
     ministry_names: dict[str, str]  # national name or alias (spaces folded) -> canonical name
+
+    def agency_names(self) -> list[str]:
+        """Department-level bodies not named "Sở X", every spelling (casefolded)."""
+        return [n for n, a in self.agencies.items()
+                if a.kind == "department" and not n.startswith("sở ")]
+
+    def national_names(self) -> list[str]:
+        """National bodies, every spelling (casefolded)."""
+        return [n for n, a in self.agencies.items() if a.kind == "national"]
 
     def words(self) -> list[str]:
         """Every word and phrase bodies are named with (spellings of councils, committees,
@@ -162,13 +172,12 @@ class BodyGrammar:
     def agency(self) -> str:
         """A department-level body not named "Sở X" ("Ban Quản lý Khu kinh tế", "Văn phòng
         Đoàn ĐBQH và HĐND"), any spelling of issuers_departments.csv (casefolded)."""
-        return alternation([n for n, a in self.names.agencies.items()
-                            if a.kind == "department" and not n.startswith("sở ")])
+        return alternation(self.names.agency_names())
 
     def national(self) -> str:
         """A national body ("Chính phủ", "Bộ Y tế", "Bộ GD&ĐT"), any spelling of
         issuers_national.csv (casefolded)."""
-        return alternation([n for n, a in self.names.agencies.items() if a.kind == "national"])
+        return alternation(self.names.national_names())
 
     def slots(self, **parts: str) -> dict[str, str]:
         """The slots of the body templates of the tables: {unit}, {place}, {party_committee},
@@ -205,8 +214,6 @@ def find_unit(text: str, tables: Rules | None = None) -> tuple[Unit, str] | None
 
 def code_key(code: str) -> str:
     """Comparison key of a code: the instrument codes' fold without spaces ("SGD&ĐT" ~ "SGD&DT")."""
-    from kehoach.extract.grammar.codes import fold
-
     return "".join(fold(code).split())
 
 

@@ -105,9 +105,6 @@ def tables() -> _Tables:
         rf"|[ \t]+(?P<pplace>(?i:{prov_ci})))"
     )
     sep = r"[ \t]+"
-    other_names = [n for n, a in nm.agencies.items()
-                   if a.kind == "department" and not n.startswith("sở ")]
-    national = [n for n, a in nm.agencies.items() if a.kind == "national"]
     committee = g.committee()
     organ = alternation(list(nm.party_organs))
     # every alternative starts with a capital letter at a word start: positions that do
@@ -122,8 +119,8 @@ def tables() -> _Tables:
         rf"|(?=\p{{Lu}})(?P<branch>(?i:{alternation(list(nm.branch_words))}))(?!\p{{L}})(?:{loc})"
         rf"|(?=\p{{Lu}})(?P<national>(?i:{g.national()}))(?!\p{{L}}))"
     )
-    phrases = [*nm.councils, "sở", *other_names, *organs, *party,
-               *nm.branch_words, *national, "chủ", "phó"]
+    phrases = [*nm.councils, "sở", *nm.agency_names(), *organs, *party,
+               *nm.branch_words, *nm.national_names(), "chủ", "phó"]
     return _Tables(
         pattern=regex.compile(body),
         first_words=frozenset(first_word_key(p) for p in phrases),

@@ -95,7 +95,7 @@ def compile_rules(tables: Rules) -> _Rules:
         rf"(?P<head>(?:{mode_alt}|[^\p{{Ll}}\n])+?)(?:[ \t]+(?:(?P<skip>{skips})[ \t]+)?"
         rf"(?P<name>(?:(?:{prefixes})[ \t]+)?\p{{Lu}}\p{{Ll}}*(?:[ \t]+\p{{Lu}}\p{{Ll}}*){{1,5}}))?[ \t.]*")
     flat_parts = regex.compile(
-        rf"(?<![^ \t])(?:(?P<mode>{mode_alt})(?=[ \t]|\p{{Lu}})|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}}))")
+        rf"(?<![^ \t])(?:(?P<mode>{mode_alt})(?=[ \t]|\p{{Lu}})[ \t]*|(?:{dep_up}[ \t]+)?(?:{title_up})(?!\p{{L}}))")
     return _Rules(
         flat=flat, flat_parts=flat_parts,
         hit=hit, line=line, skip=skip, name=name, titles=titles, modes=modes, deputy=deputy,
@@ -159,8 +159,7 @@ def _unflatten(cells: Iterator[Cell], r: _Rules) -> Iterator[Cell]:
         for p in r.flat_parts.finditer(head, timeout=TIMEOUT):
             if p.start() != after_mode:  # a title right after its mode stays with it
                 cuts.append(p.start())
-            after_mode = p.end() + len(head[p.end():]) - len(head[p.end():].lstrip()) \
-                if p.group("mode") else -1
+            after_mode = p.end() if p.group("mode") else -1  # (a mode's match ends past its spaces)
         if not cuts or cuts[0] != 0 or (len(cuts) == 1 and not m.group("name")):
             yield cell  # not a block, or one line of one
             continue
