@@ -373,6 +373,9 @@ def _current(last: date, plan: Plan, in_cell: bool) -> bool:
     return last >= (plan.floor - PAST_SLACK if in_cell else plan.floor)
 
 
+EXCLUDE_REACH = 160  # characters around a recurrence cue where an exclude phrase holding it is looked for
+
+
 def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=None,
                      skip=None, taken: list[RecurrenceMention] | None = None
                      ) -> list[RecurrenceMention]:
@@ -380,10 +383,15 @@ def find_recurrences(text: str, start: int, end: int, r: DeadlineRules, block=No
     `skip(pos)`: positions where no recurrence counts (Mục đích / Yêu cầu sections); `taken`:
     recurrences already read from yearly day lists (their "hằng năm" is not read again)."""
     out: list[RecurrenceMention] = list(taken or [])
-    excluded = [m.span() for m in r.exclude_branches.finditer(text, start, end)]
+
+    def excluded(s: int, e: int) -> bool:
+        # an exclude phrase holding the cue, looked for around the cue only (a phrase is a
+        # few words: EXCLUDE_REACH covers it, however it is wrapped)
+        lo, hi = max(start, s - EXCLUDE_REACH), min(end, e + EXCLUDE_REACH)
+        return any(m.start() <= s and e <= m.end() for m in r.exclude_branches.finditer(text, lo, hi))
 
     def keep(s: int, e: int) -> bool:
-        if any(a <= s and e <= b for a, b in excluded) or (skip and skip(s)):
+        if (skip and skip(s)) or excluded(s, e):
             return False
         if any(o.start <= s < o.end for o in out):
             return False

@@ -55,8 +55,8 @@ class Mention:
 @dataclass(frozen=True)
 class _Grammar:
     symbol: regex.Pattern[str]
-    prefix: regex.Pattern[str]
-    compound: regex.Pattern[str]
+    prefix: regex.Pattern[str]  # REVERSE: `match(text, window, symbol_start)`
+    compound: regex.Pattern[str]  # REVERSE, as `prefix`
     fuzzy_prefix: regex.Pattern[str]
     fuzzy_types: tuple[str, ...]
     date: regex.Pattern[str]
@@ -86,9 +86,11 @@ def compile_grammar(tables: Rules) -> _Grammar:
     type_words = alternation(list(c.type_words))
     number_words = alternation(cfg["number_words"])
     # type word, "số", an optional stray dash ("số -1/2018/TT-VPCP"), ending where the symbol
-    # starts: searched backwards from each symbol, in a short window
+    # starts: matched backwards from each symbol (REVERSE, anchored at the symbol), in a short
+    # window; the same match as a forward search of the window, without trying every start
     prefix = regex.compile(
-        rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z"
+        rf"(?<!\p{{L}})(?P<tw>(?i:{type_words}))\s*(?:(?:{number_words})(?!\p{{L}})\s*:?\s*)?(?:-\s*)?\Z",
+        regex.REVERSE,
     )
     # the number-symbol grammar shared with the header reader (kehoach.extract.grammar.codes)
     symbol = symbol_pattern()
@@ -120,7 +122,8 @@ def compile_grammar(tables: Rules) -> _Grammar:
     return _Grammar(
         symbol=symbol,
         prefix=prefix,
-        compound=regex.compile(rf"(?i)(?<!\p{{L}})(?:{alternation(cfg['not_type_words'])})\Z"),
+        compound=regex.compile(rf"(?i)(?<!\p{{L}})(?:{alternation(cfg['not_type_words'])})\Z",
+                               regex.REVERSE),
         fuzzy_prefix=fuzzy_prefix,
         fuzzy_types=fuzzy_types,
         date=date,
@@ -189,8 +192,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     # matches are collected first: a finditer timeout would also count the work in the loop
     for m in list(g.symbol.finditer(text, doc_start, doc_end, timeout=TIMEOUT)):
         window = max(0, m.start() - PREFIX_WINDOW)
-        pm = g.prefix.search(text, window, m.start(), timeout=TIMEOUT)
-        if pm and g.compound.search(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):
+        pm = g.prefix.match(text, window, m.start(), timeout=TIMEOUT)
+        if pm and g.compound.match(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):
             pm = None  # "pháp luật số 14/...": part of a name, not the type word
         tw = pm.group("tw") if pm else None
         if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
