@@ -406,6 +406,12 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
         return Resolved(f"{organ_name} {parent_res.issuer}", lvl, parent_res.province,
                         parent_res.district_unit, parent_res.district, parent_res.issuer)
     if parent_res and body.kind in {"department", "other"} and body.name:
+        if parent_body is not None and parent_body.kind in {"department", "other"} and \
+                parent_res.issuer and " ".join(body.name.split()).casefold() in tb.organs:
+            # the standing organ of a mass organisation under its line: "HỘI LIÊN HIỆP PHỤ NỮ
+            # TỈNH X / BAN THƯỜNG VỤ" -> "Ban Thường vụ Hội Liên hiệp Phụ nữ tỉnh X"
+            return Resolved(f"{body.name} {parent_res.issuer}", parent_res.level, parent_res.province,
+                            parent_res.district_unit, parent_res.district, parent_res.issuer)
         if parent_body is not None and parent_body.kind == "party":
             # an organ of a party committee: "Ban Tuyên giáo Tỉnh ủy Quảng Nam"
             lvl = "department" if parent_res.level == "province" else parent_res.level
