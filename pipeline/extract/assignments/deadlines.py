@@ -533,6 +533,16 @@ def run(ctx: DocContext) -> None:
         yearly += yl
     recs = find_recurrences(text, begin, len(text), r, block=t.block,
                             skip=_under(t, r.exclude_sections), taken=yearly)
+    # a period word inside a dated expression names one period, not a recurring one:
+    # "tổng kết 6 tháng đầu năm 2026" (as "báo cáo tháng 3/2026" is one report)
+    dated = [(d.start, d.end) for d in every if d.year is not None]
+    dated_starts = [s for s, _e in dated]
+
+    def in_dated(rc: RecurrenceMention) -> bool:
+        i = bisect_right(dated_starts, rc.start) - 1
+        return i >= 0 and rc.end <= dated[i][1]
+
+    recs = [rc for rc in recs if not in_dated(rc)]
 
     def keep(s: int, e: int) -> bool:
         return not t.in_closing(s) and not cites.overlaps(*ctx.norm.span_to_source(s, e))
