@@ -76,7 +76,8 @@ class _Tables:
     codes: dict[str, Agency]  # code key -> agency
     unit_re: regex.Pattern[str]
     place_stop: frozenset[str]
-    council_organs: dict[str, tuple[str, str]]  # casefold -> (canonical, level rule)
+    council_organs: dict[str, tuple[str, str, frozenset[str] | None]]  # casefold ->
+    # (canonical, level rule, kinds of council that have it; None: all)
 
 
 @per_rules
@@ -135,8 +136,8 @@ def tables() -> _Tables:
         codes=nm.codes,
         unit_re=regex.compile(g.locality()),
         place_stop=place_stop,
-        council_organs={" ".join(o.split()).casefold(): (o, lvl)
-                        for o, lvl in (cfg.get("council_organs") or {}).items()},
+        council_organs={" ".join(o.split()).casefold(): (o, v["level"], frozenset(v["of"]) if v.get("of") else None)
+                        for o, v in (cfg.get("council_organs") or {}).items()},
     )
 
 
@@ -399,9 +400,9 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
     parent = parent_res.issuer if parent_res else None
     organ = tb.council_organs.get(" ".join((body.name or "").split()).casefold())
     if parent_res and parent_body is not None and parent_body.kind in {"ubnd", "hdnd", "mttq"} \
-            and organ and parent_res.issuer:
+            and organ and (organ[2] is None or parent_body.kind in organ[2]) and parent_res.issuer:
         # an organ of the council under its line: "Thường trực Hội đồng nhân dân tỉnh X"
-        organ_name, rule = organ
+        organ_name, rule, _of = organ
         lvl = "department" if rule == "department" and parent_res.level == "province" else parent_res.level
         return Resolved(f"{organ_name} {parent_res.issuer}", lvl, parent_res.province,
                         parent_res.district_unit, parent_res.district, parent_res.issuer)
