@@ -308,6 +308,26 @@ def _code_bodies() -> dict[str, Body]:
     return out
 
 
+def _with_parent_place(name: str, parent: Resolved, tb: _Tables) -> str | None:
+    """`name` completed with the place of the committee above it when it ends with a party
+    committee word ("Ủy ban Kiểm tra Tỉnh ủy" + "Đồng Nai") or a unit word ("Đảng ủy Ủy ban
+    nhân dân tỉnh" + "Đồng Nai"); None otherwise."""
+    words = name.split()
+    place = parent.district
+    prov = provinces().lookup(parent.province) if parent.province and not place else None
+    for n in (2, 1):
+        if len(words) <= n:
+            continue
+        tail = " ".join(words[-n:]).casefold()
+        if tail in tb.party:  # "tỉnh ủy": cased as the committee is named
+            where = place or (prov.in_body_name if prov else None)
+            return f"{' '.join(words[:-n])} {tb.party_names[tail]} {where}" if where else None
+        if tail in tb.units:
+            where = place or (prov.name if prov else None)
+            return f"{name} {where}" if where else None
+    return None
+
+
 def by_code(code: str) -> Body | None:
     """An issuer code of a symbol: "UBND", "SDL", "SXD", "BQL", "TU", "BNV"."""
     body = _code_bodies().get(code_key(code))
@@ -414,9 +434,12 @@ def resolve(body: Body, loc: Locality, place_line: str | None = None,
             return Resolved(f"{body.name} {parent_res.issuer}", parent_res.level, parent_res.province,
                             parent_res.district_unit, parent_res.district, parent_res.issuer)
         if parent_body is not None and parent_body.kind == "party":
-            # an organ of a party committee: "Ban Tuyên giáo Tỉnh ủy Quảng Nam"
+            # an organ of a party committee: "Ban Tuyên giáo Tỉnh ủy Quảng Nam"; a name that
+            # ends with the committee or the unit ("ỦY BAN KIỂM TRA TỈNH ỦY", "ĐẢNG ỦY CÁC CƠ
+            # QUAN ĐẢNG TỈNH") takes only the committee's place after it
             lvl = "department" if parent_res.level == "province" else parent_res.level
-            return Resolved(f"{body.name} {parent_res.issuer}", lvl, parent_res.province,
+            name = _with_parent_place(body.name, parent_res, tb) or f"{body.name} {parent_res.issuer}"
+            return Resolved(name, lvl, parent_res.province,
                             parent_res.district_unit, parent_res.district, parent_res.issuer)
         if parent_res.level in {"district", "commune"} and parent_res.district:
             # an office of a district: "Phòng Nội vụ huyện Đông Anh"
