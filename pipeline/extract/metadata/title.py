@@ -73,7 +73,10 @@ def rules() -> _Rules:
         # the label, as written or all upper case, at the start of a line or heading
         period_line=regex.compile(
             rf"(?m)^[\s\-+•*\d.)]*(?:[IVXL]+\.\s*)?"
-            rf"(?:{alternation(cfg['period_lines'] + [w.upper() for w in cfg['period_lines']])})"
+            rf"(?:{alternation(cfg['period_lines'] + [w.upper() for w in cfg['period_lines']])}"
+            # a bare "THỜI GIAN" heading: only alone on its line
+            rf"|(?:{alternation(cfg['period_headings'] + [w.upper() for w in cfg['period_headings']])})"
+            r"(?=[ \t*_:]*$))"
         ),
         statement_chars=int(cfg["period_statement_chars"]),
         statement_heading=regex.compile(r"(?m)^[ \t]*\**[ \t]*(?:\d+|[IVXL]+)\.[ \t]"),
