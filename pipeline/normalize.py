@@ -101,6 +101,9 @@ class _Rules:
     italic_wrap: regex.Pattern[str]
     marker_wrap: regex.Pattern[str]
     head_wrap: regex.Pattern[str]
+    ocr_digit_hint: re.Pattern[str]  # a digit next to a letter OCR reads for one (plain scan)
+    ocr_digit_run: regex.Pattern[str]
+    ocr_digit_table: dict[int, str]
 
 
 def _toned(pairs: list[str]) -> str:
@@ -120,6 +123,7 @@ def _rules() -> _Rules:
     # a syllable-final vowel pair whose second vowel carries the tone, not after "q"
     tone = regex.compile(rf"(?<![qQ])(?P<a>[{firsts}])(?P<b>[{_toned(cfg['tone_pairs'])}])(?!\p{{L}})")
     words = "|".join(regex.escape(w) for w in sorted(cfg["join_after_words"], key=len, reverse=True))
+    ocr = regex.escape("".join(cfg["ocr_digits"]))
     # every pattern starts with a literal character so the engine can skip ahead quickly
     return _Rules(
         char_table=table,
@@ -155,6 +159,12 @@ def _rules() -> _Rules:
             r"\n(?=[ \t]*\p{Lu}\p{Ll})"),
         # an item marker alone on its line, its text on the next line
         marker_wrap=regex.compile(rf"\n[ \t]*{cfg['lone_marker']}\K[ \t]*\n(?=[ \t]*[\p{{L}}\d(\"])"),
+        ocr_digit_hint=re.compile(f"[0-9][{ocr}]|[{ocr}][0-9]"),
+        # a digit after the letter in the run, or the run before a date separator and a digit
+        ocr_digit_run=regex.compile(
+            rf"(?<![\p{{L}}\p{{M}}\d])(?:[\d{ocr}]*[{ocr}][\d{ocr}]*\d"
+            rf"|[\d{ocr}]*\d[\d{ocr}]*[{ocr}](?=[/.\-]\d))(?![\p{{L}}\p{{M}}\d])"),
+        ocr_digit_table={ord(k): v for k, v in cfg["ocr_digits"].items()},
     )
 
 
@@ -236,6 +246,9 @@ def normalize(source: str) -> NormText:
             if chr(code) in text:
                 text = text.replace(chr(code), char)
     text = _move_tones(text, rules)
+    if rules.ocr_digit_hint.search(text):
+        table = rules.ocr_digit_table
+        text = _same_length(text, rules.ocr_digit_run, lambda s: s.translate(table))
     if "---" in text:
         text = _same_length(text, rules.md_table_rule, lambda s: " " * len(s))
     text = text.replace("|", "\t")
