@@ -56,12 +56,18 @@ def fold_spaces(text: str) -> str:
 class EndCue:
     """A pattern every match of which ends at the end of the searched text ("...\\s*$").
     `found(text, pos, endpos)` is `pattern.search(text, pos, endpos) is not None`, tried
-    once backwards from `endpos` when the pattern allows it (else searched forwards)."""
+    once backwards from `endpos` when the pattern allows it (else searched forwards), and
+    not at all when none of the literals every match starts with (`lead_literals`) is in
+    the window: most windows hold no cue, and a call of the regex engine costs more than
+    looking for a few words."""
 
-    __slots__ = ("pattern", "reverse")
+    __slots__ = ("folded", "leads", "pattern", "reverse")
 
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
+        found = lead_literals(pattern)
+        self.leads: tuple[str, ...] | None = found[0] if found else None
+        self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
         self.reverse: regex.Pattern[str] | None = None
         if ends_anchored(pattern):
             try:
@@ -72,6 +78,8 @@ class EndCue:
     def found(self, text: str, pos: int = 0, endpos: int | None = None,
               timeout: float | None = None) -> bool:
         end = len(text) if endpos is None else min(endpos, len(text))
+        if self.leads is not None and not literal_in(text, pos, end, self.leads, self.folded):
+            return False  # (every match starts with one of the leads, inside the window)
         if self.reverse is None:
             return self.pattern.search(text, pos, end, timeout=timeout) is not None
         if self.reverse.match(text, pos, end, timeout=timeout) is not None:
@@ -300,6 +308,17 @@ def lower(text: str) -> str:
     return low
 
 
+def literal_in(text: str, pos: int, end: int, literals: tuple[str, ...], folded: bool) -> bool:
+    """Whether one of `literals` (`lead_literals`: lower case when `folded`, then compared
+    as the regex module compares case-insensitively) occurs in text[pos:end]."""
+    hay = text[pos:end]
+    if folded:
+        hay = lower(hay)
+        if "ſ" in hay or "İ" in hay:
+            hay = hay.translate(_FOLD_MAP)
+    return any(lit in hay for lit in literals)
+
+
 # Phrase matching on lower-cased text (channels lexicon, recurrence cues): whole words, any
 # short gap of spaces/punctuation between words, leftmost-longest (most words). The phrases of
 # a first word are one trie-shaped pattern led by that word (a fast literal scan of the regex engine).
@@ -523,10 +542,59 @@ def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]
 GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
 
 
+@lru_cache(maxsize=8)
+def _capital_scan(anchors: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str],
+                                                     tuple[str, ...]] | None:
+    """For `word_starts`: a stdlib scan of the runs of word characters that start with the
+    first letter of a capitalised anchor, those anchors, and the other anchors; None when an
+    anchor has a character other than a letter, a digit or "_" (the stdlib's \\w, which
+    leaves out the marks `is_word_char` counts)."""
+    if not anchors or not all(c.isalnum() or c == "_" for a in anchors for c in a):
+        return None
+    caps = frozenset(a for a in anchors if a[0].isupper())
+    firsts = "".join(sorted({a[0] for a in caps}))
+    scan = re.compile(f"[{re.escape(firsts)}]\\w*") if caps else re.compile(r"(?!)")
+    return scan, caps, tuple(a for a in anchors if a not in caps)
+
+
 def word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word), found with str.find: one search
-    for the anchors sharing a capital letter, unless that letter is frequent (text in
-    capitals), then one search per anchor."""
+    """Offsets where an anchor word starts (whole word). The capitalised anchors: the runs of
+    word characters that start with one of their first letters (a capital is rare in running
+    text), one stdlib scan, looked up in a set; the others found with str.find.
+
+    A run stops at the first character the stdlib's \\w refuses; an anchor that is a whole
+    word at a position is exactly the run starting there (its characters are \\w, the one
+    after it is not a word character), and no whole word starts inside a run (the character
+    before it would be a word character), so the runs hold every whole-word anchor; each is
+    then checked with `is_word_char` on both sides, as the search one anchor at a time does."""
+    found = _capital_scan(anchors)
+    if found is None:
+        return _word_starts_by_find(text, start, end, anchors)
+    scan, caps, others = found
+    out: list[int] = []
+    is_word = is_word_char
+    n = len(text)
+    for m in scan.finditer(text, start, end):
+        if m.group() in caps:
+            s, after = m.span()
+            if (s == 0 or not is_word(text[s - 1])) and (after >= n or not is_word(text[after])):
+                out.append(s)
+    for a in others:
+        size = len(a)
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + size
+            if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
+                out.append(pos)
+            pos = text.find(a, pos + 1, end)
+    out.sort()
+    return out
+
+
+def _word_starts_by_find(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """`word_starts` with str.find only: one search for the anchors sharing a capital
+    letter, unless that letter is frequent (text in capitals), then one search per
+    anchor."""
     out: list[int] = []
     is_word = is_word_char
     n = len(text)

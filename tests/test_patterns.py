@@ -6,7 +6,7 @@ import random
 
 import regex
 from kehoach.extract.assignments import bodies, deadlines
-from kehoach.patterns import EndCue, Led, ends_anchored, lead_literals
+from kehoach.patterns import EndCue, Led, ends_anchored, is_word_char, lead_literals, word_starts
 
 
 def test_ends_anchored_reads_the_top_level_only():
@@ -85,3 +85,51 @@ def test_led_finds_what_finditer_finds():
                 assert got == want, pat.pattern
                 found += len(want)
         assert found, pat.pattern
+
+
+def _plain_word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Every position of text[start:end] where an anchor starts as a whole word (word
+    characters: `is_word_char`, marks included), one str.find loop per anchor."""
+    out = set()
+    for a in anchors:
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + len(a)
+            if (pos == 0 or not is_word_char(text[pos - 1])) and (
+                    after >= len(text) or not is_word_char(text[after])):
+                out.add(pos)
+            pos = text.find(a, pos + 1, end)
+    return sorted(out)
+
+
+def test_word_starts_finds_every_whole_word_anchor():
+    """The capital-run scan of `word_starts` against one search per anchor, on invented
+    text with anchors glued to letters, digits, "_" and combining marks (a word character
+    the stdlib's \\w refuses), in every window; anchors that are not plain word characters
+    take the search one anchor at a time."""
+    anchors = tuple(sorted({"Ban", "Bộ", "Sở", "UBND", "MTTQ", "MTTQVN", "Ủy", "các",
+                            "cơ", "tổ", "Đoàn", "Thị", "Thành"}))
+    pieces = ["Ban", "Bộ", "Sở", "UBND", "MTTQ", "MTTQVN", "Ủy", "ủy", "các", "cơ", "tổ", "tổng",
+              "Đoàn", "Thị", "Thành", "Thànhh", "xBan", "Ban_", "2Bộ", "\u0301", "a\u0301",
+              "Ban\u0301", " ", " ", "\n", ",", "(", "-", "Nội", "vụ", "\u00a0"]
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(40))
+        for start, end in [(0, len(text)), (3, len(text) - 2), (len(text) // 2, len(text))]:
+            want = _plain_word_starts(text, start, end, anchors)
+            assert word_starts(text, start, end, anchors) == want, (text, start, end)
+    odd = ("Ban", "Ban-Bộ", "cơ")  # "-" is no word character: searched one anchor at a time
+    text = "Ban-Bộ và Ban, cơ quan"
+    assert word_starts(text, 0, len(text), odd) == _plain_word_starts(text, 0, len(text), odd)
+
+
+def test_end_cue_skips_windows_without_its_literals():
+    """A cue whose matches start with known literals is not tried on a window that lacks
+    them, in any case of their letters ("CỦA", "ſ" for "s"), and says what search says."""
+    cue = EndCue(regex.compile(r"(?i:(?<![\p{L}])(?:của|so))\s*$"))
+    assert cue.leads == ("của", "so") and cue.folded
+    for text in ["theo đề nghị của ", "THEO ĐỀ NGHỊ CỦA  ", "Của", "ſo ", "xcủa ", "của Sở",
+                 "", "so\n", "sở "]:
+        for start in range(len(text) + 1):
+            want = cue.pattern.search(text, start) is not None
+            assert cue.found(text, start) == want, (text, start)

@@ -15,6 +15,7 @@ TỔ CHỨC THỰC HIỆN it is addressed to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -292,16 +293,17 @@ class Assignment:
 
 
 def _lead(text: str, pos: int, end: int) -> str:
-    """The text from `pos` to the end of its second whitespace-separated token (at most
-    PROBE_CHARS, never past `end`): what decides whether a body may start at `pos`."""
-    chunk = text[pos : min(end, pos + PROBE_CHARS)]
-    parts = chunk.split(None, 2)
-    if len(parts) < 3:
-        return chunk
-    return chunk[: chunk.find(parts[1], len(parts[0])) + len(parts[1])]
+    """The text from `pos` (a word start) to the end of its second whitespace-separated
+    token when a third one follows within PROBE_CHARS (never past `end`), else those
+    PROBE_CHARS: what decides whether a body may start at `pos`."""
+    stop = min(end, pos + PROBE_CHARS)
+    m = _TWO_TOKENS.match(text, pos, stop)
+    return m.group() if m is not None else text[pos:stop]
 
 
 PROBE_CHARS = 40
+# two tokens with a third after them (the stdlib's \s and \S are str.split's whitespace)
+_TWO_TOKENS = re.compile(r"\S+\s+\S+(?=\s+\S)")
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None,
@@ -468,7 +470,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
-        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
+        and not r.cues_before["possessive_before"].found(text, max(0, m.start - 10), m.start,
+                                                         timeout=TIMEOUT)
         and not r.cues_before["exclude_before"].found(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
     ]
     # addressed headings, keyed by section start
