@@ -61,13 +61,14 @@ class EndCue:
     the window: most windows hold no cue, and a call of the regex engine costs more than
     looking for a few words."""
 
-    __slots__ = ("folded", "leads", "pattern", "reverse")
+    __slots__ = ("folded", "leads", "pattern", "reverse", "scan")
 
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
         found = lead_literals(pattern)
         self.leads: tuple[str, ...] | None = found[0] if found else None
         self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
+        self.scan = literal_scan(found[0], found[1]) if found else None
         self.reverse: regex.Pattern[str] | None = None
         if ends_anchored(pattern):
             try:
@@ -78,7 +79,8 @@ class EndCue:
     def found(self, text: str, pos: int = 0, endpos: int | None = None,
               timeout: float | None = None) -> bool:
         end = len(text) if endpos is None else min(endpos, len(text))
-        if self.leads is not None and not literal_in(text, pos, end, self.leads, self.folded):
+        if self.scan is not None and self.scan.search(
+                lower(text[pos:end]) if self.folded else text[pos:end]) is None:
             return False  # (every match starts with one of the leads, inside the window)
         if self.reverse is None:
             return self.pattern.search(text, pos, end, timeout=timeout) is not None
@@ -308,15 +310,16 @@ def lower(text: str) -> str:
     return low
 
 
-def literal_in(text: str, pos: int, end: int, literals: tuple[str, ...], folded: bool) -> bool:
-    """Whether one of `literals` (`lead_literals`: lower case when `folded`, then compared
-    as the regex module compares case-insensitively) occurs in text[pos:end]."""
-    hay = text[pos:end]
-    if folded:
-        hay = lower(hay)
-        if "ſ" in hay or "İ" in hay:
-            hay = hay.translate(_FOLD_MAP)
-    return any(lit in hay for lit in literals)
+def literal_scan(literals: tuple[str, ...], folded: bool) -> re.Pattern[str]:
+    """A stdlib pattern finding one of `literals` (`lead_literals`) in text that is, when
+    `folded`, lower-cased with `lower` first: there an "s" of a literal may also be "ſ" and
+    an "i" "İ" (`lower` leaves them, the regex module matches them case-insensitively)."""
+    def variants(lit: str) -> str:
+        out = re.escape(lit)
+        if folded:
+            out = out.replace("s", "[sſ]").replace("i", "[iİ]")
+        return out
+    return re.compile("|".join(variants(lit) for lit in longest_first(literals)))
 
 
 # Phrase matching on lower-cased text (channels lexicon, recurrence cues): whole words, any

@@ -126,10 +126,10 @@ def test_word_starts_finds_every_whole_word_anchor():
 def test_end_cue_skips_windows_without_its_literals():
     """A cue whose matches start with known literals is not tried on a window that lacks
     them, in any case of their letters ("CỦA", "ſ" for "s"), and says what search says."""
-    cue = EndCue(regex.compile(r"(?i:(?<![\p{L}])(?:của|so))\s*$"))
-    assert cue.leads == ("của", "so") and cue.folded
+    cue = EndCue(regex.compile(r"(?i:(?<![\p{L}])(?:của|so|chi))\s*$"))
+    assert cue.leads == ("chi", "của", "so") and cue.folded
     for text in ["theo đề nghị của ", "THEO ĐỀ NGHỊ CỦA  ", "Của", "ſo ", "xcủa ", "của Sở",
-                 "", "so\n", "sở "]:
+                 "", "so\n", "sở ", "chİ ", "CHI", "chı "]:
         for start in range(len(text) + 1):
             want = cue.pattern.search(text, start) is not None
             assert cue.found(text, start) == want, (text, start)

@@ -809,14 +809,23 @@ def run(ctx: DocContext) -> None:
     named = ctx.body_mentions or []
     rows = []
     spans = []
+    names: dict[str, tuple[str, str]] = {}  # written -> (name, canonical name), once each
+    types: dict[tuple[str, str], str] = {}
     for a, cue in found:
         m = a.mention
         written = _resolve_bare(ctx, m, named) if m.bare else _as_written(ctx, m)
-        name = normalise(written, ctx, r)
+        got = names.get(written)
+        if got is None:
+            name = normalise(written, ctx, r)
+            got = names[written] = (name, canonical(name, r))
+        name = got[0]
+        kind = types.get((m.type, m.text))
+        if kind is None:
+            kind = types[m.type, m.text] = body_type(m, r)
         row = {
             "body": name,
-            "body_norm": canonical(name, r),
-            "body_type": body_type(m, r),
+            "body_norm": got[1],
+            "body_type": kind,
             "role": a.role,
             "mention": m.text,
             "task": common.task_text(ctx, m.start),
