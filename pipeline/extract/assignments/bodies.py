@@ -85,6 +85,11 @@ class BodyRules:
     distributive: regex.Pattern[str] | None = None
     member: regex.Pattern[str] | None = None
     distributive_types: dict[str, str] = field(default_factory=dict)
+    # (casefolded) headings containing one of `organisation`, of `organisation` less
+    # `by_body`, of `by_body`: one stdlib search for the literals of each list
+    organisation_scan: re.Pattern[str] | None = None
+    organisation_only_scan: re.Pattern[str] | None = None
+    by_body_scan: re.Pattern[str] | None = None
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -230,6 +235,8 @@ def compile_rules(rules: Rules) -> BodyRules:
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
     )
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
+    organisation = tuple(h.casefold() for h in cfg["organisation_headings"])
+    by_body = tuple(h.casefold() for h in cfg["by_body_headings"])
     cues_before = {k: EndCue(v) for k, v in roles.items() if k.endswith("_before")}
     return BodyRules(
         alternatives=tuple(alts),
@@ -243,8 +250,11 @@ def compile_rules(rules: Rules) -> BodyRules:
         level_names=dict(cfg["level_names"]),
         roles=roles,
         cues_before=cues_before,
-        organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
-        by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
+        organisation=organisation,
+        by_body=by_body,
+        organisation_scan=_literals(organisation),
+        organisation_only_scan=_literals([h for h in organisation if h not in by_body]),
+        by_body_scan=_literals(by_body),
         run_in=regex.compile(cfg["run_in"]),
         norm_drop=regex.compile(cfg["norm_drop"]),
         opening_clause=regex.compile(cfg["opening_clause"]),
@@ -268,6 +278,16 @@ def compile_rules(rules: Rules) -> BodyRules:
         member=regex.compile(rf"(?:{phrases}|\p{{Lu}}[^,;().:\n]{{0,40}}?)"
                              r"(?=[ \t]*(?:,|[ ]và[ ]|[;().:\n]|$))"),
     )
+
+
+def _literals(words: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """A stdlib pattern whose `search` finds whether a text contains one of `words` (None:
+    no words, nothing is found)."""
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+def _contains(scan: re.Pattern[str] | None, text: str) -> bool:
+    return scan is not None and scan.search(text) is not None
 
 
 def rules(source: Rules | None = None) -> BodyRules:
@@ -451,7 +471,7 @@ def _organisation_section(t: SectionTree, pos: int, r: BodyRules):
     if not top:
         return None
     heading = top[0].heading.casefold()
-    if not any(h.casefold() in heading for h in r.organisation):
+    if not _contains(r.organisation_scan, heading):  # (`organisation` is case folded)
         return None
     return sec
 
@@ -528,9 +548,9 @@ def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
     for sec in t.ancestors(i):
         if sec.kind in ("roman", "part", "num", "subnum"):
             heading = sec.heading.casefold()
-            if any(h in heading for h in r.organisation if h not in r.by_body):
+            if _contains(r.organisation_only_scan, heading):
                 return True
-            if any(h in heading for h in r.by_body) and inner is not None:
+            if inner is not None and _contains(r.by_body_scan, heading):
                 line = t.line_at(inner.start)
                 if mention_starting(t.text, inner.body_start, line.end if line else inner.body_start,
                                     " \t", r) is not None:

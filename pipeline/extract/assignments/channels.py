@@ -173,8 +173,8 @@ def run(ctx: DocContext) -> None:
     for c in find(ctx.text, begin, len(ctx.text), r):
         if t.in_closing(c.start):
             continue
-        s, e = ctx.norm.span_to_source(c.start, c.end)
-        if cites.overlaps(s, e):
+        base = common.base_row(ctx, c.start, c.end)  # (its source offsets: those of the span)
+        if cites.overlaps(base["start"], base["end"]):
             continue
         ctx.add("channels", {
             "channel": c.channel,
@@ -182,5 +182,5 @@ def run(ctx: DocContext) -> None:
             "platform": c.platform,
             "url": c.url,
             "task": common.task_text(ctx, c.start),
-            **common.base_row(ctx, c.start, c.end),
+            **base,
         })
