@@ -303,11 +303,24 @@ def split_top(p: str) -> list[str] | None:
 
 
 def lower(text: str) -> str:
-    """Lower case with the same length (offsets unchanged)."""
+    """Lower case with the same length (offsets unchanged). The last long text lowered is
+    kept: several extractors lower the same body of a document (channels, recurrences, the
+    labelled fields of bodies) and then get the same string object back."""
+    global _lowered
+    if len(text) >= LOWER_KEPT:
+        kept = _lowered
+        if kept[0] == text:
+            return kept[1]
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(text) >= LOWER_KEPT:
+        _lowered = (text, low)
     return low
+
+
+LOWER_KEPT = 2000  # characters: shorter texts are lowered each time
+_lowered: tuple[str, str] = ("", "")
 
 
 def literal_scan(literals: tuple[str, ...], folded: bool) -> re.Pattern[str]:

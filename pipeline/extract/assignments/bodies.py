@@ -590,7 +590,7 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
         if members:  # "(gồm) các Sở: Tài chính, Xây dựng": the bodies listed
             out += members
             continue
-        m = mention_starting(text, a, b, " \t", r)
+        m = first if (a, b) == (start, end) else mention_starting(text, a, b, " \t", r)
         tail = len(text[m.end : b].split()) if m is not None else 0
         if m is not None and (not whole or (label and tail > r.name_tail) or (
                 tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))
