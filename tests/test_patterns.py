@@ -133,3 +133,20 @@ def test_end_cue_skips_windows_without_its_literals():
         for start in range(len(text) + 1):
             want = cue.pattern.search(text, start) is not None
             assert cue.found(text, start) == want, (text, start)
+
+
+def test_lower_keeps_the_last_long_text_only_for_that_text():
+    """`lower` hands back the kept lower case of the last long text when given the same
+    text again (the same object, not recomputed), and never for another text of the same
+    length; offsets stay those of the text ("İ" keeps one character)."""
+    from kehoach.patterns import LOWER_KEPT, lower
+
+    a = "Sở Nội Vụ " * (LOWER_KEPT // 5)
+    b = a[:-3] + "İÂ "
+    low_a = lower(a)
+    copy = (a + "x")[:-1]  # an equal text, another object
+    assert copy is not a and low_a == a.lower() and lower(copy) is low_a
+    low_b = lower(b)
+    assert len(low_b) == len(b) and low_b[:-3] == a.lower()[:-3] and low_b[-3:] == "İâ "
+    assert lower(a) == a.lower() and lower(b) == low_b
+    assert lower("ĐỀ NGHỊ") == "đề nghị"
