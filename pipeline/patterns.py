@@ -421,6 +421,8 @@ def is_word_char(c: str) -> bool:
 
 
 PUNCTUATION = "".join(c for c in string.punctuation if c != "_")  # ASCII, never word characters
+_PUNCTUATION_RUN = re.compile(f"[{re.escape(PUNCTUATION)}]+")
+_WORD_RUN = regex.compile(r"[\p{L}\p{N}\p{M}_]+")
 
 
 @lru_cache(maxsize=4)
@@ -436,10 +438,14 @@ def word_set(low: str) -> frozenset[str] | None:
         core = token.strip(PUNCTUATION)  # "(abc)," -> "abc": one run of word characters
         if core.isalnum():
             words.add(core)
+            continue
+        parts = _PUNCTUATION_RUN.split(core)  # "327/qđ-ubnd" -> "327", "qđ", "ubnd"
+        if all(part.isalnum() for part in parts if part):
+            words.update(part for part in parts if part)
         else:
             other.append(token)
     if other:
-        for run in regex.findall(r"[\p{L}\p{N}\p{M}_]+", " ".join(other), timeout=TIMEOUT):
+        for run in _WORD_RUN.findall(" ".join(other), timeout=TIMEOUT):
             if not run.isalnum() and not all(is_word_char(c) for c in run):
                 return None
             words.add(run)

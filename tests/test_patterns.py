@@ -150,3 +150,29 @@ def test_lower_keeps_the_last_long_text_only_for_that_text():
     assert len(low_b) == len(b) and low_b[:-3] == a.lower()[:-3] and low_b[-3:] == "İâ "
     assert lower(a) == a.lower() and lower(b) == low_b
     assert lower("ĐỀ NGHỊ") == "đề nghị"
+
+
+def test_word_set_is_every_maximal_run_of_word_characters():
+    """`word_set` (whitespace split, punctuation stripped and split) against the runs of
+    `is_word_char` read one character at a time, on invented text with codes, dates,
+    "_", combining marks and symbols that are not ASCII punctuation."""
+    from kehoach.patterns import word_set
+
+    def runs(text: str) -> frozenset[str]:
+        out, cur = set(), []
+        for c in text + " ":
+            if is_word_char(c):
+                cur.append(c)
+            elif cur:
+                out.add("".join(cur))
+                cur = []
+        return frozenset(out)
+
+    pieces = ["sở", "nội", "vụ", "327/qđ-ubnd", "14/9/2021", "(báo", "chí),", "a_b", "x\u0301y",
+              "tin\u0301/bài", "·", "ab·cd/x", "2021–2025", "--", "v.v.", "đài/", "«tin»", "\t", "\n", " ", "/", "3²"]
+    rng = random.Random(2)
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "", "\n"]) for _ in range(30))
+        got = word_set.__wrapped__(text)
+        assert got is None or got == runs(text), text
+        assert got is not None
