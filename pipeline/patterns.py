@@ -565,42 +565,44 @@ GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched on
 
 
 @lru_cache(maxsize=8)
-def _capital_scan(anchors: tuple[str, ...]) -> tuple[re.Pattern[str], frozenset[str],
-                                                     tuple[str, ...]] | None:
-    """For `word_starts`: a stdlib scan of the runs of word characters that start with the
-    first letter of a capitalised anchor, those anchors, and the other anchors; None when an
-    anchor has a character other than a letter, a digit or "_" (the stdlib's \\w, which
-    leaves out the marks `is_word_char` counts)."""
+def _capital_scan(anchors: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    """For `word_starts`: a stdlib pattern of the capitalised anchors, grouped by first
+    letter ("B(?:an|áo|ộ)|C(?:ục|ơ)|..."), not followed by a word character, and the other
+    anchors; None when an anchor has a character other than a letter, a digit or "_" (the
+    stdlib's \\w, which leaves out the marks `is_word_char` counts)."""
     if not anchors or not all(c.isalnum() or c == "_" for a in anchors for c in a):
         return None
-    caps = frozenset(a for a in anchors if a[0].isupper())
-    firsts = "".join(sorted({a[0] for a in caps}))
-    scan = re.compile(f"[{re.escape(firsts)}]\\w*") if caps else re.compile(r"(?!)")
-    return scan, caps, tuple(a for a in anchors if a not in caps)
+    by_first: dict[str, list[str]] = {}
+    for a in anchors:
+        if a[0].isupper():
+            by_first.setdefault(a[0], []).append(a[1:])
+    groups = [re.escape(first) + "(?:" + "|".join(map(re.escape, longest_first(rests))) + ")"
+              for first, rests in sorted(by_first.items())]
+    scan = re.compile(f"(?:{'|'.join(groups)})(?!\\w)" if groups else r"(?!)")
+    return scan, tuple(a for a in anchors if not a[0].isupper())
 
 
 def word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word). The capitalised anchors: the runs of
-    word characters that start with one of their first letters (a capital is rare in running
-    text), one stdlib scan, looked up in a set; the others found with str.find.
+    """Offsets where an anchor word starts (whole word). The capitalised anchors: one stdlib
+    scan of their alternation (a capital is rare in running text, so few positions get past
+    the first letter); the others found with str.find.
 
-    A run stops at the first character the stdlib's \\w refuses; an anchor that is a whole
-    word at a position is exactly the run starting there (its characters are \\w, the one
-    after it is not a word character), and no whole word starts inside a run (the character
-    before it would be a word character), so the runs hold every whole-word anchor; each is
-    then checked with `is_word_char` on both sides, as the search one anchor at a time does."""
+    A match of the scan is a run of word characters not followed by one the stdlib's \\w
+    knows; no whole word starts inside it (the character before would be a word
+    character), and at a position only one anchor can be a whole word, so the scan finds
+    every whole-word anchor; each is then checked with `is_word_char` on both sides (marks
+    included), as the search one anchor at a time does."""
     found = _capital_scan(anchors)
     if found is None:
         return _word_starts_by_find(text, start, end, anchors)
-    scan, caps, others = found
+    scan, others = found
     out: list[int] = []
     is_word = is_word_char
     n = len(text)
     for m in scan.finditer(text, start, end):
-        if m.group() in caps:
-            s, after = m.span()
-            if (s == 0 or not is_word(text[s - 1])) and (after >= n or not is_word(text[after])):
-                out.append(s)
+        s, after = m.span()
+        if (s == 0 or not is_word(text[s - 1])) and (after >= n or not is_word(text[after])):
+            out.append(s)
     for a in others:
         size = len(a)
         pos = text.find(a, start, end)
