@@ -68,7 +68,8 @@ class EndCue:
         found = lead_literals(pattern)
         self.leads: tuple[str, ...] | None = found[0] if found else None
         self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
-        self.scan = literal_scan(found[0], found[1]) if found else None
+        # the leading words and the spaces between them, else the leading literals alone
+        self.scan = (lead_skeleton(pattern) or literal_scan(found[0], found[1])) if found else None
         self.reverse: regex.Pattern[str] | None = None
         if ends_anchored(pattern):
             try:
@@ -130,13 +131,15 @@ class Led:
     literals read, the pattern is scanned as usual). `finditer` lists what
     `pattern.finditer` gives (with `overlapped`, a match at every start)."""
 
-    __slots__ = ("folded", "leads", "pattern")
+    __slots__ = ("folded", "leads", "pattern", "skeleton")
 
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
         found = lead_literals(pattern)
         self.leads: tuple[str, ...] | None = found[0] if found else None
         self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
+        # what a match starts with beyond its first literal ("cơ\\s+quan"): tried first
+        self.skeleton = lead_skeleton(pattern) if found else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
                  overlapped: bool = False, timeout: float | None = None) -> list[regex.Match[str]]:
@@ -159,8 +162,9 @@ class Led:
         out: list[regex.Match[str]] = []
         last = pos
         match = self.pattern.match
+        skeleton = self.skeleton.match if self.skeleton is not None else None
         for s in sorted(starts):
-            if s < last:
+            if s < last or (skeleton is not None and skeleton(hay, s - base, end - base) is None):
                 continue
             m = match(text, s, end, timeout=timeout)
             if m is not None:
@@ -242,6 +246,91 @@ def _leads(p: str, folded: list[bool]) -> set[str] | None:
     if p.startswith("(?", i) and not lit:
         return None  # another inline group or flag first: not read
     return {"".join(lit)}
+
+
+def lead_skeleton(pattern: regex.Pattern[str]) -> re.Pattern[str] | None:
+    """A stdlib pattern that matches, at the start of every match of `pattern`, the text
+    there (lower-cased with `lower` when `lead_literals` says so): its leading literals and
+    the whitespace runs between them ("(?i:(?<!x)(?:cơ\\s+quan|đơn\\s+vị)\\s+chủ)" ->
+    "(?:cơ\\s+quan|đơn\\s+vị)"), read as `lead_literals` reads them; an "s" may also be
+    "ſ" and an "i" "İ" in lower case, and the stdlib's \\s takes every space the regex
+    module's does. None when there are no such literals (or the pattern uses VERSION1)."""
+    found = lead_literals(pattern)
+    if found is None or pattern.flags & regex.V1:
+        return None
+    tree = _skeleton(pattern.pattern)
+    if tree is None or (found[1] and not _fold_safe(tree)):
+        return None
+    return re.compile(_render(tree, found[1]))
+
+
+def _fold_safe(tree: list) -> bool:
+    """Whether every literal of a skeleton compares in lower case as `lead_literals`
+    requires of its literals."""
+    for item in tree:
+        if isinstance(item, list):
+            if not all(_fold_safe(sub) for sub in item):
+                return False
+        elif item not in ("\\s+", "\\s*") and (item in _FOLD_UNSAFE or len(item.lower()) != 1
+                                                or item.lower() in _FOLD_UNSAFE):
+            return False
+    return True
+
+
+def _skeleton(p: str) -> list | None:
+    """The leading part of `p` as a list of literal characters, whitespace runs ("\\s+",
+    "\\s*") and alternations (lists of such lists), up to the first construct of another
+    kind (see `lead_skeleton`)."""
+    i = 0
+    while p.startswith(("(?<!", "(?<="), i):
+        close = _group_end(p, i)
+        if close is None:
+            return None
+        i = close + 1
+    for opener in ("(?:", "(?i:"):
+        if p.startswith(opener, i):
+            close = _group_end(p, i)
+            parts = split_top(p[i + len(opener) : close]) if close is not None else None
+            if parts is None or p[close + 1 : close + 2] in _QUANTIFIERS:
+                return None
+            subs = [_skeleton(part) for part in parts]
+            return None if any(not sub for sub in subs) else [subs]
+    out: list = []
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            nxt = p[i + 1 : i + 2]
+            if nxt == "s" and out and p[i + 2 : i + 3] in ("+", "*") and p[i + 3 : i + 4] not in _QUANTIFIERS:
+                out.append("\\s" + p[i + 2])
+                i += 3
+                continue
+            if not nxt or nxt.isalnum() or p[i + 2 : i + 3] in _QUANTIFIERS:
+                break
+            out.append(nxt)
+            i += 2
+            continue
+        if c in _META or p[i + 1 : i + 2] in _QUANTIFIERS:
+            break
+        if c.isspace():
+            return None
+        out.append(c)
+        i += 1
+    return out or None
+
+
+def _render(tree: list, folded: bool) -> str:
+    out = []
+    for item in tree:
+        if isinstance(item, list):
+            out.append("(?:" + "|".join(_render(sub, folded) for sub in item) + ")")
+        elif item in ("\\s+", "\\s*"):
+            out.append(item)
+        elif folded:
+            low = re.escape(item.lower())
+            out.append({"s": "[sſ]", "i": "[iİ]"}.get(low, low))
+        else:
+            out.append(re.escape(item))
+    return "".join(out)
 
 
 def _scan(p: str, i: int = 0) -> Iterator[tuple[int, str, int]]:

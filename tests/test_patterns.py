@@ -176,3 +176,32 @@ def test_word_set_is_every_maximal_run_of_word_characters():
         got = word_set.__wrapped__(text)
         assert got is None or got == runs(text), text
         assert got is not None
+
+
+def test_lead_skeleton():
+    """The leading words of a pattern with the spaces between them, as a stdlib pattern."""
+    from kehoach.patterns import lead_skeleton
+
+    read = {
+        r"(?i:(?<![\p{L}])(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*đơn\s+vị)?\s+chủ\s+trì)": r"(?:(?:cơ\s+quan|đơn\s+vị))",
+        r"(?i:phối\s+hợp(?:\s+với)?|Giao\s+cho)\s*$": r"(?:phố[iİ]\s+hợp|g[iİ]ao\s+cho)",
+        r"(?<![\p{L}])Báo\s+\p{Lu}": r"Báo\s+",
+        r"ab?c": "a",
+        r"Sở\s*-\s*Ban": r"Sở\s*\-\s*Ban",
+    }
+    for p, want in read.items():
+        got = lead_skeleton(regex.compile(p))
+        assert got is not None and got.pattern == want, (p, got)
+    for p in [r"a|b", r"\sab", r"(?:ab)*c", r"(?i:σα)", r"(?V1)abc"]:
+        assert lead_skeleton(regex.compile(p)) is None, p
+
+
+def test_end_cue_with_words_and_spaces_between():
+    """A cue whose leading words are separated by any space the regex module's \\s takes
+    (no-break, em space, line break) is found as search finds it."""
+    cue = EndCue(regex.compile(r"(?i:(?<!theo\s)đề\s+nghị|xin\s+ý\s+kiến)\s*$"))
+    assert cue.scan is not None and r"\s+" in cue.scan.pattern
+    for text in ["Đề nghị ", "đề\u00a0nghị", "ĐỀ\u2003\nNGHỊ  ", "theo đề nghị ", "đề xuất ", "đềnghị",
+                 "XİN Ý KIẾN", "xin  ý\tkiến\n", "xin ý", "đề\x1cnghị"]:
+        for start in range(len(text) + 1):
+            assert cue.found(text, start) == (cue.pattern.search(text, start) is not None), (text, start)
