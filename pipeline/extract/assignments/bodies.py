@@ -332,10 +332,21 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     end = len(text) if end is None else end
     out = []
     last = start
+    # `_mention_at` spelled out for the many anchors no branch can start with ("các hoạt
+    # động", "thủ tục"): their lead is looked up in the cache of `patterns_at` directly
+    two_tokens, leads = _TWO_TOKENS.match, r._leads
     for pos in word_starts(text, start, end, r.anchors):
         if pos < last:
             continue
-        found = _mention_at(text, pos, end, r)
+        stop = min(end, pos + PROBE_CHARS)
+        m = two_tokens(text, pos, stop)
+        lead = m.group() if m is not None else text[pos:stop]
+        pats = leads.get(lead)
+        if pats is None:
+            pats = r.patterns_at(lead)
+        if not pats:
+            continue
+        found = _mention_with(text, pos, end, r, pats)
         if found is not None:
             last = found.end
             out.append(found)
@@ -344,7 +355,13 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
 
 def _mention_at(text: str, pos: int, end: int, r: BodyRules) -> Mention | None:
     """The body starting at `pos` (where an anchor word starts), if any."""
-    for pat in r.patterns_at(_lead(text, pos, end)):
+    return _mention_with(text, pos, end, r, r.patterns_at(_lead(text, pos, end)))
+
+
+def _mention_with(text: str, pos: int, end: int, r: BodyRules,
+                  pats: tuple[regex.Pattern[str], ...]) -> Mention | None:
+    """The body starting at `pos` found by the first of `pats` (`patterns_at`) that matches."""
+    for pat in pats:
         m = pat.match(text, pos, end, timeout=TIMEOUT)
         if m is not None:
             break
