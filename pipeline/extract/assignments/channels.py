@@ -17,6 +17,7 @@ recipients list.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,9 +142,14 @@ def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMentio
                                       platform, url))
     if negatives:
         # a phrase overlapping a non-channel phrase is dropped, unless it contains it
-        # ("báo cáo viên" keeps, "các báo" in "các báo cáo" goes)
+        # ("báo cáo viên" keeps, "các báo" in "các báo cáo" goes); the negatives that may
+        # overlap a phrase start less than the longest negative before its end
+        negatives.sort()
+        starts = [s for s, _ in negatives]
+        longest = max(e - s for s, e in negatives)
         out = [c for c in out if not any(
-            s < c.end and c.start < e and not (c.start <= s and e <= c.end) for s, e in negatives
+            s < c.end and c.start < e and not (c.start <= s and e <= c.end)
+            for s, e in negatives[bisect_left(starts, c.start - longest) : bisect_left(starts, c.end)]
         )]
     out.sort(key=lambda c: (c.start, c.channel))
     return out
