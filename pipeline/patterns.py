@@ -56,12 +56,20 @@ def fold_spaces(text: str) -> str:
 class EndCue:
     """A pattern every match of which ends at the end of the searched text ("...\\s*$").
     `found(text, pos, endpos)` is `pattern.search(text, pos, endpos) is not None`, tried
-    once backwards from `endpos` when the pattern allows it (else searched forwards)."""
+    once backwards from `endpos` when the pattern allows it (else searched forwards), and
+    not at all when none of the literals every match starts with (`lead_literals`) is in
+    the window: most windows hold no cue, and a call of the regex engine costs more than
+    looking for a few words."""
 
-    __slots__ = ("pattern", "reverse")
+    __slots__ = ("folded", "leads", "pattern", "reverse", "scan")
 
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
+        found = lead_literals(pattern)
+        self.leads: tuple[str, ...] | None = found[0] if found else None
+        self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
+        # the leading words and the spaces between them, else the leading literals alone
+        self.scan = (lead_skeleton(pattern) or literal_scan(found[0], found[1])) if found else None
         self.reverse: regex.Pattern[str] | None = None
         if ends_anchored(pattern):
             try:
@@ -72,6 +80,9 @@ class EndCue:
     def found(self, text: str, pos: int = 0, endpos: int | None = None,
               timeout: float | None = None) -> bool:
         end = len(text) if endpos is None else min(endpos, len(text))
+        if self.scan is not None and self.scan.search(
+                lower(text[pos:end]) if self.folded else text[pos:end]) is None:
+            return False  # (every match starts with one of the leads, inside the window)
         if self.reverse is None:
             return self.pattern.search(text, pos, end, timeout=timeout) is not None
         if self.reverse.match(text, pos, end, timeout=timeout) is not None:
@@ -120,13 +131,15 @@ class Led:
     literals read, the pattern is scanned as usual). `finditer` lists what
     `pattern.finditer` gives (with `overlapped`, a match at every start)."""
 
-    __slots__ = ("folded", "leads", "pattern")
+    __slots__ = ("folded", "leads", "pattern", "skeleton")
 
     def __init__(self, pattern: regex.Pattern[str]) -> None:
         self.pattern = pattern
         found = lead_literals(pattern)
         self.leads: tuple[str, ...] | None = found[0] if found else None
         self.folded = bool(found and found[1])  # leads are lower case, looked up in lower case
+        # what a match starts with beyond its first literal ("cơ\\s+quan"): tried first
+        self.skeleton = lead_skeleton(pattern) if found else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None,
                  overlapped: bool = False, timeout: float | None = None) -> list[regex.Match[str]]:
@@ -149,8 +162,9 @@ class Led:
         out: list[regex.Match[str]] = []
         last = pos
         match = self.pattern.match
+        skeleton = self.skeleton.match if self.skeleton is not None else None
         for s in sorted(starts):
-            if s < last:
+            if s < last or (skeleton is not None and skeleton(hay, s - base, end - base) is None):
                 continue
             m = match(text, s, end, timeout=timeout)
             if m is not None:
@@ -234,6 +248,91 @@ def _leads(p: str, folded: list[bool]) -> set[str] | None:
     return {"".join(lit)}
 
 
+def lead_skeleton(pattern: regex.Pattern[str]) -> re.Pattern[str] | None:
+    """A stdlib pattern that matches, at the start of every match of `pattern`, the text
+    there (lower-cased with `lower` when `lead_literals` says so): its leading literals and
+    the whitespace runs between them ("(?i:(?<!x)(?:cơ\\s+quan|đơn\\s+vị)\\s+chủ)" ->
+    "(?:cơ\\s+quan|đơn\\s+vị)"), read as `lead_literals` reads them; an "s" may also be
+    "ſ" and an "i" "İ" in lower case, and the stdlib's \\s takes every space the regex
+    module's does. None when there are no such literals (or the pattern uses VERSION1)."""
+    found = lead_literals(pattern)
+    if found is None or pattern.flags & regex.V1:
+        return None
+    tree = _skeleton(pattern.pattern)
+    if tree is None or (found[1] and not _fold_safe(tree)):
+        return None
+    return re.compile(_render(tree, found[1]))
+
+
+def _fold_safe(tree: list) -> bool:
+    """Whether every literal of a skeleton compares in lower case as `lead_literals`
+    requires of its literals."""
+    for item in tree:
+        if isinstance(item, list):
+            if not all(_fold_safe(sub) for sub in item):
+                return False
+        elif item not in ("\\s+", "\\s*") and (item in _FOLD_UNSAFE or len(item.lower()) != 1
+                                                or item.lower() in _FOLD_UNSAFE):
+            return False
+    return True
+
+
+def _skeleton(p: str) -> list | None:
+    """The leading part of `p` as a list of literal characters, whitespace runs ("\\s+",
+    "\\s*") and alternations (lists of such lists), up to the first construct of another
+    kind (see `lead_skeleton`)."""
+    i = 0
+    while p.startswith(("(?<!", "(?<="), i):
+        close = _group_end(p, i)
+        if close is None:
+            return None
+        i = close + 1
+    for opener in ("(?:", "(?i:"):
+        if p.startswith(opener, i):
+            close = _group_end(p, i)
+            parts = split_top(p[i + len(opener) : close]) if close is not None else None
+            if parts is None or p[close + 1 : close + 2] in _QUANTIFIERS:
+                return None
+            subs = [_skeleton(part) for part in parts]
+            return None if any(not sub for sub in subs) else [subs]
+    out: list = []
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            nxt = p[i + 1 : i + 2]
+            if nxt == "s" and out and p[i + 2 : i + 3] in ("+", "*") and p[i + 3 : i + 4] not in _QUANTIFIERS:
+                out.append("\\s" + p[i + 2])
+                i += 3
+                continue
+            if not nxt or nxt.isalnum() or p[i + 2 : i + 3] in _QUANTIFIERS:
+                break
+            out.append(nxt)
+            i += 2
+            continue
+        if c in _META or p[i + 1 : i + 2] in _QUANTIFIERS:
+            break
+        if c.isspace():
+            return None
+        out.append(c)
+        i += 1
+    return out or None
+
+
+def _render(tree: list, folded: bool) -> str:
+    out = []
+    for item in tree:
+        if isinstance(item, list):
+            out.append("(?:" + "|".join(_render(sub, folded) for sub in item) + ")")
+        elif item in ("\\s+", "\\s*"):
+            out.append(item)
+        elif folded:
+            low = re.escape(item.lower())
+            out.append({"s": "[sſ]", "i": "[iİ]"}.get(low, low))
+        else:
+            out.append(re.escape(item))
+    return "".join(out)
+
+
 def _scan(p: str, i: int = 0) -> Iterator[tuple[int, str, int]]:
     """(index, character, group depth after it) of the characters of regex source `p` from
     `i` that stand outside escapes and character classes; stops early (yields (-1, "", -1))
@@ -293,11 +392,36 @@ def split_top(p: str) -> list[str] | None:
 
 
 def lower(text: str) -> str:
-    """Lower case with the same length (offsets unchanged)."""
+    """Lower case with the same length (offsets unchanged). The last long text lowered is
+    kept: several extractors lower the same body of a document (channels, recurrences, the
+    labelled fields of bodies) and then get the same string object back."""
+    global _lowered
+    if len(text) >= LOWER_KEPT:
+        kept = _lowered
+        if kept[0] == text:
+            return kept[1]
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(text) >= LOWER_KEPT:
+        _lowered = (text, low)
     return low
+
+
+LOWER_KEPT = 2000  # characters: shorter texts are lowered each time
+_lowered: tuple[str, str] = ("", "")
+
+
+def literal_scan(literals: tuple[str, ...], folded: bool) -> re.Pattern[str]:
+    """A stdlib pattern finding one of `literals` (`lead_literals`) in text that is, when
+    `folded`, lower-cased with `lower` first: there an "s" of a literal may also be "ſ" and
+    an "i" "İ" (`lower` leaves them, the regex module matches them case-insensitively)."""
+    def variants(lit: str) -> str:
+        out = re.escape(lit)
+        if folded:
+            out = out.replace("s", "[sſ]").replace("i", "[iİ]")
+        return out
+    return re.compile("|".join(variants(lit) for lit in longest_first(literals)))
 
 
 # Phrase matching on lower-cased text (channels lexicon, recurrence cues): whole words, any
@@ -386,6 +510,8 @@ def is_word_char(c: str) -> bool:
 
 
 PUNCTUATION = "".join(c for c in string.punctuation if c != "_")  # ASCII, never word characters
+_PUNCTUATION_RUN = re.compile(f"[{re.escape(PUNCTUATION)}]+")
+_WORD_RUN = regex.compile(r"[\p{L}\p{N}\p{M}_]+")
 
 
 @lru_cache(maxsize=4)
@@ -401,10 +527,14 @@ def word_set(low: str) -> frozenset[str] | None:
         core = token.strip(PUNCTUATION)  # "(abc)," -> "abc": one run of word characters
         if core.isalnum():
             words.add(core)
+            continue
+        parts = _PUNCTUATION_RUN.split(core)  # "327/qđ-ubnd" -> "327", "qđ", "ubnd"
+        if all(part.isalnum() for part in parts if part):
+            words.update(part for part in parts if part)
         else:
             other.append(token)
     if other:
-        for run in regex.findall(r"[\p{L}\p{N}\p{M}_]+", " ".join(other), timeout=TIMEOUT):
+        for run in _WORD_RUN.findall(" ".join(other), timeout=TIMEOUT):
             if not run.isalnum() and not all(is_word_char(c) for c in run):
                 return None
             words.add(run)
@@ -523,10 +653,61 @@ def _anchor_groups(anchors: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]
 GROUP_HITS = 20  # hits per anchor of a group before its anchors are searched one by one
 
 
+@lru_cache(maxsize=8)
+def _capital_scan(anchors: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+    """For `word_starts`: a stdlib pattern of the capitalised anchors, grouped by first
+    letter ("B(?:an|áo|ộ)|C(?:ục|ơ)|..."), not followed by a word character, and the other
+    anchors; None when an anchor has a character other than a letter, a digit or "_" (the
+    stdlib's \\w, which leaves out the marks `is_word_char` counts)."""
+    if not anchors or not all(c.isalnum() or c == "_" for a in anchors for c in a):
+        return None
+    by_first: dict[str, list[str]] = {}
+    for a in anchors:
+        if a[0].isupper():
+            by_first.setdefault(a[0], []).append(a[1:])
+    groups = [re.escape(first) + "(?:" + "|".join(map(re.escape, longest_first(rests))) + ")"
+              for first, rests in sorted(by_first.items())]
+    scan = re.compile(f"(?:{'|'.join(groups)})(?!\\w)" if groups else r"(?!)")
+    return scan, tuple(a for a in anchors if not a[0].isupper())
+
+
 def word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
-    """Offsets where an anchor word starts (whole word), found with str.find: one search
-    for the anchors sharing a capital letter, unless that letter is frequent (text in
-    capitals), then one search per anchor."""
+    """Offsets where an anchor word starts (whole word). The capitalised anchors: one stdlib
+    scan of their alternation (a capital is rare in running text, so few positions get past
+    the first letter); the others found with str.find.
+
+    A match of the scan is a run of word characters not followed by one the stdlib's \\w
+    knows; no whole word starts inside it (the character before would be a word
+    character), and at a position only one anchor can be a whole word, so the scan finds
+    every whole-word anchor; each is then checked with `is_word_char` on both sides (marks
+    included), as the search one anchor at a time does."""
+    found = _capital_scan(anchors)
+    if found is None:
+        return _word_starts_by_find(text, start, end, anchors)
+    scan, others = found
+    out: list[int] = []
+    is_word = is_word_char
+    n = len(text)
+    for m in scan.finditer(text, start, end):
+        s, after = m.span()
+        if (s == 0 or not is_word(text[s - 1])) and (after >= n or not is_word(text[after])):
+            out.append(s)
+    for a in others:
+        size = len(a)
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + size
+            if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
+                out.append(pos)
+            pos = text.find(a, pos + 1, end)
+    out.sort()
+    return out
+
+
+def _word_starts_by_find(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """`word_starts` with str.find only: one search for the anchors sharing a capital
+    letter, unless that letter is frequent (text in capitals), then one search per
+    anchor."""
     out: list[int] = []
     is_word = is_word_char
     n = len(text)

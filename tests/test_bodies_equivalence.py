@@ -116,3 +116,25 @@ def test_phrase_branches_match_their_alternation(name: str, key: str) -> None:
         assert [m.span() for m in b.finditer(text, 0, len(text))] == expected, text
         n += len(expected)
     assert n > 100
+
+
+def test_lead_is_the_first_two_tokens() -> None:
+    """`_lead` (one stdlib match) against its definition with str.split, on invented text
+    with every kind of whitespace str.split knows."""
+
+    def split_lead(text: str, pos: int, end: int) -> str:
+        chunk = text[pos : min(end, pos + bodies.PROBE_CHARS)]
+        parts = chunk.split(None, 2)
+        if len(parts) < 3:
+            return chunk
+        return chunk[: chunk.find(parts[1], len(parts[0])) + len(parts[1])]
+
+    rng = random.Random(5)
+    pieces = ["Sở", "Nội", "vụ", " ", "\t", "\n", "\u00a0", "\u2003", "\x1c", "x" * 30, ",", "Ủy ban"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12)))
+        for pos in range(len(text)):
+            if text[pos].isspace():
+                continue  # (a lead starts at a word)
+            for end in (len(text), max(pos, len(text) - 3)):
+                assert bodies._lead(text, pos, end) == split_lead(text, pos, end), (text, pos, end)

@@ -6,7 +6,7 @@ import random
 
 import regex
 from kehoach.extract.assignments import bodies, deadlines
-from kehoach.patterns import EndCue, Led, ends_anchored, lead_literals
+from kehoach.patterns import EndCue, Led, ends_anchored, is_word_char, lead_literals, word_starts
 
 
 def test_ends_anchored_reads_the_top_level_only():
@@ -85,3 +85,123 @@ def test_led_finds_what_finditer_finds():
                 assert got == want, pat.pattern
                 found += len(want)
         assert found, pat.pattern
+
+
+def _plain_word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
+    """Every position of text[start:end] where an anchor starts as a whole word (word
+    characters: `is_word_char`, marks included), one str.find loop per anchor."""
+    out = set()
+    for a in anchors:
+        pos = text.find(a, start, end)
+        while pos >= 0:
+            after = pos + len(a)
+            if (pos == 0 or not is_word_char(text[pos - 1])) and (
+                    after >= len(text) or not is_word_char(text[after])):
+                out.add(pos)
+            pos = text.find(a, pos + 1, end)
+    return sorted(out)
+
+
+def test_word_starts_finds_every_whole_word_anchor():
+    """The capital-run scan of `word_starts` against one search per anchor, on invented
+    text with anchors glued to letters, digits, "_" and combining marks (a word character
+    the stdlib's \\w refuses), in every window; anchors that are not plain word characters
+    take the search one anchor at a time."""
+    anchors = tuple(sorted({"Ban", "Bộ", "Sở", "UBND", "MTTQ", "MTTQVN", "Ủy", "các",
+                            "cơ", "tổ", "Đoàn", "Thị", "Thành"}))
+    pieces = ["Ban", "Bộ", "Sở", "UBND", "MTTQ", "MTTQVN", "Ủy", "ủy", "các", "cơ", "tổ", "tổng",
+              "Đoàn", "Thị", "Thành", "Thànhh", "xBan", "Ban_", "2Bộ", "\u0301", "a\u0301",
+              "Ban\u0301", " ", " ", "\n", ",", "(", "-", "Nội", "vụ", "\u00a0"]
+    rng = random.Random(11)
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " "]) for _ in range(40))
+        for start, end in [(0, len(text)), (3, len(text) - 2), (len(text) // 2, len(text))]:
+            want = _plain_word_starts(text, start, end, anchors)
+            assert word_starts(text, start, end, anchors) == want, (text, start, end)
+    odd = ("Ban", "Ban-Bộ", "cơ")  # "-" is no word character: searched one anchor at a time
+    text = "Ban-Bộ và Ban, cơ quan"
+    assert word_starts(text, 0, len(text), odd) == _plain_word_starts(text, 0, len(text), odd)
+
+
+def test_end_cue_skips_windows_without_its_literals():
+    """A cue whose matches start with known literals is not tried on a window that lacks
+    them, in any case of their letters ("CỦA", "ſ" for "s"), and says what search says."""
+    cue = EndCue(regex.compile(r"(?i:(?<![\p{L}])(?:của|so|chi))\s*$"))
+    assert cue.leads == ("chi", "của", "so") and cue.folded
+    for text in ["theo đề nghị của ", "THEO ĐỀ NGHỊ CỦA  ", "Của", "ſo ", "xcủa ", "của Sở",
+                 "", "so\n", "sở ", "chİ ", "CHI", "chı "]:
+        for start in range(len(text) + 1):
+            want = cue.pattern.search(text, start) is not None
+            assert cue.found(text, start) == want, (text, start)
+
+
+def test_lower_keeps_the_last_long_text_only_for_that_text():
+    """`lower` hands back the kept lower case of the last long text when given the same
+    text again (the same object, not recomputed), and never for another text of the same
+    length; offsets stay those of the text ("İ" keeps one character)."""
+    from kehoach.patterns import LOWER_KEPT, lower
+
+    a = "Sở Nội Vụ " * (LOWER_KEPT // 5)
+    b = a[:-3] + "İÂ "
+    low_a = lower(a)
+    copy = (a + "x")[:-1]  # an equal text, another object
+    assert copy is not a and low_a == a.lower() and lower(copy) is low_a
+    low_b = lower(b)
+    assert len(low_b) == len(b) and low_b[:-3] == a.lower()[:-3] and low_b[-3:] == "İâ "
+    assert lower(a) == a.lower() and lower(b) == low_b
+    assert lower("ĐỀ NGHỊ") == "đề nghị"
+
+
+def test_word_set_is_every_maximal_run_of_word_characters():
+    """`word_set` (whitespace split, punctuation stripped and split) against the runs of
+    `is_word_char` read one character at a time, on invented text with codes, dates,
+    "_", combining marks and symbols that are not ASCII punctuation."""
+    from kehoach.patterns import word_set
+
+    def runs(text: str) -> frozenset[str]:
+        out, cur = set(), []
+        for c in text + " ":
+            if is_word_char(c):
+                cur.append(c)
+            elif cur:
+                out.add("".join(cur))
+                cur = []
+        return frozenset(out)
+
+    pieces = ["sở", "nội", "vụ", "327/qđ-ubnd", "14/9/2021", "(báo", "chí),", "a_b", "x\u0301y",
+              "tin\u0301/bài", "·", "ab·cd/x", "2021–2025", "--", "v.v.", "đài/", "«tin»", "\t", "\n", " ", "/", "3²"]
+    rng = random.Random(2)
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) + rng.choice([" ", "", "\n"]) for _ in range(30))
+        got = word_set.__wrapped__(text)
+        assert got is None or got == runs(text), text
+        assert got is not None
+
+
+def test_lead_skeleton():
+    """The leading words of a pattern with the spaces between them, as a stdlib pattern."""
+    from kehoach.patterns import lead_skeleton
+
+    read = {
+        r"(?i:(?<![\p{L}])(?:cơ\s+quan|đơn\s+vị)(?:\s*,\s*đơn\s+vị)?\s+chủ\s+trì)": r"(?:(?:cơ\s+quan|đơn\s+vị))",
+        r"(?i:phối\s+hợp(?:\s+với)?|Giao\s+cho)\s*$": r"(?:phố[iİ]\s+hợp|g[iİ]ao\s+cho)",
+        r"(?<![\p{L}])Báo\s+\p{Lu}": r"Báo\s+",
+        r"ab?c": "a",
+        r"Sở\s*-\s*Ban": r"Sở\s*\-\s*Ban",
+    }
+    for p, want in read.items():
+        got = lead_skeleton(regex.compile(p))
+        assert got is not None and got.pattern == want, (p, got)
+    for p in [r"a|b", r"\sab", r"(?:ab)*c", r"(?i:σα)", r"(?V1)abc"]:
+        assert lead_skeleton(regex.compile(p)) is None, p
+
+
+def test_end_cue_with_words_and_spaces_between():
+    """A cue whose leading words are separated by any space the regex module's \\s takes
+    (no-break, em space, line break) is found as search finds it."""
+    cue = EndCue(regex.compile(r"(?i:(?<!theo\s)đề\s+nghị|xin\s+ý\s+kiến)\s*$"))
+    assert cue.scan is not None and r"\s+" in cue.scan.pattern
+    for text in ["Đề nghị ", "đề\u00a0nghị", "ĐỀ\u2003\nNGHỊ  ", "theo đề nghị ", "đề xuất ", "đềnghị",
+                 "XİN Ý KIẾN", "xin  ý\tkiến\n", "xin ý", "đề\x1cnghị"]:
+        for start in range(len(text) + 1):
+            assert cue.found(text, start) == (cue.pattern.search(text, start) is not None), (text, start)

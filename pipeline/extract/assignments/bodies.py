@@ -15,6 +15,7 @@ TỔ CHỨC THỰC HIỆN it is addressed to.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -84,6 +85,11 @@ class BodyRules:
     distributive: regex.Pattern[str] | None = None
     member: regex.Pattern[str] | None = None
     distributive_types: dict[str, str] = field(default_factory=dict)
+    # (casefolded) headings containing one of `organisation`, of `organisation` less
+    # `by_body`, of `by_body`: one stdlib search for the literals of each list
+    organisation_scan: re.Pattern[str] | None = None
+    organisation_only_scan: re.Pattern[str] | None = None
+    by_body_scan: re.Pattern[str] | None = None
     _patterns: dict[tuple[int, ...], regex.Pattern[str]] = field(default_factory=dict)
     _leads: dict[str, tuple[regex.Pattern[str], ...]] = field(default_factory=dict)
 
@@ -229,6 +235,8 @@ def compile_rules(rules: Rules) -> BodyRules:
         r"(?<![\p{L}&])(?:" + _alt([regex.escape(k) for k in abbrev]) + r")(?![\p{L}&])"
     )
     roles = {k: regex.compile(v) for k, v in cfg["roles"].items()}
+    organisation = tuple(h.casefold() for h in cfg["organisation_headings"])
+    by_body = tuple(h.casefold() for h in cfg["by_body_headings"])
     cues_before = {k: EndCue(v) for k, v in roles.items() if k.endswith("_before")}
     return BodyRules(
         alternatives=tuple(alts),
@@ -242,8 +250,11 @@ def compile_rules(rules: Rules) -> BodyRules:
         level_names=dict(cfg["level_names"]),
         roles=roles,
         cues_before=cues_before,
-        organisation=tuple(h.casefold() for h in cfg["organisation_headings"]),
-        by_body=tuple(h.casefold() for h in cfg["by_body_headings"]),
+        organisation=organisation,
+        by_body=by_body,
+        organisation_scan=_literals(organisation),
+        organisation_only_scan=_literals([h for h in organisation if h not in by_body]),
+        by_body_scan=_literals(by_body),
         run_in=regex.compile(cfg["run_in"]),
         norm_drop=regex.compile(cfg["norm_drop"]),
         opening_clause=regex.compile(cfg["opening_clause"]),
@@ -269,6 +280,16 @@ def compile_rules(rules: Rules) -> BodyRules:
     )
 
 
+def _literals(words: list[str] | tuple[str, ...]) -> re.Pattern[str] | None:
+    """A stdlib pattern whose `search` finds whether a text contains one of `words` (None:
+    no words, nothing is found)."""
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
+def _contains(scan: re.Pattern[str] | None, text: str) -> bool:
+    return scan is not None and scan.search(text) is not None
+
+
 def rules(source: Rules | None = None) -> BodyRules:
     """The body finder compiled from `source` (default: the shipped rules), once per rules
     folder."""
@@ -292,16 +313,17 @@ class Assignment:
 
 
 def _lead(text: str, pos: int, end: int) -> str:
-    """The text from `pos` to the end of its second whitespace-separated token (at most
-    PROBE_CHARS, never past `end`): what decides whether a body may start at `pos`."""
-    chunk = text[pos : min(end, pos + PROBE_CHARS)]
-    parts = chunk.split(None, 2)
-    if len(parts) < 3:
-        return chunk
-    return chunk[: chunk.find(parts[1], len(parts[0])) + len(parts[1])]
+    """The text from `pos` (a word start) to the end of its second whitespace-separated
+    token when a third one follows within PROBE_CHARS (never past `end`), else those
+    PROBE_CHARS: what decides whether a body may start at `pos`."""
+    stop = min(end, pos + PROBE_CHARS)
+    m = _TWO_TOKENS.match(text, pos, stop)
+    return m.group() if m is not None else text[pos:stop]
 
 
 PROBE_CHARS = 40
+# two tokens with a third after them (the stdlib's \s and \S are str.split's whitespace)
+_TWO_TOKENS = re.compile(r"\S+\s+\S+(?=\s+\S)")
 
 
 def find_mentions(text: str, start: int = 0, end: int | None = None,
@@ -310,10 +332,21 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
     end = len(text) if end is None else end
     out = []
     last = start
+    # `_mention_at` spelled out for the many anchors no branch can start with ("các hoạt
+    # động", "thủ tục"): their lead is looked up in the cache of `patterns_at` directly
+    two_tokens, leads = _TWO_TOKENS.match, r._leads
     for pos in word_starts(text, start, end, r.anchors):
         if pos < last:
             continue
-        found = _mention_at(text, pos, end, r)
+        stop = min(end, pos + PROBE_CHARS)
+        m = two_tokens(text, pos, stop)
+        lead = m.group() if m is not None else text[pos:stop]
+        pats = leads.get(lead)
+        if pats is None:
+            pats = r.patterns_at(lead)
+        if not pats:
+            continue
+        found = _mention_with(text, pos, end, r, pats)
         if found is not None:
             last = found.end
             out.append(found)
@@ -322,7 +355,13 @@ def find_mentions(text: str, start: int = 0, end: int | None = None,
 
 def _mention_at(text: str, pos: int, end: int, r: BodyRules) -> Mention | None:
     """The body starting at `pos` (where an anchor word starts), if any."""
-    for pat in r.patterns_at(_lead(text, pos, end)):
+    return _mention_with(text, pos, end, r, r.patterns_at(_lead(text, pos, end)))
+
+
+def _mention_with(text: str, pos: int, end: int, r: BodyRules,
+                  pats: tuple[regex.Pattern[str], ...]) -> Mention | None:
+    """The body starting at `pos` found by the first of `pats` (`patterns_at`) that matches."""
+    for pat in pats:
         m = pat.match(text, pos, end, timeout=TIMEOUT)
         if m is not None:
             break
@@ -449,7 +488,7 @@ def _organisation_section(t: SectionTree, pos: int, r: BodyRules):
     if not top:
         return None
     heading = top[0].heading.casefold()
-    if not any(h.casefold() in heading for h in r.organisation):
+    if not _contains(r.organisation_scan, heading):  # (`organisation` is case folded)
         return None
     return sec
 
@@ -468,7 +507,8 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
         m for m in all_mentions if m.start >= begin
         and not t.in_closing(m.start)
         and not cites.overlaps(*ctx.norm.span_to_source(m.start, m.end))
-        and not r.roles["possessive_before"].search(text, max(0, m.start - 10), m.start, timeout=TIMEOUT)
+        and not r.cues_before["possessive_before"].found(text, max(0, m.start - 10), m.start,
+                                                         timeout=TIMEOUT)
         and not r.cues_before["exclude_before"].found(text, max(0, m.start - 30), m.start, timeout=TIMEOUT)
     ]
     # addressed headings, keyed by section start
@@ -525,9 +565,9 @@ def _in_organisation(t: SectionTree, i: int | None, r: BodyRules) -> bool:
     for sec in t.ancestors(i):
         if sec.kind in ("roman", "part", "num", "subnum"):
             heading = sec.heading.casefold()
-            if any(h in heading for h in r.organisation if h not in r.by_body):
+            if _contains(r.organisation_only_scan, heading):
                 return True
-            if any(h in heading for h in r.by_body) and inner is not None:
+            if inner is not None and _contains(r.by_body_scan, heading):
                 line = t.line_at(inner.start)
                 if mention_starting(t.text, inner.body_start, line.end if line else inner.body_start,
                                     " \t", r) is not None:
@@ -567,7 +607,7 @@ def _names(text: str, start: int, end: int, r: BodyRules, whole: bool,
         if members:  # "(gồm) các Sở: Tài chính, Xây dựng": the bodies listed
             out += members
             continue
-        m = mention_starting(text, a, b, " \t", r)
+        m = first if (a, b) == (start, end) else mention_starting(text, a, b, " \t", r)
         tail = len(text[m.end : b].split()) if m is not None else 0
         if m is not None and (not whole or (label and tail > r.name_tail) or (
                 tail and r.predicate.search(text, m.end, b, timeout=TIMEOUT))
@@ -806,14 +846,23 @@ def run(ctx: DocContext) -> None:
     named = ctx.body_mentions or []
     rows = []
     spans = []
+    names: dict[str, tuple[str, str]] = {}  # written -> (name, canonical name), once each
+    types: dict[tuple[str, str], str] = {}
     for a, cue in found:
         m = a.mention
         written = _resolve_bare(ctx, m, named) if m.bare else _as_written(ctx, m)
-        name = normalise(written, ctx, r)
+        got = names.get(written)
+        if got is None:
+            name = normalise(written, ctx, r)
+            got = names[written] = (name, canonical(name, r))
+        name = got[0]
+        kind = types.get((m.type, m.text))
+        if kind is None:
+            kind = types[m.type, m.text] = body_type(m, r)
         row = {
             "body": name,
-            "body_norm": canonical(name, r),
-            "body_type": body_type(m, r),
+            "body_norm": got[1],
+            "body_type": kind,
             "role": a.role,
             "mention": m.text,
             "task": common.task_text(ctx, m.start),

@@ -17,6 +17,7 @@ recipients list.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,9 +142,14 @@ def find(text: str, start: int, end: int, r: ChannelRules) -> list[ChannelMentio
                                       platform, url))
     if negatives:
         # a phrase overlapping a non-channel phrase is dropped, unless it contains it
-        # ("báo cáo viên" keeps, "các báo" in "các báo cáo" goes)
+        # ("báo cáo viên" keeps, "các báo" in "các báo cáo" goes); the negatives that may
+        # overlap a phrase start less than the longest negative before its end
+        negatives.sort()
+        starts = [s for s, _ in negatives]
+        longest = max(e - s for s, e in negatives)
         out = [c for c in out if not any(
-            s < c.end and c.start < e and not (c.start <= s and e <= c.end) for s, e in negatives
+            s < c.end and c.start < e and not (c.start <= s and e <= c.end)
+            for s, e in negatives[bisect_left(starts, c.start - longest) : bisect_left(starts, c.end)]
         )]
     out.sort(key=lambda c: (c.start, c.channel))
     return out
@@ -173,8 +179,8 @@ def run(ctx: DocContext) -> None:
     for c in find(ctx.text, begin, len(ctx.text), r):
         if t.in_closing(c.start):
             continue
-        s, e = ctx.norm.span_to_source(c.start, c.end)
-        if cites.overlaps(s, e):
+        base = common.base_row(ctx, c.start, c.end)  # (its source offsets: those of the span)
+        if cites.overlaps(base["start"], base["end"]):
             continue
         ctx.add("channels", {
             "channel": c.channel,
@@ -182,5 +188,5 @@ def run(ctx: DocContext) -> None:
             "platform": c.platform,
             "url": c.url,
             "task": common.task_text(ctx, c.start),
-            **common.base_row(ctx, c.start, c.end),
+            **base,
         })
