@@ -190,7 +190,7 @@ def _move_tones(text: str, rules: _Rules) -> str:
     out: list[str] = []
     last = 0
     for c in rules.tone_candidates.finditer(text):
-        m = rules.tone.match(text, c.start(), timeout=TIMEOUT)
+        m = rules.tone.match(text, c.start(), None, None, False, TIMEOUT)
         if m is not None:
             out.append(text[last : m.start()])
             out.append(_move_tone(m))

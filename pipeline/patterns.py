@@ -4,7 +4,13 @@ per-branch alternations (`Branches`), cues right before a position (`EndCue`), p
 literals (`Led`), whole-word positions (`word_starts`), patterns run only where one of their
 leading words starts (`LeadWords`, `words_finditer`, `word_finditer`). Each gives what the
 plain pattern gives (tests/test_patterns.py, tests/test_patterns_lead_words.py,
-tests/test_bodies_equivalence.py)."""
+tests/test_bodies_equivalence.py).
+
+Every `regex` call on document text carries the timeout (`kehoach.normalize.TIMEOUT`). The calls
+made hundreds of times a document pass it by position, `pat.match(text, pos, end, None, False,
+TIMEOUT)` (string, pos, endpos, concurrent, partial, timeout; `finditer` has `overlapped` after
+endpos, `sub` is repl, string, count, pos, endpos, concurrent, timeout): the `regex` module parses
+keyword arguments slowly, about 0.7 µs a call, as long as a short match takes."""
 
 from __future__ import annotations
 
@@ -85,7 +91,7 @@ class EndCue:
             return False  # (every match starts with one of the leads, inside the window)
         if self.reverse is None:
             return self.pattern.search(text, pos, end, timeout=timeout) is not None
-        if self.reverse.match(text, pos, end, timeout=timeout) is not None:
+        if self.reverse.match(text, pos, end, None, False, timeout) is not None:
             return True
         # "$" also matches before a line break ending the text
         return end > pos and text[end - 1] == "\n" and self.reverse.match(
@@ -550,7 +556,7 @@ def match_phrases(low: str, index: PhraseIndex, overlapping: bool) -> list[tuple
         if present is not None and needs is not None and not any(
                 n <= present for n in needs):
             continue  # some word of every phrase is missing from the text
-        for m in pattern.finditer(low, overlapped=True, timeout=TIMEOUT):
+        for m in pattern.finditer(low, None, None, True, None, False, TIMEOUT):
             pos = m.start()
             if pos == 0 or not is_word_char(low[pos - 1]):
                 hits.append((pos, m.end(), keys[m.lastindex - 1]))
@@ -581,7 +587,7 @@ class Branches:
         non-overlapping ones are kept, the earlier branch winning at a position."""
         found: list[tuple[int, int, regex.Match[str]]] = []
         for k, pat in enumerate(self.patterns):
-            for m in pat.finditer(text, start, end, overlapped=True, timeout=TIMEOUT):
+            for m in pat.finditer(text, start, end, True, None, False, TIMEOUT):
                 if m.end() == m.start():
                     return list(_compiled(self.whole).finditer(text, start, end, timeout=TIMEOUT))
                 found.append((m.start(), k, m))
@@ -816,7 +822,7 @@ def words_finditer(pattern: regex.Pattern[str], text: str, words: LeadWords, pos
     for s in words.starts(text, pos, end):
         if s < last:
             continue  # inside the previous match
-        m = pattern.match(text, s, end, timeout=TIMEOUT)
+        m = pattern.match(text, s, end, None, False, TIMEOUT)
         if m is not None:
             out.append(m)
             last = max(m.end(), s + 1)
@@ -854,7 +860,7 @@ def word_finditer(pattern: regex.Pattern[str], text: str, keys: frozenset[str],
         key = run.casefold()
         if key not in keys and len(key) == len(run):  # (a longer fold: let the pattern say)
             continue
-        m = pattern.match(text, s, end, timeout=TIMEOUT)
+        m = pattern.match(text, s, end, None, False, TIMEOUT)
         if m is not None:
             out.append(m)
             last = max(m.end(), s + 1)
@@ -865,7 +871,7 @@ def words_search(pattern: regex.Pattern[str], text: str, starts: list[int], pos:
     """What `pattern.search(text, pos)` finds, given the sorted offsets `starts` where its
     matches may start (`LeadWords.starts`)."""
     for s in starts[bisect_left(starts, pos):]:
-        m = pattern.match(text, s, timeout=TIMEOUT)
+        m = pattern.match(text, s, None, None, False, TIMEOUT)
         if m is not None:
             return m
     return None

@@ -184,7 +184,7 @@ _NOT_NAME = regex.compile(r"[^\p{L}\d/ ]+")
 
 
 def _fold(s: str) -> str:
-    return " ".join(_NOT_NAME.sub(" ", s, timeout=TIMEOUT).split()).casefold()
+    return " ".join(_NOT_NAME.sub(" ", s, 0, None, None, None, TIMEOUT).split()).casefold()
 
 
 def compile_rules(rules: Rules) -> _Rules:
@@ -283,7 +283,7 @@ def _split_tabbed(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def _marker(text: str, s: int, e: int, r: _Rules) -> tuple[str, int, str, int] | None:
     for kind, level, pat in r.at_first(text[s])[1]:
-        m = pat.match(text, s, e, timeout=TIMEOUT)
+        m = pat.match(text, s, e, None, False, TIMEOUT)
         if m:
             return kind, level, m.group("label"), m.end()
     return None
@@ -394,7 +394,7 @@ def _read_table(tree, text, lines, i, roles, tabbed, table_no, r, open_section, 
                     current = []
                 i += 1
                 continue
-            if has_stt and r.row_label.fullmatch(line.strip(), timeout=TIMEOUT):
+            if has_stt and r.row_label.fullmatch(line.strip(), None, None, None, False, TIMEOUT):
                 if current:
                     groups.append(current)
                 current = [(s, e)]

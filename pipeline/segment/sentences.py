@@ -78,7 +78,7 @@ def split_sentences(text: str) -> list[str]:
     start = i = 0
     n = len(text)
     while True:
-        m = _SENT_END.search(text, i, timeout=TIMEOUT)
+        m = _SENT_END.search(text, i, None, None, False, TIMEOUT)
         if m is None:
             break
         i = m.start()

@@ -362,7 +362,7 @@ def _mention_with(text: str, pos: int, end: int, r: BodyRules,
                   pats: tuple[regex.Pattern[str], ...]) -> Mention | None:
     """The body starting at `pos` found by the first of `pats` (`patterns_at`) that matches."""
     for pat in pats:
-        m = pat.match(text, pos, end, timeout=TIMEOUT)
+        m = pat.match(text, pos, end, None, False, TIMEOUT)
         if m is not None:
             break
     else:
@@ -371,7 +371,8 @@ def _mention_with(text: str, pos: int, end: int, r: BodyRules,
     kind = r.group_heads.get(group, "")
     mtext = " ".join(m.group().split())
     head = r.bare_heads.get(group)
-    bare = kind == "optional" and head is not None and head.fullmatch(mtext, timeout=TIMEOUT) is not None
+    bare = kind == "optional" and head is not None and \
+        head.fullmatch(mtext, None, None, None, False, TIMEOUT) is not None
     return Mention(m.start(), m.end(), mtext, r.group_types.get(group, ""), kind, bare)
 
 
@@ -406,7 +407,7 @@ def normalise(text: str, ctx: DocContext, r: BodyRules | None = None) -> str:
     loc = ctx.locality
     names = [n for n in (getattr(loc, "province", None), getattr(loc, "district", None)) if n]
     for n in names:
-        out = _own_place(r.units.pattern, n).sub("", out, timeout=TIMEOUT)
+        out = _own_place(r.units.pattern, n).sub("", out, 0, None, None, None, TIMEOUT)
     return " ".join(out.split())
 
 
@@ -415,7 +416,7 @@ def canonical(body: str, r: BodyRules | None = None) -> str:
     "(có) liên quan" dropped and dashes spaced ("Các tổ chức chính trị-xã hội có liên quan"
     -> "Tổ chức chính trị - xã hội")."""
     r = r or rules()
-    out = r.norm_drop.sub("", body, timeout=TIMEOUT)
+    out = r.norm_drop.sub("", body, 0, None, None, None, TIMEOUT)
     if "-" in out:
         out = _DASH.sub(" - ", out, timeout=TIMEOUT)
     out = " ".join(out.split())
@@ -462,7 +463,7 @@ def _chains(text: str, mentions: list[Mention], r: BodyRules) -> Iterator[list[M
     chain: list[Mention] = []
     for m in mentions:
         if chain and "\n" not in text[chain[-1].end : m.start] \
-                and r.roles["glue"].match(text[chain[-1].end : m.start], timeout=TIMEOUT):
+                and r.roles["glue"].match(text[chain[-1].end : m.start], None, None, None, False, TIMEOUT):
             chain.append(m)
             continue
         if chain:
@@ -535,16 +536,16 @@ def extract(ctx: DocContext, r: BodyRules | None = None) -> list[tuple[Assignmen
             roles.append("lead")
             if r.requested_heading.match(text[sec.body_start : first.start], timeout=TIMEOUT):
                 roles.append("requested")
-        elif r.roles["lead_after"].match(after, timeout=TIMEOUT) or r.roles["lead_aside"].match(
-                after, timeout=TIMEOUT) or (
-            r.roles["assign_after"].match(after, timeout=TIMEOUT)  # (a match: cheaper first)
+        elif (r.roles["lead_after"].match(after, None, None, None, False, TIMEOUT)
+              or r.roles["lead_aside"].match(after, None, None, None, False, TIMEOUT)) or (
+            r.roles["assign_after"].match(after, None, None, None, False, TIMEOUT)  # (a match: cheaper first)
             and r.cues_before["assign_before"].found(before, timeout=TIMEOUT)
         ):
             roles.append("lead")
         elif r.cues_before["requested_before"].found(before, timeout=TIMEOUT):
             roles.append("requested")
         elif (r.cues_before["support_before"].found(before, timeout=TIMEOUT)
-              or r.roles["support_after"].match(after, timeout=TIMEOUT)):
+              or r.roles["support_after"].match(after, None, None, None, False, TIMEOUT)):
             roles.append("support")
         elif r.cues_before["approve_before"].found(before, timeout=TIMEOUT):
             roles.append("approve")
@@ -748,13 +749,13 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
         if not org:
             continue
         item = text[pos : line.end]
-        if r.boilerplate.search(item, timeout=TIMEOUT):
+        if r.boilerplate.search(item, None, None, None, False, TIMEOUT):
             continue
-        pre = r.subject_prefix.match(text, pos, line.end, timeout=TIMEOUT)
+        pre = r.subject_prefix.match(text, pos, line.end, None, False, TIMEOUT)
         q = pre.end() if pre else pos
         while q < line.end and text[q] in " \t:":
             q += 1
-        opening = r.opening_clause.match(text, q, line.end, timeout=TIMEOUT)
+        opening = r.opening_clause.match(text, q, line.end, None, False, TIMEOUT)
         if opening is not None and mention_starting(text, opening.end(), line.end, "", r):
             q = opening.end()  # ("Căn cứ Kế hoạch này, các sở, ban, ngành xây dựng ...")
         # a heading that is only a name list (no full stop, the item's text on the next
@@ -776,7 +777,7 @@ def structural(ctx: DocContext, r: BodyRules) -> list[Mention]:
                 continue
         # a run-in heading "3. Các cơ quan, đơn vị thuộc tỉnh: Căn cứ ...": the name before
         # the colon, whole
-        colon = r.run_in.match(text, q, line.end, timeout=TIMEOUT)
+        colon = r.run_in.match(text, q, line.end, None, False, TIMEOUT)
         if colon is not None and (first is not None or r.group_start.match(
                 text, q, line.end)) and not r.predicate.search(text, q, colon.end(), timeout=TIMEOUT):
             out += _names(text, q, colon.end() - 1, r, whole=True, groups=True)

@@ -273,12 +273,12 @@ def find_dates(text: str, start: int, end: int, plan: Plan, r: DeadlineRules,
                             and not text[tail.end:len(text) if le < 0 else le].strip(_MARKUP + "."))
         if not (alone or _accepted(text, start, head, ranged_from, plan, r, in_targets)):
             continue
-        if ranged_from is None and r.open_range_end.match(text, tail.end, end, timeout=TIMEOUT):
+        if ranged_from is None and r.open_range_end.match(text, tail.end, end, None, False, TIMEOUT):
             continue  # "Từ tháng 10/2025 đến khi kết thúc ...": a start
         if ranged_from is not None and ranged_from.year and plan.issued and \
                 ranged_from.year <= plan.issued.year - r.commemoration_years:
             continue  # "(06/01/1946 - 06/01/2026)": an anniversary
-        if r.instant_before.search(text, max(0, head.start - 40), head.start, timeout=TIMEOUT):
+        if r.instant_before.search(text, max(0, head.start - 40), head.start, None, False, TIMEOUT):
             continue  # "thời điểm 0h00 ngày 01/01/2026": a reference instant
         if head.form == "bare_year" and ranged_from is None and _named_year(text, start, head, r):
             continue  # "Theo tiến độ của Luật An ninh mạng 2025": a name, not a time
@@ -330,7 +330,7 @@ def _accepted(text: str, lo: int, dm: dates.DateMatch, ranged_from: dates.DateMa
         return True
     if dm.precision == "year":
         window = text[before:dm.start]
-        if r.in_parens.search(window, timeout=TIMEOUT) and \
+        if r.in_parens.search(window, None, None, None, False, TIMEOUT) and \
                 text[dm.end:dm.end + 3].lstrip(" *_").startswith(")") and \
                 not r.paren_owner.search(window, timeout=TIMEOUT):
             return True  # "(xuyên suốt 2025 - 2035)" closing a task

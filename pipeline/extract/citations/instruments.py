@@ -157,7 +157,7 @@ _CLOSE = regex.compile(r"[ \t]{0,3}\)")
 def _date_after(text: str, pos: int, g: _Grammar) -> dates.DateMatch | None:
     """The issue date written right after a citation ("ngày 15/7/2021", ", ngày 15 tháng 7,
     năm 2021", "(ban hành ngày ...)"): a full day with its day word."""
-    lead = g.date.match(text, pos, timeout=TIMEOUT)
+    lead = g.date.match(text, pos, None, None, False, TIMEOUT)
     if lead is None:
         return None
     dm = dates.date_at(text, lead.end(), tables=g.tables)
@@ -192,8 +192,8 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
     # matches are collected first: a finditer timeout would also count the work in the loop
     for m in list(g.symbol.finditer(text, doc_start, doc_end, timeout=TIMEOUT)):
         window = max(0, m.start() - PREFIX_WINDOW)
-        pm = g.prefix.match(text, window, m.start(), timeout=TIMEOUT)
-        if pm and g.compound.match(text, max(0, pm.end("tw") - 20), pm.end("tw"), timeout=TIMEOUT):
+        pm = g.prefix.match(text, window, m.start(), None, False, TIMEOUT)
+        if pm and g.compound.match(text, max(0, pm.end("tw") - 20), pm.end("tw"), None, False, TIMEOUT):
             pm = None  # "pháp luật số 14/...": part of a name, not the type word
         tw = pm.group("tw") if pm else None
         if pm is None:  # OCR noise in the type word: "Nghị đinh số", "Quyêt định số"
@@ -301,7 +301,7 @@ def _trailing(ctx: DocContext, g: _Grammar, mention: Mention) -> None:
             dm = _date_after(text, pos, g)
             if dm is not None:
                 mention.date = dm.iso() if MIN_YEAR <= (dm.year or 0) <= MAX_YEAR else None
-                close = _CLOSE.match(text, dm.end, timeout=TIMEOUT)
+                close = _CLOSE.match(text, dm.end, None, None, False, TIMEOUT)
                 pos, after_date = (close.end() if close else dm.end), True
                 continue
             ym = g.year_after.match(text, pos, timeout=TIMEOUT)
@@ -380,7 +380,7 @@ def _group_lists(ctx: DocContext, g: _Grammar, mentions: list[Mention]) -> None:
     while i < len(mentions):
         j = i
         while j + 1 < len(mentions) and g.connector.fullmatch(
-            text, mentions[j].end, mentions[j + 1].start, timeout=TIMEOUT
+                text, mentions[j].end, mentions[j + 1].start, None, False, TIMEOUT
         ) and mentions[j].date is None and mentions[j].issuer is None:
             j += 1
         if j > i:

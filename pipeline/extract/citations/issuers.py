@@ -154,13 +154,13 @@ def issuer_at(text: str, pos: int, loc: Locality | None, bare: bool = False,
     rules read (the shipped ones by default)."""
     lead, phrase, entries = _entries(tables)
     loc = loc or _EMPTY
-    lm = lead.match(text, pos, timeout=TIMEOUT)
+    lm = lead.match(text, pos, None, None, False, TIMEOUT)
     if lm is None or (lm.group("word") is None and not (bare and "," not in lm.group())):
         return None
     at = lm.end()
     if at >= len(text) or not text[at].isupper():
         return None  # every issuer phrase starts with a capital: "về việc ..." is not one
-    m = phrase.match(text, at, timeout=TIMEOUT)
+    m = phrase.match(text, at, None, None, False, TIMEOUT)
     if m is None:
         return None
     # the entry whose group matched (first in the table wins), and its named parts; a name

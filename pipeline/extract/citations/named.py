@@ -187,13 +187,13 @@ _PUNCT = regex.compile(r"[^\p{L}\d\s]")
 def _key(name: str) -> str:
     """Names compared without case and punctuation ("Luật Phòng, chống tham nhũng" is "Luật
     Phòng chống tham nhũng")."""
-    return " ".join(_PUNCT.sub(" ", name, timeout=TIMEOUT).split()).casefold()
+    return " ".join(_PUNCT.sub(" ", name, 0, None, None, None, TIMEOUT).split()).casefold()
 
 
 def _same_act_key(name: str, g: _Grammar) -> str:
     """Names of one act written with or without optional words ("Nghị quyết Đại hội lần thứ
     XIII của Đảng" is "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng")."""
-    return _key(g.optional_words.sub(" ", name, timeout=TIMEOUT))
+    return _key(g.optional_words.sub(" ", name, 0, None, None, None, TIMEOUT))
 
 
 def _numbered_names(ctx: DocContext, g: _Grammar) -> set[str]:
@@ -207,7 +207,7 @@ def _numbered_names(ctx: DocContext, g: _Grammar) -> set[str]:
         if len(head.split()) > 2:  # a type word and a name, not just "Quyết định"
             out.add(_key(name_of(head, g=g)))
             for rule in g.rules:  # the name as the rules read it: "Luật X ngày ..." -> "Luật X"
-                hit = rule.pattern.match(ctx.text, m.start, m.start + len(head), timeout=TIMEOUT)
+                hit = rule.pattern.match(ctx.text, m.start, m.start + len(head), None, False, TIMEOUT)
                 if hit and not rule.standard:
                     out.add(_key(name_of(hit.group(), g=g)))
     return out
@@ -255,7 +255,7 @@ def run(ctx: DocContext) -> None:
     doc_start, stop = document_span(text)
     found = []
     for rule in g.rules:
-        for m in list(rule.pattern.finditer(text, doc_start, stop, timeout=TIMEOUT)):
+        for m in list(rule.pattern.finditer(text, doc_start, stop, False, None, False, TIMEOUT)):
             start, end = m.start(), m.end()
             if start and text[start - 1].isalpha():  # inside a word (kept out of the pattern,
                 continue                              # which then starts with a literal)

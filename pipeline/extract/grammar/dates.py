@@ -292,12 +292,12 @@ def find_dates(text: str, start: int = 0, end: int | None = None, *,
     digits = g.bare_digits if bare else g.digits
     found = []
     for pos, kind in _word_starts(g, text, start, end):
-        m = g.words[kind].match(text, pos, end, timeout=TIMEOUT)
+        m = g.words[kind].match(text, pos, end, None, False, TIMEOUT)
         if m is not None:
             found.append(m)
     starts = g.number_start if bare else g.number_lead
     for n in starts.finditer(text, start, end, timeout=TIMEOUT):
-        m = digits.match(text, n.start(), end, timeout=TIMEOUT)
+        m = digits.match(text, n.start(), end, None, False, TIMEOUT)
         if m is not None:
             found.append(m)
     found.sort(key=lambda m: m.start())
@@ -355,7 +355,7 @@ def date_at(text: str, pos: int, end: int | None = None, *, bare: bool = False,
     end = len(text) if end is None else end
     m = None
     for pat in g.words.values():
-        m = pat.match(text, pos, end, timeout=TIMEOUT)
+        m = pat.match(text, pos, end, None, False, TIMEOUT)
         if m is not None:
             break
     if m is None and g.number_start.match(text, pos, end, timeout=TIMEOUT):

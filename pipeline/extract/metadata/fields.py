@@ -139,7 +139,7 @@ def _opening(text: str, start: int, end: int) -> list[tuple[Body, int, int]]:
     out = []
     for b in bodies.find(text, start, end):
         before = text[max(0, b.start - 3) : b.start]
-        if not r.clause_start.search(before, timeout=TIMEOUT):
+        if not r.clause_start.search(before, None, None, None, False, TIMEOUT):
             continue
         if r.opening_after.match(text, b.end, min(len(text), b.end + 80), timeout=TIMEOUT):
             out.append((b, b.start, b.end))
