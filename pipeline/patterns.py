@@ -699,15 +699,21 @@ def word_starts(text: str, start: int, end: int, anchors: tuple[str, ...]) -> li
         if (s == 0 or not is_word(text[s - 1])) and (after >= n or not is_word(text[after])):
             out.append(s)
     for a in others:
-        size = len(a)
-        pos = text.find(a, start, end)
-        while pos >= 0:
-            after = pos + size
-            if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
-                out.append(pos)
-            pos = text.find(a, pos + 1, end)
+        _whole_words(text, a, start, end, out)
     out.sort()
     return out
+
+
+def _whole_words(text: str, word: str, start: int, end: int, out: list[int]) -> None:
+    """Append to `out` every offset in text[start:end] where `word` stands as a whole word."""
+    is_word = is_word_char
+    n, size = len(text), len(word)
+    pos = text.find(word, start, end)
+    while pos >= 0:
+        after = pos + size
+        if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
+            out.append(pos)
+        pos = text.find(word, pos + 1, end)
 
 
 def _word_starts_by_find(text: str, start: int, end: int, anchors: tuple[str, ...]) -> list[int]:
@@ -736,13 +742,7 @@ def _word_starts_by_find(text: str, start: int, end: int, anchors: tuple[str, ..
                 out += found
                 continue
         for a in group:
-            size = len(a)
-            pos = text.find(a, start, end)
-            while pos >= 0:
-                after = pos + size
-                if (pos == 0 or not is_word(text[pos - 1])) and (after >= n or not is_word(text[after])):
-                    out.append(pos)
-                pos = text.find(a, pos + 1, end)
+            _whole_words(text, a, start, end, out)
     out.sort()
     return out
 
