@@ -145,6 +145,9 @@ class Spill:
         self.derivations: dict[str, Derived] = {}
         self._seq = 0
         self._final = False
+        # off when the documents' rows are written as they arrive (kehoach.export.stream):
+        # then only what the run stages need (documents, errors, derived rows) is staged
+        self.keep_rows = True
 
     def derive(self, spec: Derived) -> None:
         """Make `spec`'s rows of each document as its result is stored (before any result)."""
@@ -159,22 +162,27 @@ class Spill:
 
     # -- while results arrive ------------------------------------------------------------
     def add(self, path: str, document: dict[str, Any], error: dict[str, Any] | None,
-            tables: dict[str, list[dict[str, Any]]]) -> None:
+            tables: dict[str, list[dict[str, Any]]]) -> int:
+        """Stage one result; its number (`seq`, in the order of arrival)."""
         seq = self._seq
         self._seq += 1
         ok = error is None
         sha = document.get("sha256") if ok else None
+        keep = self.keep_rows
         self._docs.append((seq, path_key(path), sha if isinstance(sha, str) else None, int(ok),
                            int(not ok and error.get("stage") == "discover"),  # type: ignore[union-attr]
-                           len(tables.get("citations", [])), pickle.dumps((path, document, error), _DUMP)))
+                           len(tables.get("citations", [])),
+                           pickle.dumps((path, document, error), _DUMP) if keep or not ok else None))
         if ok:
-            for table, rows in tables.items():
-                if rows:
-                    self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
+            if keep:
+                for table, rows in tables.items():
+                    if rows:
+                        self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
             for name, spec in self.derivations.items():
                 self._made[name] += [(seq, i, *row) for i, row in enumerate(spec.make(tables))]
         if len(self._docs) >= self.batch_docs:
             self.flush()
+        return seq
 
     def flush(self) -> None:
         if not self._docs and not self._rows:

@@ -273,7 +273,9 @@ class Database:
         fd, tmp_name = tempfile.mkstemp(prefix=".kehoach-", suffix=".sqlite", dir=self.out_dir)
         os.close(fd)
         self.tmp = Path(tmp_name)
-        self.con: sqlite3.Connection | None = sqlite3.connect(self.tmp)
+        # built by the thread that stores results as they arrive (kehoach.export.stream), then
+        # finished by the parent: one thread at a time
+        self.con: sqlite3.Connection | None = sqlite3.connect(self.tmp, check_same_thread=False)
         try:
             # a private file moved into place when complete: no journal, no fsync per statement
             self.con.execute("PRAGMA journal_mode = OFF")

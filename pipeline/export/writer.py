@@ -171,41 +171,90 @@ def _csv_writer(fh: Any) -> Any:
                       doublequote=True, escapechar=None, quotechar='"')
 
 
+class TableWriter:
+    """One table as CSV + Parquet (and, with `db`, its rows in kehoach.sqlite), written chunk by
+    chunk: CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows
+    at a time, so memory holds one chunk. `write(chunk)` takes a DataFrame chunk;
+    `add(rows)` takes row dicts as they come and writes a chunk of CHUNK_ROWS rows each time
+    that many are waiting (the chunks `kehoach.export.parts.Source.chunks` makes of the same
+    rows: the same bytes). `close()` writes what is left and gives the two files."""
+
+    def __init__(self, folder: Path, name: str, excel: bool = False, db: Database | None = None) -> None:
+        self.name, self.db = name, db
+        self.empty = conform(name, None)
+        self.kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
+        self.schema = pa.Schema.from_pandas(self.empty, preserve_index=False)
+        self.paths = [folder / f"{name}.csv", folder / f"{name}.parquet"]
+        self.n = 0  # rows written
+        self.waiting: list[dict[str, Any]] = []
+        self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")
+        try:
+            self.pw = pq.ParquetWriter(self.paths[1], self.schema)
+        except BaseException:
+            self.fh.close()
+            raise
+        self.out = _csv_writer(self.fh)
+        self.out.writerow(list(self.kinds))
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        self.waiting += rows
+        size = parts.CHUNK_ROWS
+        while len(self.waiting) >= size:
+            batch = self.waiting[:size]
+            del self.waiting[:size]
+            self.write(pd.DataFrame(batch))
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        name, kinds = self.name, self.kinds
+        df = conform(name, chunk)
+        self.pw.write_table(pa.Table.from_pandas(df, schema=self.schema, preserve_index=False),
+                            row_group_size=parts.CHUNK_ROWS)
+        # CSV cells and database rows are Python objects, many times the size of the
+        # frame's Arrow text: made for a part of the chunk at a time
+        for start in range(0, len(chunk), parts.PART_ROWS):
+            part = chunk.iloc[start:start + parts.PART_ROWS]
+            raw = {c: part[c].tolist() for c in part.columns if c in kinds}
+            if self.db is not None:
+                self.db.add(name, part, raw)
+            cells = csv_cells(df.iloc[start:start + parts.PART_ROWS], part, raw, kinds)
+            self.out.writerows(zip(*cells, strict=True))
+            del part, raw, cells
+        self.n += len(chunk)
+
+    def close(self) -> list[Path]:
+        try:
+            if self.waiting:
+                batch, self.waiting = self.waiting, []
+                self.write(pd.DataFrame(batch))
+            if self.n == 0:
+                self.pw.write_table(pa.Table.from_pandas(self.empty, schema=self.schema, preserve_index=False))
+        finally:
+            self.abort()
+        return self.paths
+
+    def abort(self) -> None:
+        """Close the files (complete or not)."""
+        try:
+            self.pw.close()
+        finally:
+            self.fh.close()
+
+
 def write_table(folder: Path, name: str, table: Any, excel: bool = False,
                 db: Database | None = None) -> list[Path]:
-    """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
-    CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows at a
-    time), so memory holds one chunk; a table in
-    memory and the same table read back from the staging database give the same bytes.
-    With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
+    """One table (a DataFrame, a `kehoach.export.parts.Source` or None) as CSV + Parquet
+    (TableWriter), read in chunks (kehoach.export.parts.chunks_of), so memory holds one chunk;
+    a table in memory and the same table read back from the staging database give the same
+    bytes. With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
     the table is read back once for the three formats."""
-    empty = conform(name, None)
-    kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
-    schema = pa.Schema.from_pandas(empty, preserve_index=False)
-    csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
-    with open(csv_path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh, \
-            pq.ParquetWriter(pq_path, schema) as pw:
-        out = _csv_writer(fh)
-        out.writerow(list(kinds))
-        first = True
+    tw = TableWriter(folder, name, excel, db)
+    try:
         for chunk in chunks_of(table):
-            df = conform(name, chunk)
-            pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
-                           row_group_size=parts.CHUNK_ROWS)
-            # CSV cells and database rows are Python objects, many times the size of the
-            # frame's Arrow text: made for a part of the chunk at a time
-            for start in range(0, len(chunk), parts.PART_ROWS):
-                part = chunk.iloc[start:start + parts.PART_ROWS]
-                raw = {c: part[c].tolist() for c in part.columns if c in kinds}
-                if db is not None:
-                    db.add(name, part, raw)
-                cells = csv_cells(df.iloc[start:start + parts.PART_ROWS], part, raw, kinds)
-                out.writerows(zip(*cells, strict=True))
-                del part, raw, cells
-            first = False
-        if first:
-            pw.write_table(pa.Table.from_pandas(empty, schema=schema, preserve_index=False))
-    return [csv_path, pq_path]
+            tw.write(chunk)
+    except BaseException:
+        tw.abort()
+        raise
+    return tw.close()
 
 
 def release_memory() -> None:
@@ -218,21 +267,26 @@ def release_memory() -> None:
             ctypes.CDLL(None).malloc_trim(0)
 
 
-def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
+def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False, db: Database | None = None,
+                done: Mapping[str, list[Path]] | None = None) -> list[Path]:
     """Every table of the schema as CSV + Parquet, datapackage.json and kehoach.sqlite, into
     `folder`. A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks,
-    once: each chunk goes to the three formats)."""
+    once: each chunk goes to the three formats). `done`: the tables written into `folder`
+    already (their files), with their rows in `db` (kehoach.export.stream)."""
     names = sorted(schemas())
     written: list[Path] = []
-    with Database(folder) as db:
+    with contextlib.nullcontext(db) if db is not None else Database(folder) as base:
         for name in names:
-            written += write_table(folder, name, tables.get(name), excel, db=db)
+            if done is not None and name in done:
+                written += done[name]
+                continue
+            written += write_table(folder, name, tables.get(name), excel, db=base)
             release_memory()
         pkg = folder / "datapackage.json"
         pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")
         written.append(pkg)
-        written.append(db.finish())
+        written.append(base.finish())
     return written
 
 
@@ -339,22 +393,45 @@ class Output:
             raise OutputError(f"cannot create a staging folder in {self.scratch} "
                               f"for {self.shown}: {_describe(exc)}") from None
 
-    def write(self, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
-        stage = self._new_stage()
+    def write(self, tables: Mapping[str, Any], excel: bool = False, stage: Path | None = None,
+              db: Database | None = None, done: Mapping[str, list[Path]] | None = None) -> list[Path]:
+        """Write `tables` as a new set and switch it in. `stage`: the staging folder (`begin`)
+        holding the tables `done` already, with their rows in `db` (kehoach.export.stream);
+        the caller then discards it."""
+        own = stage is None
+        stage = self.begin() if stage is None else stage
         try:
             try:
-                written = write_files(stage, tables, excel)
-                if self.inside:
-                    self._replace_files(stage, written)
-                else:
-                    self._carry_over(stage)
-                    self._switch(stage)
+                written = write_files(stage, tables, excel, db=db, done=done)
             except OSError as exc:
                 raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
                                   "the previous tables are unchanged") from None
+            return self.commit(stage, written)
         finally:
-            shutil.rmtree(stage, ignore_errors=True)  # after the switch: the old tables
+            if own:
+                self.discard(stage)
+
+    def begin(self) -> Path:
+        """A fresh staging folder for the new set (`commit` switches it in; `discard` removes
+        it, or what `commit` left of the old set)."""
+        return self._new_stage()
+
+    def commit(self, stage: Path, written: list[Path]) -> list[Path]:
+        """Switch the set written into `stage` in (the files `written`): their paths now."""
+        try:
+            if self.inside:
+                self._replace_files(stage, written)
+            else:
+                self._carry_over(stage)
+                self._switch(stage)
+        except OSError as exc:
+            raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
+                              "the previous tables are unchanged") from None
         return [self.path / p.name for p in written]
+
+    @staticmethod
+    def discard(stage: Path) -> None:
+        shutil.rmtree(stage, ignore_errors=True)  # after the switch: the old tables
 
     def _carry_over(self, stage: Path) -> None:
         """Hard-link what kehoach did not write (and the lock file) into the new folder."""
