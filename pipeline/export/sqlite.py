@@ -299,6 +299,21 @@ class Database:
             if name in self.tables:
                 self.tables[name].insert(_rows(name, df, raw))
 
+    def add_values(self, table: str, cols: dict[str, list[Any]], n: int) -> None:
+        """`n` rows of `table` given as columns of values of the schema type already (what
+        `_column` makes of them: plain Python values, a missing or empty one None)."""
+        if not n:
+            return
+        for name in ("documents", "files") if table == "documents" else (table,):
+            if name in self.tables:
+                fields = _fields(name)
+                rows = list(zip(*[cols.get(f["name"]) or [None] * n for f in fields], strict=True))
+                if name == "documents":  # one row per plan: the first file with that content
+                    names = [f["name"] for f in fields]
+                    i_id, i_status = names.index("doc_id"), names.index("status")
+                    rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
+                self.tables[name].insert(rows)
+
     def finish(self) -> Path:
         """Indexes, views and metadata; the file moved into place (OUT/kehoach.sqlite)."""
         con = self.con

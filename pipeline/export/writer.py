@@ -171,6 +171,81 @@ def _csv_writer(fh: Any) -> Any:
                       doublequote=True, escapechar=None, quotechar='"')
 
 
+_BIG = 2 ** 53  # integers past this go through float64 in a chunk with gaps: not plain
+
+
+def plain_values(kind: str, values: list[Any]) -> tuple[list[Any], list[Any], list[Any], int]:
+    """(CSV cells, database values, Arrow values, how many) of the leading `values` of a
+    column of schema type `kind` that are plain: text a str, an integer an int, a number a
+    float or an int, a boolean a bool, or missing (None, NaN). Their cells and values are what
+    `csv_cells`, kehoach.export.sqlite and `conform` make of them in any chunk; the first
+    value that is not plain (its cell depends on the type pandas infers for its whole chunk)
+    stops the count."""
+    cells: list[Any] = []
+    db: list[Any] = []
+    arrow: list[Any] = []
+    cell, keep, put = cells.append, db.append, arrow.append
+    if kind not in _PANDAS_TYPES:
+        for v in values:
+            if type(v) is str:
+                cell(_safe(v) if v and (v[0] in FORMULA_START or "\r" in v) else v)
+                keep(v or None)
+                put(v)
+            elif v is None or (type(v) is float and v != v):
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    elif kind == "integer":
+        for v in values:
+            if type(v) is int and -_BIG <= v <= _BIG:
+                cell(v)
+                keep(v)
+                put(v)
+            elif v is None or (type(v) is float and v != v):
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    elif kind == "number":
+        for v in values:
+            if type(v) is float:
+                if v != v:
+                    cell("")
+                    keep(None)
+                    put(None)
+                else:
+                    cell(v)
+                    keep(v)
+                    put(v)
+            elif type(v) is int and -_BIG <= v <= _BIG:
+                f = float(v)
+                cell(f)
+                keep(f)
+                put(f)
+            elif v is None:
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    else:  # boolean
+        for v in values:
+            if type(v) is bool:
+                cell(v)
+                keep(int(v))
+                put(v)
+            elif v is None or (type(v) is float and v != v):
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    return cells, db, arrow, len(cells)
+
+
 class TableWriter:
     """One table as CSV + Parquet (and, with `db`, its rows in kehoach.sqlite), written chunk by
     chunk: CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows
@@ -186,7 +261,9 @@ class TableWriter:
         self.schema = pa.Schema.from_pandas(self.empty, preserve_index=False)
         self.paths = [folder / f"{name}.csv", folder / f"{name}.parquet"]
         self.n = 0  # rows written
-        self.waiting: list[dict[str, Any]] = []
+        self.waiting: list[dict[str, Any]] = []  # rows of the chunk `add` is filling
+        self.emitted = 0  # of which in the CSV file and the database already
+        self.arrow: dict[str, list[Any]] = {name: [] for name in self.kinds}  # their Arrow values
         self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")
         try:
             self.pw = pq.ParquetWriter(self.paths[1], self.schema)
@@ -197,21 +274,69 @@ class TableWriter:
         self.out.writerow(list(self.kinds))
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        self.waiting += rows
+        """Rows as they come: their CSV cells and database rows are made and written at once
+        while they are plain (`plain_values`; the rest of the chunk then waits for it), their
+        Parquet row group when the chunk is complete (CHUNK_ROWS rows)."""
         size = parts.CHUNK_ROWS
-        while len(self.waiting) >= size:
-            batch = self.waiting[:size]
-            del self.waiting[:size]
-            self.write(pd.DataFrame(batch))
+        i = 0
+        while i < len(rows):
+            piece = rows[i:i + size - len(self.waiting)] if i or len(rows) + len(self.waiting) > size else rows
+            i += len(piece)
+            if self.emitted == len(self.waiting):  # nothing of the chunk waits for it yet
+                self.emitted += self._plain(piece)
+            self.waiting += piece
+            if len(self.waiting) >= size:
+                self._complete()
 
-    def write(self, chunk: pd.DataFrame) -> None:
+    def _complete(self) -> None:
+        """The chunk `add` filled, into Parquet (and what waits of it, into CSV and the
+        database): from the Arrow values when every row was plain, else through pandas."""
+        batch, self.waiting = self.waiting, []
+        arrow = self.arrow
+        self.arrow = {name: [] for name in self.kinds}
+        if self.emitted == len(batch):
+            columns = [pa.array(arrow[f.name], type=f.type) for f in self.schema]
+            self.pw.write_table(pa.Table.from_arrays(columns, schema=self.schema), row_group_size=parts.CHUNK_ROWS)
+            self.n += len(batch)
+        else:
+            self.write(pd.DataFrame(batch), self.emitted)
+        self.emitted = 0
+
+    def _plain(self, rows: list[dict[str, Any]]) -> int:
+        """CSV and database rows of the leading plain rows of `rows` (`plain_values`): how many."""
+        n = len(rows)
+        cells: list[list[Any]] = []
+        values: dict[str, list[Any]] = {}
+        arrow: dict[str, list[Any]] = {}
+        for name, kind in self.kinds.items():
+            c, v, a, k = plain_values(kind, [r.get(name) for r in rows[:n]] if n < len(rows) else
+                                      [r.get(name) for r in rows])
+            n = min(n, k)
+            cells.append(c)
+            values[name] = v
+            arrow[name] = a
+        if n:
+            if n < len(rows):
+                cells = [c[:n] for c in cells]
+                values = {k: v[:n] for k, v in values.items()}
+                arrow = {k: v[:n] for k, v in arrow.items()}
+            for name, a in arrow.items():
+                self.arrow[name] += a
+            self.out.writerows(zip(*cells, strict=True))
+            if self.db is not None:
+                self.db.add_values(self.name, values, n)
+        return n
+
+    def write(self, chunk: pd.DataFrame, done: int = 0) -> None:
+        """One chunk; with `done`, its first `done` rows are in the CSV file and the database
+        already (`add`)."""
         name, kinds = self.name, self.kinds
         df = conform(name, chunk)
         self.pw.write_table(pa.Table.from_pandas(df, schema=self.schema, preserve_index=False),
                             row_group_size=parts.CHUNK_ROWS)
         # CSV cells and database rows are Python objects, many times the size of the
         # frame's Arrow text: made for a part of the chunk at a time
-        for start in range(0, len(chunk), parts.PART_ROWS):
+        for start in range(done, len(chunk), parts.PART_ROWS):
             part = chunk.iloc[start:start + parts.PART_ROWS]
             raw = {c: part[c].tolist() for c in part.columns if c in kinds}
             if self.db is not None:
@@ -224,8 +349,7 @@ class TableWriter:
     def close(self) -> list[Path]:
         try:
             if self.waiting:
-                batch, self.waiting = self.waiting, []
-                self.write(pd.DataFrame(batch))
+                self._complete()
             if self.n == 0:
                 self.pw.write_table(pa.Table.from_pandas(self.empty, schema=self.schema, preserve_index=False))
         finally:
