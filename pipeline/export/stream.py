@@ -24,6 +24,7 @@ order): the files have the same bytes.
 from __future__ import annotations
 
 import bisect
+import itertools
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,7 +54,7 @@ class Stream:
         self.spill = spill
         self.con = spill.con
         self.order = order
-        self.repeats = {p: 0 for p, q in zip(order, order[1:], strict=False) if p == q}
+        self.repeats = {p: 0 for p, q in itertools.pairwise(order) if p == q}
         self.window = WINDOW if window is None else window
         self.next = 0  # the place of the next result to write
         self.extra = len(order)  # places of results for paths not in `order` (written last)

@@ -264,7 +264,7 @@ class TableWriter:
         self.waiting: list[dict[str, Any]] = []  # rows of the chunk `add` is filling
         self.emitted = 0  # of which in the CSV file and the database already
         self.arrow: dict[str, list[Any]] = {name: [] for name in self.kinds}  # their Arrow values
-        self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")
+        self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")  # noqa: SIM115 (open until close)
         try:
             self.pw = pq.ParquetWriter(self.paths[1], self.schema)
         except BaseException:
