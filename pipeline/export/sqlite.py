@@ -21,7 +21,7 @@ import pickle
 import sqlite3
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -283,6 +283,7 @@ class Database:
             major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
             self.con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
             self.tables: dict[str, _Table] = {}
+            self.indexed: set[tuple[str, str]] = set()
             for name in table_order():
                 self.con.execute(_create(name))
                 self.tables[name] = _Table(self.con, name)
@@ -314,6 +315,23 @@ class Database:
                     rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
                 self.tables[name].insert(rows)
 
+    def index(self, tables: Iterable[str] | None = None) -> None:
+        """The indexes of `tables` (every table: None), made now if not made yet: before their
+        rows come (kehoach.export.stream) they are kept up as the rows are inserted, instead
+        of being built at the end."""
+        con = self.con
+        assert con is not None
+        wanted = None if tables is None else set(tables) | ({"files"} if "documents" in set(tables) else set())
+        indexed: set[tuple[str, str]] = set()
+        for (child, col), _ in FOREIGN_KEYS.items():
+            indexed.add((child, col))
+        for table, cols in EXTRA_INDEXES.items():
+            indexed.update((table, c) for c in cols)
+        for table, col in sorted(indexed):
+            if (wanted is None or table in wanted) and (table, col) not in self.indexed:
+                con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
+                self.indexed.add((table, col))
+
     def finish(self) -> Path:
         """Indexes, views and metadata; the file moved into place (OUT/kehoach.sqlite)."""
         con = self.con
@@ -321,13 +339,7 @@ class Database:
         try:
             for name in table_order():
                 self.tables[name].warn()
-            indexed: set[tuple[str, str]] = set()
-            for (child, col), _ in FOREIGN_KEYS.items():
-                indexed.add((child, col))
-            for table, cols in EXTRA_INDEXES.items():
-                indexed.update((table, c) for c in cols)
-            for table, col in sorted(indexed):
-                con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
+            self.index()
             for name, sql in VIEWS.items():
                 con.execute(f"CREATE VIEW {_q(name)} AS {sql.strip()}")
             con.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")

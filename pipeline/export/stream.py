@@ -75,6 +75,7 @@ class Stream:
             self.abort()
             raise
         self.documents, self.errors = self.writers["documents"], self.writers["errors"]
+        self.db.index(self.writers)  # kept up while the rows come: not built at the end
 
     # -- while results arrive ------------------------------------------------------------
     def add(self, seq: int, path: str, document: dict[str, Any], error: dict[str, Any] | None,

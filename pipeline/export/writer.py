@@ -171,6 +171,7 @@ def _csv_writer(fh: Any) -> Any:
                       doublequote=True, escapechar=None, quotechar='"')
 
 
+EMIT_ROWS = 250  # rows `TableWriter.add` turns into CSV and database rows at a time
 _BIG = 2 ** 53  # integers past this go through float64 in a chunk with gaps: not plain
 
 
@@ -263,6 +264,7 @@ class TableWriter:
         self.n = 0  # rows written
         self.waiting: list[dict[str, Any]] = []  # rows of the chunk `add` is filling
         self.emitted = 0  # of which in the CSV file and the database already
+        self.deferred = False  # a row that is not plain: the rest of the chunk waits for it
         self.arrow: dict[str, list[Any]] = {name: [] for name in self.kinds}  # their Arrow values
         self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")  # noqa: SIM115 (open until close)
         try:
@@ -274,23 +276,32 @@ class TableWriter:
         self.out.writerow(list(self.kinds))
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        """Rows as they come: their CSV cells and database rows are made and written at once
-        while they are plain (`plain_values`; the rest of the chunk then waits for it), their
-        Parquet row group when the chunk is complete (CHUNK_ROWS rows)."""
-        size = parts.CHUNK_ROWS
+        """Rows as they come: their CSV cells and database rows are made and written EMIT_ROWS
+        rows at a time while they are plain (`plain_values`; the rest of the chunk then waits
+        for it), their Parquet row group when the chunk is complete (CHUNK_ROWS rows)."""
+        size, part = parts.CHUNK_ROWS, min(EMIT_ROWS, parts.PART_ROWS)
         i = 0
         while i < len(rows):
             piece = rows[i:i + size - len(self.waiting)] if i or len(rows) + len(self.waiting) > size else rows
             i += len(piece)
-            if self.emitted == len(self.waiting):  # nothing of the chunk waits for it yet
-                self.emitted += self._plain(piece)
             self.waiting += piece
             if len(self.waiting) >= size:
                 self._complete()
+            elif len(self.waiting) - self.emitted >= part:
+                self._emit()
+
+    def _emit(self) -> None:
+        """The plain rows of the chunk not written yet, into CSV and the database."""
+        if not self.deferred and self.emitted < len(self.waiting):
+            todo = self.waiting[self.emitted:]
+            k = self._plain(todo)
+            self.emitted += k
+            self.deferred = k < len(todo)
 
     def _complete(self) -> None:
         """The chunk `add` filled, into Parquet (and what waits of it, into CSV and the
         database): from the Arrow values when every row was plain, else through pandas."""
+        self._emit()
         batch, self.waiting = self.waiting, []
         arrow = self.arrow
         self.arrow = {name: [] for name in self.kinds}
@@ -301,6 +312,7 @@ class TableWriter:
         else:
             self.write(pd.DataFrame(batch), self.emitted)
         self.emitted = 0
+        self.deferred = False
 
     def _plain(self, rows: list[dict[str, Any]]) -> int:
         """CSV and database rows of the leading plain rows of `rows` (`plain_values`): how many."""
