@@ -255,9 +255,11 @@ def _stream(output: Output, stage: Path, spill: Spill, found: Found, excel: bool
     if found.problems:
         order = sorted([*(r.path for r in found.problems), *found.files])  # stable: problems first
     try:
-        return Stream(stage, spill, order, [n for n in schemas() if n not in across], excel)
+        stream = Stream(stage, spill, order, [n for n in schemas() if n not in across], excel)
     except OSError as exc:
         raise OutputError(f"cannot write the tables to {output.shown}: {exc.strerror or exc}") from None
+    stream.shown = str(output.shown)
+    return stream
 
 
 def _process(found: Found, spill: Spill | None, stream: Stream | None, cache: ResultCache | None,
@@ -279,7 +281,11 @@ def _process(found: Found, spill: Spill | None, stream: Stream | None, cache: Re
         if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)
             seq = spill.add(res.path, res.document, res.error, res.tables)
             if stream is not None:  # and into the output tables (kehoach.export.stream)
-                stream.add(seq, res.path, res.document, res.error, res.tables)
+                try:
+                    stream.add(seq, res.path, res.document, res.error, res.tables)
+                except OSError as exc:
+                    raise OutputError(f"cannot write the tables to {stream.shown}: {exc.strerror or exc}; "
+                                      "the previous tables are unchanged") from None
         else:
             results.append(res)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from kehoach.export import parts
 from kehoach.export.parts import Source, Spill
 from kehoach.export.sqlite import Database
 from kehoach.export.writer import TableWriter
@@ -62,6 +63,7 @@ class Stream:
         self.on_disk = 0
         self.counts: dict[str, int] = {}
         self.done: dict[str, list[Path]] | None = None
+        self.shown = str(folder)  # the output folder as the user named it (for messages)
         self.con.executescript("""
             CREATE TABLE IF NOT EXISTS stream_first (sha TEXT PRIMARY KEY, path TEXT) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS stream_waiting (slot INTEGER PRIMARY KEY, item BLOB);
@@ -75,7 +77,6 @@ class Stream:
             self.abort()
             raise
         self.documents, self.errors = self.writers["documents"], self.writers["errors"]
-        self.db.index(self.writers)  # kept up while the rows come: not built at the end
 
     # -- while results arrive ------------------------------------------------------------
     def add(self, seq: int, path: str, document: dict[str, Any], error: dict[str, Any] | None,
@@ -187,7 +188,7 @@ class Stream:
         path = self.folder / f"{name}.parquet"
 
         def rows() -> Iterator[dict[str, Any]]:
-            for batch in pq.ParquetFile(path).iter_batches():
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=parts.PART_ROWS):
                 yield from batch.to_pylist()
 
         return Source(self.spill, rows, lambda: self.count(name), table=name)

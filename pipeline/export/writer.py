@@ -247,6 +247,18 @@ def plain_values(kind: str, values: list[Any]) -> tuple[list[Any], list[Any], li
     return cells, db, arrow, len(cells)
 
 
+_WITNESS_TYPE = {"string": str, "integer": int, "boolean": bool}
+_WITNESS = {str: "x", int: 0, float: 0.5, bool: False, None: None}
+
+
+def _witness(seen: dict[str, set[Any]], kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows holding, in each column, one value of each type in `seen` (None: a missing value),
+    and no other type: what pandas infers of a column depends on the types in it only."""
+    lists = {name: [_WITNESS[t] for t in sorted(seen[name], key=str)] for name in kinds}
+    n = max((len(v) for v in lists.values()), default=0)
+    return [{name: v[min(i, len(v) - 1)] for name, v in lists.items() if v} for i in range(n)]
+
+
 class TableWriter:
     """One table as CSV + Parquet (and, with `db`, its rows in kehoach.sqlite), written chunk by
     chunk: CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows
@@ -262,10 +274,14 @@ class TableWriter:
         self.schema = pa.Schema.from_pandas(self.empty, preserve_index=False)
         self.paths = [folder / f"{name}.csv", folder / f"{name}.parquet"]
         self.n = 0  # rows written
-        self.waiting: list[dict[str, Any]] = []  # rows of the chunk `add` is filling
-        self.emitted = 0  # of which in the CSV file and the database already
-        self.deferred = False  # a row that is not plain: the rest of the chunk waits for it
-        self.arrow: dict[str, list[Any]] = {name: [] for name in self.kinds}  # their Arrow values
+        # the chunk `add` is filling: its rows (`count`), of which the plain ones written to CSV
+        # and the database already are held as Arrow arrays (`arrays`; `seen`: the types of
+        # their values), the others as rows (`waiting`: not checked yet, or `deferred`)
+        self.count = 0
+        self.waiting: list[dict[str, Any]] = []
+        self.deferred = False
+        self.arrays: dict[str, list[pa.Array]] = {name: [] for name in self.kinds}
+        self.seen: dict[str, set[Any]] = {name: set() for name in self.kinds}
         self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")  # noqa: SIM115 (open until close)
         try:
             self.pw = pq.ParquetWriter(self.paths[1], self.schema)
@@ -277,90 +293,120 @@ class TableWriter:
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         """Rows as they come: their CSV cells and database rows are made and written EMIT_ROWS
-        rows at a time while they are plain (`plain_values`; the rest of the chunk then waits
-        for it), their Parquet row group when the chunk is complete (CHUNK_ROWS rows)."""
+        rows at a time while they are plain (`plain_values`), their values kept as Arrow arrays
+        (not as rows) for the chunk's Parquet row group, written when the chunk is complete
+        (CHUNK_ROWS rows). After a row that is not plain, the rest of the chunk waits for it
+        (`_complete`)."""
         size, part = parts.CHUNK_ROWS, min(EMIT_ROWS, parts.PART_ROWS)
         i = 0
         while i < len(rows):
-            piece = rows[i:i + size - len(self.waiting)] if i or len(rows) + len(self.waiting) > size else rows
+            piece = rows[i:i + size - self.count] if i or len(rows) + self.count > size else rows
             i += len(piece)
             self.waiting += piece
-            if len(self.waiting) >= size:
+            self.count += len(piece)
+            if self.count >= size:
                 self._complete()
-            elif len(self.waiting) - self.emitted >= part:
+            elif not self.deferred and len(self.waiting) >= part:
                 self._emit()
 
     def _emit(self) -> None:
-        """The plain rows of the chunk not written yet, into CSV and the database."""
-        if not self.deferred and self.emitted < len(self.waiting):
-            todo = self.waiting[self.emitted:]
-            k = self._plain(todo)
-            self.emitted += k
-            self.deferred = k < len(todo)
+        """The waiting rows, while plain, into CSV and the database (and Arrow arrays)."""
+        if not self.deferred and self.waiting:
+            k = self._plain(self.waiting)
+            self.deferred = k < len(self.waiting)
+            self.waiting = self.waiting[k:]
 
     def _complete(self) -> None:
         """The chunk `add` filled, into Parquet (and what waits of it, into CSV and the
-        database): from the Arrow values when every row was plain, else through pandas."""
+        database). The rows after one that is not plain go through pandas as a chunk read
+        back would, their types inferred with those of the plain rows before them: `witness`
+        rows, one value of each type the plain rows had in each column, stand for those."""
         self._emit()
-        batch, self.waiting = self.waiting, []
-        arrow = self.arrow
-        self.arrow = {name: [] for name in self.kinds}
-        if self.emitted == len(batch):
-            columns = [pa.array(arrow[f.name], type=f.type) for f in self.schema]
-            self.pw.write_table(pa.Table.from_arrays(columns, schema=self.schema), row_group_size=parts.CHUNK_ROWS)
-            self.n += len(batch)
-        else:
-            self.write(pd.DataFrame(batch), self.emitted)
-        self.emitted = 0
+        arrays, self.arrays = self.arrays, {name: [] for name in self.kinds}
+        seen, self.seen = self.seen, {name: set() for name in self.kinds}
+        rows, self.waiting = self.waiting, []
+        count, self.count = self.count, 0
         self.deferred = False
+        done = count - len(rows)
+        tables = []
+        if done:
+            columns = [pa.concat_arrays(arrays[f.name]) if len(arrays[f.name]) > 1 else arrays[f.name][0]
+                       for f in self.schema]
+            tables.append(pa.Table.from_arrays(columns, schema=self.schema))
+        del arrays
+        if rows:
+            witness = _witness(seen, self.kinds) if done else []
+            chunk = pd.DataFrame(witness + rows)
+            df = conform(self.name, chunk)
+            tables.append(pa.Table.from_pandas(df.iloc[len(witness):], schema=self.schema, preserve_index=False))
+            self._cells(chunk, df, len(witness))
+        table = tables[0] if len(tables) == 1 else pa.concat_tables(tables).combine_chunks()
+        self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
+        self.n += count
 
     def _plain(self, rows: list[dict[str, Any]]) -> int:
-        """CSV and database rows of the leading plain rows of `rows` (`plain_values`): how many."""
+        """CSV and database rows of the leading plain rows of `rows` (`plain_values`), their
+        Arrow arrays: how many."""
         n = len(rows)
         cells: list[list[Any]] = []
         values: dict[str, list[Any]] = {}
         arrow: dict[str, list[Any]] = {}
+        given: dict[str, list[Any]] = {}
         for name, kind in self.kinds.items():
-            c, v, a, k = plain_values(kind, [r.get(name) for r in rows[:n]] if n < len(rows) else
-                                      [r.get(name) for r in rows])
+            col = [r.get(name) for r in rows[:n]] if n < len(rows) else [r.get(name) for r in rows]
+            c, v, a, k = plain_values(kind, col)
             n = min(n, k)
             cells.append(c)
             values[name] = v
             arrow[name] = a
+            given[name] = col
         if n:
             if n < len(rows):
                 cells = [c[:n] for c in cells]
                 values = {k: v[:n] for k, v in values.items()}
                 arrow = {k: v[:n] for k, v in arrow.items()}
-            for name, a in arrow.items():
-                self.arrow[name] += a
+            for f in self.schema:
+                arr = pa.array(arrow[f.name], type=f.type)
+                self.arrays[f.name].append(arr)
+                seen = self.seen[f.name]
+                if arr.null_count:
+                    seen.add(None)
+                if arr.null_count < n:
+                    if self.kinds[f.name] == "number":  # an int and a float are typed apart
+                        seen.update(type(v) for v in given[f.name][:n] if type(v) is int or
+                                    (type(v) is float and v == v))
+                    else:
+                        seen.add(_WITNESS_TYPE.get(self.kinds[f.name], str))
             self.out.writerows(zip(*cells, strict=True))
             if self.db is not None:
                 self.db.add_values(self.name, values, n)
         return n
 
-    def write(self, chunk: pd.DataFrame, done: int = 0) -> None:
-        """One chunk; with `done`, its first `done` rows are in the CSV file and the database
-        already (`add`)."""
+    def _cells(self, chunk: pd.DataFrame, df: pd.DataFrame, start: int) -> None:
+        """CSV and database rows of `chunk` (conformed: `df`) from row `start`."""
         name, kinds = self.name, self.kinds
-        df = conform(name, chunk)
-        self.pw.write_table(pa.Table.from_pandas(df, schema=self.schema, preserve_index=False),
-                            row_group_size=parts.CHUNK_ROWS)
         # CSV cells and database rows are Python objects, many times the size of the
         # frame's Arrow text: made for a part of the chunk at a time
-        for start in range(done, len(chunk), parts.PART_ROWS):
-            part = chunk.iloc[start:start + parts.PART_ROWS]
+        for begin in range(start, len(chunk), parts.PART_ROWS):
+            part = chunk.iloc[begin:begin + parts.PART_ROWS]
             raw = {c: part[c].tolist() for c in part.columns if c in kinds}
             if self.db is not None:
                 self.db.add(name, part, raw)
-            cells = csv_cells(df.iloc[start:start + parts.PART_ROWS], part, raw, kinds)
+            cells = csv_cells(df.iloc[begin:begin + parts.PART_ROWS], part, raw, kinds)
             self.out.writerows(zip(*cells, strict=True))
             del part, raw, cells
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """One chunk (a DataFrame)."""
+        df = conform(self.name, chunk)
+        self.pw.write_table(pa.Table.from_pandas(df, schema=self.schema, preserve_index=False),
+                            row_group_size=parts.CHUNK_ROWS)
+        self._cells(chunk, df, 0)
         self.n += len(chunk)
 
     def close(self) -> list[Path]:
         try:
-            if self.waiting:
+            if self.count:
                 self._complete()
             if self.n == 0:
                 self.pw.write_table(pa.Table.from_pandas(self.empty, schema=self.schema, preserve_index=False))
