@@ -70,13 +70,13 @@ class Instrument:
         if doc not in self.docs:  # what the documents say: counted once per document
             self.docs.add(doc)
             v = t[_DATE]
-            if type(v) is str and v or _text(v):
+            if (type(v) is str and v) or _text(v):
                 self.dates[v] += 1
             v = t[_ISSUER]
-            if type(v) is str and v or _text(v):
+            if (type(v) is str and v) or _text(v):
                 self.issuers[v] += 1
             v = t[_TYPE]
-            if type(v) is str and v or _text(v):
+            if (type(v) is str and v) or _text(v):
                 self.types[v] += 1
             y = t[_YEAR]
             if type(y) is int:
@@ -86,7 +86,7 @@ class Instrument:
         if self.first_id is None:
             self.first_id = _text(t[_ID])
         name = t[_NAME]
-        if type(name) is str and name or _text(name):
+        if (type(name) is str and name) or _text(name):
             self.names[name] += 1
         if self.scope is None:
             self.scope = _text(t[_SCOPE])
