@@ -343,6 +343,8 @@ class TableWriter:
         table = tables[0] if len(tables) == 1 else pa.concat_tables(tables).combine_chunks()
         self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
         self.n += count
+        del table, tables
+        pa.default_memory_pool().release_unused()  # the chunk's Arrow buffers, back to the system
 
     def _plain(self, rows: list[dict[str, Any]]) -> int:
         """CSV and database rows of the leading plain rows of `rows` (`plain_values`), their
