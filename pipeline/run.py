@@ -232,8 +232,7 @@ def run(
                         if cache is not None:
                             cache.close()  # before the output folder (holding the cache) is switched
                             cache.prune()
-                        written = output.write(summary.tables, excel=excel, stage=stage, db=stream.db,
-                                               done=stream.close())
+                        written = output.write(summary.tables, excel=excel, stage=stage)
                     finally:
                         stream.abort()
                     if cache is not None:
@@ -447,7 +446,9 @@ def _combine_streamed(spill: Spill, stream: Stream) -> RunSummary:
     documents, ok, duplicates, errors = spill.counts()
     summary = RunSummary(documents=documents, ok=ok, duplicates=duplicates, errors=errors)
     summary.error_rows = list(spill.error_rows())
-    tables = Staged(spill, {name: stream.source(name) for name in stream.close()})
+    done = stream.close()
+    tables = Staged(spill, {name: stream.source(name) for name in done})
+    tables.done, tables.db = done, stream.db
     for _, component in run_components():
         tables.update(component(tables))  # type: ignore[arg-type]
     summary.citations = len(tables.get("citations", []))

@@ -350,6 +350,10 @@ class Staged(Mapping[str, Any]):
         self.spill = spill
         self.given = dict(given)
         self.names = spill.tables()
+        # tables written into the new output set already, as the results came (their files,
+        # by name), with their rows in the database `db` (kehoach.export.stream)
+        self.done: dict[str, list[Path]] | None = None
+        self.db: Any = None
 
     def __getitem__(self, name: str) -> Any:
         if name in self.given:

@@ -451,12 +451,14 @@ def release_memory() -> None:
             ctypes.CDLL(None).malloc_trim(0)
 
 
-def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False, db: Database | None = None,
-                done: Mapping[str, list[Path]] | None = None) -> list[Path]:
+def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
     """Every table of the schema as CSV + Parquet, datapackage.json and kehoach.sqlite, into
     `folder`. A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks,
-    once: each chunk goes to the three formats). `done`: the tables written into `folder`
-    already (their files), with their rows in `db` (kehoach.export.stream)."""
+    once: each chunk goes to the three formats). When `tables` is a `kehoach.export.parts.
+    Staged` whose `done` tables were written into `folder` already (kehoach.export.stream),
+    with their rows in its `db`, only the others are written."""
+    done: Mapping[str, list[Path]] | None = getattr(tables, "done", None)
+    db: Database | None = getattr(tables, "db", None)
     names = sorted(schemas())
     written: list[Path] = []
     with contextlib.nullcontext(db) if db is not None else Database(folder) as base:
@@ -577,16 +579,14 @@ class Output:
             raise OutputError(f"cannot create a staging folder in {self.scratch} "
                               f"for {self.shown}: {_describe(exc)}") from None
 
-    def write(self, tables: Mapping[str, Any], excel: bool = False, stage: Path | None = None,
-              db: Database | None = None, done: Mapping[str, list[Path]] | None = None) -> list[Path]:
+    def write(self, tables: Mapping[str, Any], excel: bool = False, stage: Path | None = None) -> list[Path]:
         """Write `tables` as a new set and switch it in. `stage`: the staging folder (`begin`)
-        holding the tables `done` already, with their rows in `db` (kehoach.export.stream);
-        the caller then discards it."""
+        where some tables were written already (`write_files`); the caller then discards it."""
         own = stage is None
         stage = self.begin() if stage is None else stage
         try:
             try:
-                written = write_files(stage, tables, excel, db=db, done=done)
+                written = write_files(stage, tables, excel)
             except OSError as exc:
                 raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
                                   "the previous tables are unchanged") from None
