@@ -175,3 +175,29 @@ def test_a_run_stopped_while_writing_leaves_the_previous_tables(corpus: tuple[Pa
     assert calls["n"] == 3
     assert _files(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_table_read_back_with_long_rows_is_written_in_bounded_parts(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table read back whose rows hold much text (the catalog lists every document citing an
+    instrument) is written a few rows at a time, its Parquet file in several row groups: the
+    same CSV bytes, Parquet content and database rows as the table written from memory."""
+    import pyarrow.parquet as pq
+
+    monkeypatch.setattr(writer, "MAX_BYTES", 300)
+    rows = [{"instrument_key": f"k{i}", "instrument_id": f"{i}/NQ-CP", "n_documents": i,
+             "doc_ids": "; ".join(f"doc{j:04d}" for j in range(i * 7)), "conflicts": None if i % 2 else "date: x"}
+            for i in range(12)]
+    source = parts.Source(None, lambda: iter(rows), lambda: len(rows))  # type: ignore[arg-type]
+    for name, table in (("read", source), ("memory", pd.DataFrame(rows))):
+        (tmp_path / name).mkdir()
+        with Database(tmp_path / name) as db:
+            writer.write_table(tmp_path / name, "instruments", table, db=db)
+            db.finish()
+    a, b = _files(tmp_path / "read"), _files(tmp_path / "memory")
+    assert a["instruments.csv"] == b["instruments.csv"]
+    read, memory = pq.ParquetFile(tmp_path / "read" / "instruments.parquet"), \
+        pq.ParquetFile(tmp_path / "memory" / "instruments.parquet")
+    assert read.metadata.num_row_groups > 2 and memory.metadata.num_row_groups == 1
+    assert read.read().equals(memory.read())
+    assert _sqlite_rows(tmp_path / "read" / "kehoach.sqlite") == _sqlite_rows(tmp_path / "memory" / "kehoach.sqlite")

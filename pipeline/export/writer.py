@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from kehoach import __version__
 from kehoach.export import parts
-from kehoach.export.parts import chunks_of
+from kehoach.export.parts import Source, chunks_of
 from kehoach.export.schema import SCHEMA_VERSION, schemas
 from kehoach.export.sqlite import Database
 
@@ -171,6 +171,7 @@ def _csv_writer(fh: Any) -> Any:
                       doublequote=True, escapechar=None, quotechar='"')
 
 
+MAX_BYTES = 8_000_000  # text of a table read back that `write_table` holds (see TableWriter)
 EMIT_ROWS = 250  # rows `TableWriter.add` turns into CSV and database rows at a time
 _BIG = 2 ** 53  # integers past this go through float64 in a chunk with gaps: not plain
 
@@ -267,8 +268,16 @@ class TableWriter:
     that many are waiting (the chunks `kehoach.export.parts.Source.chunks` makes of the same
     rows: the same bytes). `close()` writes what is left and gives the two files."""
 
-    def __init__(self, folder: Path, name: str, excel: bool = False, db: Database | None = None) -> None:
+    def __init__(self, folder: Path, name: str, excel: bool = False, db: Database | None = None,
+                 max_bytes: int | None = None) -> None:
         self.name, self.db = name, db
+        # with `max_bytes`, `add` holds at most about that much text: rows are written to CSV
+        # and the database once their text reaches it, and their Arrow arrays as a row group
+        # (part of a chunk) once they reach it (a table whose rows grow with the corpus:
+        # the catalog lists every document citing an instrument)
+        self.max_bytes = max_bytes
+        self.chars = 0
+        self.flushed = 0  # rows of the chunk written to Parquet already
         self.empty = conform(name, None)
         self.kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
         self.schema = pa.Schema.from_pandas(self.empty, preserve_index=False)
@@ -304,10 +313,32 @@ class TableWriter:
             i += len(piece)
             self.waiting += piece
             self.count += len(piece)
+            if self.max_bytes is not None:
+                self.chars += sum(len(v) for r in piece for v in r.values() if type(v) is str)
             if self.count >= size:
                 self._complete()
-            elif not self.deferred and len(self.waiting) >= part:
+            elif not self.deferred and (len(self.waiting) >= part or
+                                        (self.max_bytes is not None and self.chars >= self.max_bytes)):
                 self._emit()
+                self._flush()
+
+    def _flush(self) -> None:
+        """With `max_bytes`: the Arrow arrays of the chunk, once that large, as a row group."""
+        if self.max_bytes is None or self.deferred:
+            return
+        if sum(a.nbytes for arrays in self.arrays.values() for a in arrays) >= self.max_bytes:
+            table = self._arrow_table()
+            self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
+            self.flushed += table.num_rows
+            del table
+            pa.default_memory_pool().release_unused()
+
+    def _arrow_table(self) -> pa.Table:
+        """The Arrow arrays of the chunk as a table (and no longer held)."""
+        arrays, self.arrays = self.arrays, {name: [] for name in self.kinds}
+        columns = [pa.concat_arrays(arrays[f.name]) if len(arrays[f.name]) > 1 else arrays[f.name][0]
+                   for f in self.schema]
+        return pa.Table.from_arrays(columns, schema=self.schema)
 
     def _emit(self) -> None:
         """The waiting rows, while plain, into CSV and the database (and Arrow arrays)."""
@@ -315,6 +346,7 @@ class TableWriter:
             k = self._plain(self.waiting)
             self.deferred = k < len(self.waiting)
             self.waiting = self.waiting[k:]
+            self.chars = 0
 
     def _complete(self) -> None:
         """The chunk `add` filled, into Parquet (and what waits of it, into CSV and the
@@ -322,28 +354,24 @@ class TableWriter:
         back would, their types inferred with those of the plain rows before them: `witness`
         rows, one value of each type the plain rows had in each column, stand for those."""
         self._emit()
-        arrays, self.arrays = self.arrays, {name: [] for name in self.kinds}
+        done = self.count - len(self.waiting)  # plain rows, in CSV and the database
+        tables = [self._arrow_table()] if done > self.flushed else []
         seen, self.seen = self.seen, {name: set() for name in self.kinds}
         rows, self.waiting = self.waiting, []
-        count, self.count = self.count, 0
+        count, self.count, self.flushed, self.chars = self.count, 0, 0, 0
         self.deferred = False
-        done = count - len(rows)
-        tables = []
-        if done:
-            columns = [pa.concat_arrays(arrays[f.name]) if len(arrays[f.name]) > 1 else arrays[f.name][0]
-                       for f in self.schema]
-            tables.append(pa.Table.from_arrays(columns, schema=self.schema))
-        del arrays
         if rows:
             witness = _witness(seen, self.kinds) if done else []
             chunk = pd.DataFrame(witness + rows)
             df = conform(self.name, chunk)
             tables.append(pa.Table.from_pandas(df.iloc[len(witness):], schema=self.schema, preserve_index=False))
             self._cells(chunk, df, len(witness))
-        table = tables[0] if len(tables) == 1 else pa.concat_tables(tables).combine_chunks()
-        self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
+        if tables:  # (nothing when every row of the chunk went out with `_flush`)
+            table = tables[0] if len(tables) == 1 else pa.concat_tables(tables).combine_chunks()
+            self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
+            del table
         self.n += count
-        del table, tables
+        del tables
         pa.default_memory_pool().release_unused()  # the chunk's Arrow buffers, back to the system
 
     def _plain(self, rows: list[dict[str, Any]]) -> int:
@@ -431,6 +459,15 @@ def write_table(folder: Path, name: str, table: Any, excel: bool = False,
     a table in memory and the same table read back from the staging database give the same
     bytes. With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
     the table is read back once for the three formats."""
+    if isinstance(table, Source):  # read back row by row: memory holds MAX_BYTES of text
+        tw = TableWriter(folder, name, excel, db, max_bytes=MAX_BYTES)
+        try:
+            for row in table.rows():
+                tw.add([row])
+        except BaseException:
+            tw.abort()
+            raise
+        return tw.close()
     tw = TableWriter(folder, name, excel, db)
     try:
         for chunk in chunks_of(table):
