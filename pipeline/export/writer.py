@@ -171,7 +171,7 @@ def _csv_writer(fh: Any) -> Any:
                       doublequote=True, escapechar=None, quotechar='"')
 
 
-MAX_BYTES = 8_000_000  # text of a table read back that `write_table` holds (see TableWriter)
+MAX_BYTES = 1_000_000  # text of a table read back that `write_table` holds (see TableWriter)
 EMIT_ROWS = 250  # rows `TableWriter.add` turns into CSV and database rows at a time
 _BIG = 2 ** 53  # integers past this go through float64 in a chunk with gaps: not plain
 
