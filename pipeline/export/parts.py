@@ -23,6 +23,7 @@ by this process only, in a folder created with private permissions.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import pickle
 import shutil
@@ -87,8 +88,13 @@ class Source:
         self._count = count
         self.columns = columns
         self.table = table  # the spilled table of the documents' results it reads, if it is one
+        self._takes_columns = "columns" in inspect.signature(rows).parameters
 
-    def rows(self) -> Iterator[dict[str, Any]]:
+    def rows(self, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """The rows; `columns`: the columns the caller reads (a hint: a source read back from
+        a file then reads only those; others give every column)."""
+        if columns is not None and self._takes_columns:
+            return self._rows(columns)  # type: ignore[call-arg]
         return self._rows()
 
     def chunks(self, size: int | None = None) -> Iterator[pd.DataFrame]:

@@ -187,8 +187,8 @@ class Stream:
         """A table written (after `close`), read back from its Parquet file when asked."""
         path = self.folder / f"{name}.parquet"
 
-        def rows() -> Iterator[dict[str, Any]]:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=parts.PART_ROWS):
+        def rows(columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=parts.PART_ROWS, columns=columns):
                 yield from batch.to_pylist()
 
         return Source(self.spill, rows, lambda: self.count(name), table=name)
