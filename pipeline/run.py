@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 from kehoach.cache import Inputs, ResultCache, file_sha256, outputs_intact, read_manifest, write_manifest
-from kehoach.components import run_components, use_profile, warm_up
+from kehoach.components import RUN_STAGES, run_components, use_profile, warm_up
 from kehoach.export.parts import Derived, Source, Spill, Staged, spilling
 from kehoach.export.schema import SCHEMA_FINGERPRINT, schemas
-from kehoach.export.writer import Output
+from kehoach.export.stream import Stream
+from kehoach.export.writer import Output, OutputError
 from kehoach.limits import Limits
 from kehoach.limits import current as current_limits
 from kehoach.process import DocResult, failed
@@ -219,26 +220,52 @@ def run(
                 if reused is not None:
                     reused.seconds = time.perf_counter() - t0
                     return reused
-        with (spilling(output) if output is not None else contextlib.nullcontext()) as spill:
-            summary = _process(found, spill, cache, on_result, workers, executor, scheduler)
-            if cache is not None:
-                cache.close()  # before the output folder (holding the cache) is switched
-                cache.prune()
-            if output is not None:
-                written = output.write(summary.tables, excel=excel)
-                if cache is not None:
-                    write_manifest(output.path, inputs if _retry_none(summary) else None, written,
-                                   summary.record())
-            if isinstance(summary.tables, Staged):  # the staging database is removed next
-                summary.tables = Written(output.path) if output is not None else {}  # type: ignore[assignment]
+        if output is None:
+            summary = _process(found, None, None, cache, on_result, workers, executor, scheduler)
+        else:
+            stage = output.begin()  # the new set is written there while the results arrive
+            try:
+                with spilling(output) as spill:
+                    stream = _stream(output, stage, spill, found, excel)
+                    try:
+                        summary = _process(found, spill, stream, cache, on_result, workers, executor, scheduler)
+                        if cache is not None:
+                            cache.close()  # before the output folder (holding the cache) is switched
+                            cache.prune()
+                        written = output.write(summary.tables, excel=excel, stage=stage)
+                    finally:
+                        stream.abort()
+                    if cache is not None:
+                        write_manifest(output.path, inputs if _retry_none(summary) else None, written,
+                                       summary.record())
+                    if isinstance(summary.tables, Staged):  # the staging database is removed next
+                        summary.tables = Written(output.path)  # type: ignore[assignment]
+            finally:
+                output.discard(stage)
     summary.seconds = time.perf_counter() - t0
     return summary
 
 
-def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
+def _stream(output: Output, stage: Path, spill: Spill, found: Found, excel: bool) -> Stream:
+    """The writer of the tables of one document each into `stage` (kehoach.export.stream):
+    every table of the schema but those the run stages make across documents."""
+    across = {t for s in RUN_STAGES for t in s.provides}
+    order = found.files
+    if found.problems:
+        order = sorted([*(r.path for r in found.problems), *found.files])  # stable: problems first
+    try:
+        stream = Stream(stage, spill, order, [n for n in schemas() if n not in across], excel)
+    except OSError as exc:
+        raise OutputError(f"cannot write the tables to {output.shown}: {exc.strerror or exc}") from None
+    stream.shown = str(output.shown)
+    return stream
+
+
+def _process(found: Found, spill: Spill | None, stream: Stream | None, cache: ResultCache | None,
              on_result: Callable[[DocResult], None] | None, workers: int | None, executor: str,
              scheduler: str | None) -> RunSummary:
-    """Every document from the cache or a worker, into the spill (or memory); the tables."""
+    """Every document from the cache or a worker, into the spill (or memory); with `stream`,
+    the tables of one document each written as the results come; the tables."""
     results: list[DocResult] = []
     if spill is not None:  # what the run stages make of each document, made as it is stored
         for _, component in run_components():
@@ -246,9 +273,18 @@ def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
             if isinstance(spec, Derived):
                 spill.derive(spec)
 
+    if stream is not None:
+        spill.keep_rows = False  # type: ignore[union-attr]
+
     def keep(res: DocResult) -> None:
         if spill is not None:  # rows go to disk as they arrive (kehoach.export.parts)
-            spill.add(res.path, res.document, res.error, res.tables)
+            seq = spill.add(res.path, res.document, res.error, res.tables)
+            if stream is not None:  # and into the output tables (kehoach.export.stream)
+                try:
+                    stream.add(seq, res.path, res.document, res.error, res.tables)
+                except OSError as exc:
+                    raise OutputError(f"cannot write the tables to {stream.shown}: {exc.strerror or exc}; "
+                                      "the previous tables are unchanged") from None
         else:
             results.append(res)
 
@@ -269,9 +305,9 @@ def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
     if executor == "dask":
         from kehoach.distributed import iter_results_dask
 
-        stream = iter_results_dask(todo, workers, scheduler)
+        arriving = iter_results_dask(todo, workers, scheduler)
     else:
-        stream = iter_results(todo, bound_workers(workers, len(todo)))
+        arriving = iter_results(todo, bound_workers(workers, len(todo)))
 
     def store(res: DocResult) -> None:
         if cache is not None:
@@ -279,11 +315,14 @@ def _process(found: Found, spill: Spill | None, cache: ResultCache | None,
         keep(res)
 
     with Storing(store) as storing:
-        for res in stream:
+        for res in arriving:
             storing.put(res)
             if on_result:
                 on_result(res)
-    summary = _combine_spilled(spill) if spill is not None else _combine(results)
+    if stream is not None:
+        summary = _combine_streamed(spill, stream)  # type: ignore[arg-type]
+    else:
+        summary = _combine_spilled(spill) if spill is not None else _combine(results)
     summary.cached = cache.hits if cache is not None else 0
     return summary
 
@@ -392,6 +431,24 @@ def _combine_spilled(spill: Spill) -> RunSummary:
 
     tables = Staged(spill, {"documents": Source(spill, document_rows, spill.n_listed),
                             "errors": Source(spill, spill.error_rows, lambda: errors)})
+    for _, component in run_components():
+        tables.update(component(tables))  # type: ignore[arg-type]
+    summary.citations = len(tables.get("citations", []))
+    summary.instruments = len(tables.get("instruments", []))
+    summary.tables = tables  # type: ignore[assignment]
+    return summary
+
+
+def _combine_streamed(spill: Spill, stream: Stream) -> RunSummary:
+    """`_combine_spilled` when the tables of one document each were written as the results
+    came (kehoach.export.stream): the counts, and the tables the run stages make across
+    documents from what was staged."""
+    documents, ok, duplicates, errors = spill.counts()
+    summary = RunSummary(documents=documents, ok=ok, duplicates=duplicates, errors=errors)
+    summary.error_rows = list(spill.error_rows())
+    done = stream.close()
+    tables = Staged(spill, {name: stream.source(name) for name in done})
+    tables.done, tables.db = done, stream.db
     for _, component in run_components():
         tables.update(component(tables))  # type: ignore[arg-type]
     summary.citations = len(tables.get("citations", []))

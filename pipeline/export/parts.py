@@ -23,6 +23,7 @@ by this process only, in a folder created with private permissions.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import pickle
 import shutil
@@ -87,8 +88,13 @@ class Source:
         self._count = count
         self.columns = columns
         self.table = table  # the spilled table of the documents' results it reads, if it is one
+        self._takes_columns = "columns" in inspect.signature(rows).parameters
 
-    def rows(self) -> Iterator[dict[str, Any]]:
+    def rows(self, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
+        """The rows; `columns`: the columns the caller reads (a hint: a source read back from
+        a file then reads only those; others give every column)."""
+        if columns is not None and self._takes_columns:
+            return self._rows(columns)  # type: ignore[call-arg]
         return self._rows()
 
     def chunks(self, size: int | None = None) -> Iterator[pd.DataFrame]:
@@ -145,6 +151,9 @@ class Spill:
         self.derivations: dict[str, Derived] = {}
         self._seq = 0
         self._final = False
+        # off when the documents' rows are written as they arrive (kehoach.export.stream):
+        # then only what the run stages need (documents, errors, derived rows) is staged
+        self.keep_rows = True
 
     def derive(self, spec: Derived) -> None:
         """Make `spec`'s rows of each document as its result is stored (before any result)."""
@@ -159,22 +168,27 @@ class Spill:
 
     # -- while results arrive ------------------------------------------------------------
     def add(self, path: str, document: dict[str, Any], error: dict[str, Any] | None,
-            tables: dict[str, list[dict[str, Any]]]) -> None:
+            tables: dict[str, list[dict[str, Any]]]) -> int:
+        """Stage one result; its number (`seq`, in the order of arrival)."""
         seq = self._seq
         self._seq += 1
         ok = error is None
         sha = document.get("sha256") if ok else None
+        keep = self.keep_rows
         self._docs.append((seq, path_key(path), sha if isinstance(sha, str) else None, int(ok),
                            int(not ok and error.get("stage") == "discover"),  # type: ignore[union-attr]
-                           len(tables.get("citations", [])), pickle.dumps((path, document, error), _DUMP)))
+                           len(tables.get("citations", [])),
+                           pickle.dumps((path, document, error), _DUMP) if keep or not ok else None))
         if ok:
-            for table, rows in tables.items():
-                if rows:
-                    self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
+            if keep:
+                for table, rows in tables.items():
+                    if rows:
+                        self._rows.append((table, seq, len(rows), pickle.dumps(rows, _DUMP)))
             for name, spec in self.derivations.items():
                 self._made[name] += [(seq, i, *row) for i, row in enumerate(spec.make(tables))]
         if len(self._docs) >= self.batch_docs:
             self.flush()
+        return seq
 
     def flush(self) -> None:
         if not self._docs and not self._rows:
@@ -342,6 +356,10 @@ class Staged(Mapping[str, Any]):
         self.spill = spill
         self.given = dict(given)
         self.names = spill.tables()
+        # tables written into the new output set already, as the results came (their files,
+        # by name), with their rows in the database `db` (kehoach.export.stream)
+        self.done: dict[str, list[Path]] | None = None
+        self.db: Any = None
 
     def __getitem__(self, name: str) -> Any:
         if name in self.given:

@@ -21,7 +21,7 @@ import pickle
 import sqlite3
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -273,7 +273,9 @@ class Database:
         fd, tmp_name = tempfile.mkstemp(prefix=".kehoach-", suffix=".sqlite", dir=self.out_dir)
         os.close(fd)
         self.tmp = Path(tmp_name)
-        self.con: sqlite3.Connection | None = sqlite3.connect(self.tmp)
+        # built by the thread that stores results as they arrive (kehoach.export.stream), then
+        # finished by the parent: one thread at a time
+        self.con: sqlite3.Connection | None = sqlite3.connect(self.tmp, check_same_thread=False)
         try:
             # a private file moved into place when complete: no journal, no fsync per statement
             self.con.execute("PRAGMA journal_mode = OFF")
@@ -281,6 +283,7 @@ class Database:
             major, minor, patch = (int(x) for x in SCHEMA_VERSION.split("."))
             self.con.execute(f"PRAGMA user_version = {major * 10000 + minor * 100 + patch}")  # 1.2.3 -> 10203
             self.tables: dict[str, _Table] = {}
+            self.indexed: set[tuple[str, str]] = set()
             for name in table_order():
                 self.con.execute(_create(name))
                 self.tables[name] = _Table(self.con, name)
@@ -297,6 +300,38 @@ class Database:
             if name in self.tables:
                 self.tables[name].insert(_rows(name, df, raw))
 
+    def add_values(self, table: str, cols: dict[str, list[Any]], n: int) -> None:
+        """`n` rows of `table` given as columns of values of the schema type already (what
+        `_column` makes of them: plain Python values, a missing or empty one None)."""
+        if not n:
+            return
+        for name in ("documents", "files") if table == "documents" else (table,):
+            if name in self.tables:
+                fields = _fields(name)
+                rows = list(zip(*[cols.get(f["name"]) or [None] * n for f in fields], strict=True))
+                if name == "documents":  # one row per plan: the first file with that content
+                    names = [f["name"] for f in fields]
+                    i_id, i_status = names.index("doc_id"), names.index("status")
+                    rows = [r for r in rows if r[i_id] is not None and r[i_status] != "duplicate"]
+                self.tables[name].insert(rows)
+
+    def index(self, tables: Iterable[str] | None = None) -> None:
+        """The indexes of `tables` (every table: None), made now if not made yet. (Made before
+        the rows, an index is kept up row by row: more CPU in all than building it after the
+        inserts, as `finish` does.)"""
+        con = self.con
+        assert con is not None
+        wanted = None if tables is None else set(tables) | ({"files"} if "documents" in set(tables) else set())
+        indexed: set[tuple[str, str]] = set()
+        for (child, col), _ in FOREIGN_KEYS.items():
+            indexed.add((child, col))
+        for table, cols in EXTRA_INDEXES.items():
+            indexed.update((table, c) for c in cols)
+        for table, col in sorted(indexed):
+            if (wanted is None or table in wanted) and (table, col) not in self.indexed:
+                con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
+                self.indexed.add((table, col))
+
     def finish(self) -> Path:
         """Indexes, views and metadata; the file moved into place (OUT/kehoach.sqlite)."""
         con = self.con
@@ -304,13 +339,7 @@ class Database:
         try:
             for name in table_order():
                 self.tables[name].warn()
-            indexed: set[tuple[str, str]] = set()
-            for (child, col), _ in FOREIGN_KEYS.items():
-                indexed.add((child, col))
-            for table, cols in EXTRA_INDEXES.items():
-                indexed.update((table, c) for c in cols)
-            for table, col in sorted(indexed):
-                con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)} ({_q(col)})")
+            self.index()
             for name, sql in VIEWS.items():
                 con.execute(f"CREATE VIEW {_q(name)} AS {sql.strip()}")
             con.execute("CREATE TABLE _meta (key TEXT PRIMARY KEY, value TEXT)")

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from kehoach import __version__
 from kehoach.export import parts
-from kehoach.export.parts import chunks_of
+from kehoach.export.parts import Source, chunks_of
 from kehoach.export.schema import SCHEMA_VERSION, schemas
 from kehoach.export.sqlite import Database
 
@@ -171,41 +171,311 @@ def _csv_writer(fh: Any) -> Any:
                       doublequote=True, escapechar=None, quotechar='"')
 
 
+MAX_BYTES = 1_000_000  # text of a table read back that `write_table` holds (see TableWriter)
+EMIT_ROWS = 250  # rows `TableWriter.add` turns into CSV and database rows at a time
+_BIG = 2 ** 53  # integers past this go through float64 in a chunk with gaps: not plain
+
+
+def plain_values(kind: str, values: list[Any]) -> tuple[list[Any], list[Any], list[Any], int]:
+    """(CSV cells, database values, Arrow values, how many) of the leading `values` of a
+    column of schema type `kind` that are plain: text a str, an integer an int, a number a
+    float or an int, a boolean a bool, or missing (None, NaN). Their cells and values are what
+    `csv_cells`, kehoach.export.sqlite and `conform` make of them in any chunk; the first
+    value that is not plain (its cell depends on the type pandas infers for its whole chunk)
+    stops the count."""
+    cells: list[Any] = []
+    db: list[Any] = []
+    arrow: list[Any] = []
+    cell, keep, put = cells.append, db.append, arrow.append
+    if kind not in _PANDAS_TYPES:
+        for v in values:
+            if type(v) is str:
+                cell(_safe(v) if v and (v[0] in FORMULA_START or "\r" in v) else v)
+                keep(v or None)
+                put(v)
+            elif v is None or (type(v) is float and v != v):
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    elif kind == "integer":
+        for v in values:
+            if type(v) is int and -_BIG <= v <= _BIG:
+                cell(v)
+                keep(v)
+                put(v)
+            elif v is None or (type(v) is float and v != v):
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    elif kind == "number":
+        for v in values:
+            if type(v) is float:
+                if v != v:
+                    cell("")
+                    keep(None)
+                    put(None)
+                else:
+                    cell(v)
+                    keep(v)
+                    put(v)
+            elif type(v) is int and -_BIG <= v <= _BIG:
+                f = float(v)
+                cell(f)
+                keep(f)
+                put(f)
+            elif v is None:
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    else:  # boolean
+        for v in values:
+            if type(v) is bool:
+                cell(v)
+                keep(int(v))
+                put(v)
+            elif v is None or (type(v) is float and v != v):
+                cell("")
+                keep(None)
+                put(None)
+            else:
+                break
+    return cells, db, arrow, len(cells)
+
+
+_WITNESS_TYPE = {"string": str, "integer": int, "boolean": bool}
+_WITNESS = {str: "x", int: 0, float: 0.5, bool: False, None: None}
+
+
+def _witness(seen: dict[str, set[Any]], kinds: dict[str, str]) -> list[dict[str, Any]]:
+    """Rows holding, in each column, one value of each type in `seen` (None: a missing value),
+    and no other type: what pandas infers of a column depends on the types in it only."""
+    lists = {name: [_WITNESS[t] for t in sorted(seen[name], key=str)] for name in kinds}
+    n = max((len(v) for v in lists.values()), default=0)
+    return [{name: v[min(i, len(v) - 1)] for name, v in lists.items() if v} for i in range(n)]
+
+
+class TableWriter:
+    """One table as CSV + Parquet (and, with `db`, its rows in kehoach.sqlite), written chunk by
+    chunk: CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows
+    at a time, so memory holds one chunk. `write(chunk)` takes a DataFrame chunk;
+    `add(rows)` takes row dicts as they come and writes a chunk of CHUNK_ROWS rows each time
+    that many are waiting (the chunks `kehoach.export.parts.Source.chunks` makes of the same
+    rows: the same bytes). `close()` writes what is left and gives the two files."""
+
+    def __init__(self, folder: Path, name: str, excel: bool = False, db: Database | None = None,
+                 max_bytes: int | None = None) -> None:
+        self.name, self.db = name, db
+        # with `max_bytes`, `add` holds at most about that much text: rows are written to CSV
+        # and the database once their text reaches it, and their Arrow arrays as a row group
+        # (part of a chunk) once they reach it (a table whose rows grow with the corpus:
+        # the catalog lists every document citing an instrument)
+        self.max_bytes = max_bytes
+        self.chars = 0
+        self.flushed = 0  # rows of the chunk written to Parquet already
+        self.empty = conform(name, None)
+        self.kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
+        self.schema = pa.Schema.from_pandas(self.empty, preserve_index=False)
+        self.paths = [folder / f"{name}.csv", folder / f"{name}.parquet"]
+        self.n = 0  # rows written
+        # the chunk `add` is filling: its rows (`count`), of which the plain ones written to CSV
+        # and the database already are held as Arrow arrays (`arrays`; `seen`: the types of
+        # their values), the others as rows (`waiting`: not checked yet, or `deferred`)
+        self.count = 0
+        self.waiting: list[dict[str, Any]] = []
+        self.deferred = False
+        self.arrays: dict[str, list[pa.Array]] = {name: [] for name in self.kinds}
+        self.seen: dict[str, set[Any]] = {name: set() for name in self.kinds}
+        self.fh = open(self.paths[0], "w", encoding="utf-8-sig" if excel else "utf-8", newline="")  # noqa: SIM115 (open until close)
+        try:
+            self.pw = pq.ParquetWriter(self.paths[1], self.schema)
+        except BaseException:
+            self.fh.close()
+            raise
+        self.out = _csv_writer(self.fh)
+        self.out.writerow(list(self.kinds))
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        """Rows as they come: their CSV cells and database rows are made and written EMIT_ROWS
+        rows at a time while they are plain (`plain_values`), their values kept as Arrow arrays
+        (not as rows) for the chunk's Parquet row group, written when the chunk is complete
+        (CHUNK_ROWS rows). After a row that is not plain, the rest of the chunk waits for it
+        (`_complete`)."""
+        size, part = parts.CHUNK_ROWS, min(EMIT_ROWS, parts.PART_ROWS)
+        i = 0
+        while i < len(rows):
+            piece = rows[i:i + size - self.count] if i or len(rows) + self.count > size else rows
+            i += len(piece)
+            self.waiting += piece
+            self.count += len(piece)
+            if self.max_bytes is not None:
+                self.chars += sum(len(v) for r in piece for v in r.values() if type(v) is str)
+            if self.count >= size:
+                self._complete()
+            elif not self.deferred and (len(self.waiting) >= part or
+                                        (self.max_bytes is not None and self.chars >= self.max_bytes)):
+                self._emit()
+                self._flush()
+
+    def _flush(self) -> None:
+        """With `max_bytes`: the Arrow arrays of the chunk, once that large, as a row group."""
+        if self.max_bytes is None or self.deferred:
+            return
+        if sum(a.nbytes for arrays in self.arrays.values() for a in arrays) >= self.max_bytes:
+            table = self._arrow_table()
+            self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
+            self.flushed += table.num_rows
+            del table
+            pa.default_memory_pool().release_unused()
+
+    def _arrow_table(self) -> pa.Table:
+        """The Arrow arrays of the chunk as a table (and no longer held)."""
+        arrays, self.arrays = self.arrays, {name: [] for name in self.kinds}
+        columns = [pa.concat_arrays(arrays[f.name]) if len(arrays[f.name]) > 1 else arrays[f.name][0]
+                   for f in self.schema]
+        return pa.Table.from_arrays(columns, schema=self.schema)
+
+    def _emit(self) -> None:
+        """The waiting rows, while plain, into CSV and the database (and Arrow arrays)."""
+        if not self.deferred and self.waiting:
+            k = self._plain(self.waiting)
+            self.deferred = k < len(self.waiting)
+            self.waiting = self.waiting[k:]
+            self.chars = 0
+
+    def _complete(self) -> None:
+        """The chunk `add` filled, into Parquet (and what waits of it, into CSV and the
+        database). The rows after one that is not plain go through pandas as a chunk read
+        back would, their types inferred with those of the plain rows before them: `witness`
+        rows, one value of each type the plain rows had in each column, stand for those."""
+        self._emit()
+        done = self.count - len(self.waiting)  # plain rows, in CSV and the database
+        tables = [self._arrow_table()] if done > self.flushed else []
+        seen, self.seen = self.seen, {name: set() for name in self.kinds}
+        rows, self.waiting = self.waiting, []
+        count, self.count, self.flushed, self.chars = self.count, 0, 0, 0
+        self.deferred = False
+        if rows:
+            witness = _witness(seen, self.kinds) if done else []
+            chunk = pd.DataFrame(witness + rows)
+            df = conform(self.name, chunk)
+            tables.append(pa.Table.from_pandas(df.iloc[len(witness):], schema=self.schema, preserve_index=False))
+            self._cells(chunk, df, len(witness))
+        if tables:  # (nothing when every row of the chunk went out with `_flush`)
+            table = tables[0] if len(tables) == 1 else pa.concat_tables(tables).combine_chunks()
+            self.pw.write_table(table, row_group_size=parts.CHUNK_ROWS)
+            del table
+        self.n += count
+        del tables
+        pa.default_memory_pool().release_unused()  # the chunk's Arrow buffers, back to the system
+
+    def _plain(self, rows: list[dict[str, Any]]) -> int:
+        """CSV and database rows of the leading plain rows of `rows` (`plain_values`), their
+        Arrow arrays: how many."""
+        n = len(rows)
+        cells: list[list[Any]] = []
+        values: dict[str, list[Any]] = {}
+        arrow: dict[str, list[Any]] = {}
+        given: dict[str, list[Any]] = {}
+        for name, kind in self.kinds.items():
+            col = [r.get(name) for r in rows[:n]] if n < len(rows) else [r.get(name) for r in rows]
+            c, v, a, k = plain_values(kind, col)
+            n = min(n, k)
+            cells.append(c)
+            values[name] = v
+            arrow[name] = a
+            given[name] = col
+        if n:
+            if n < len(rows):
+                cells = [c[:n] for c in cells]
+                values = {k: v[:n] for k, v in values.items()}
+                arrow = {k: v[:n] for k, v in arrow.items()}
+            for f in self.schema:
+                arr = pa.array(arrow[f.name], type=f.type)
+                self.arrays[f.name].append(arr)
+                seen = self.seen[f.name]
+                if arr.null_count:
+                    seen.add(None)
+                if arr.null_count < n:
+                    if self.kinds[f.name] == "number":  # an int and a float are typed apart
+                        seen.update(type(v) for v in given[f.name][:n] if type(v) is int or
+                                    (type(v) is float and v == v))
+                    else:
+                        seen.add(_WITNESS_TYPE.get(self.kinds[f.name], str))
+            self.out.writerows(zip(*cells, strict=True))
+            if self.db is not None:
+                self.db.add_values(self.name, values, n)
+        return n
+
+    def _cells(self, chunk: pd.DataFrame, df: pd.DataFrame, start: int) -> None:
+        """CSV and database rows of `chunk` (conformed: `df`) from row `start`."""
+        name, kinds = self.name, self.kinds
+        # CSV cells and database rows are Python objects, many times the size of the
+        # frame's Arrow text: made for a part of the chunk at a time
+        for begin in range(start, len(chunk), parts.PART_ROWS):
+            part = chunk.iloc[begin:begin + parts.PART_ROWS]
+            raw = {c: part[c].tolist() for c in part.columns if c in kinds}
+            if self.db is not None:
+                self.db.add(name, part, raw)
+            cells = csv_cells(df.iloc[begin:begin + parts.PART_ROWS], part, raw, kinds)
+            self.out.writerows(zip(*cells, strict=True))
+            del part, raw, cells
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """One chunk (a DataFrame)."""
+        df = conform(self.name, chunk)
+        self.pw.write_table(pa.Table.from_pandas(df, schema=self.schema, preserve_index=False),
+                            row_group_size=parts.CHUNK_ROWS)
+        self._cells(chunk, df, 0)
+        self.n += len(chunk)
+
+    def close(self) -> list[Path]:
+        try:
+            if self.count:
+                self._complete()
+            if self.n == 0:
+                self.pw.write_table(pa.Table.from_pandas(self.empty, schema=self.schema, preserve_index=False))
+        finally:
+            self.abort()
+        return self.paths
+
+    def abort(self) -> None:
+        """Close the files (complete or not)."""
+        try:
+            self.pw.close()
+        finally:
+            self.fh.close()
+
+
 def write_table(folder: Path, name: str, table: Any, excel: bool = False,
                 db: Database | None = None) -> list[Path]:
-    """One table as CSV + Parquet, written chunk by chunk (kehoach.export.parts.chunks_of:
-    CSV appended, one Parquet row group per chunk, the CSV cells made for PART_ROWS rows at a
-    time), so memory holds one chunk; a table in
-    memory and the same table read back from the staging database give the same bytes.
-    With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
+    """One table (a DataFrame, a `kehoach.export.parts.Source` or None) as CSV + Parquet
+    (TableWriter), read in chunks (kehoach.export.parts.chunks_of), so memory holds one chunk;
+    a table in memory and the same table read back from the staging database give the same
+    bytes. With `db`, each chunk also goes into kehoach.sqlite (kehoach.export.sqlite.Database):
     the table is read back once for the three formats."""
-    empty = conform(name, None)
-    kinds = {f["name"]: f["type"] for f in schemas()[name]["fields"]}
-    schema = pa.Schema.from_pandas(empty, preserve_index=False)
-    csv_path, pq_path = folder / f"{name}.csv", folder / f"{name}.parquet"
-    with open(csv_path, "w", encoding="utf-8-sig" if excel else "utf-8", newline="") as fh, \
-            pq.ParquetWriter(pq_path, schema) as pw:
-        out = _csv_writer(fh)
-        out.writerow(list(kinds))
-        first = True
+    if isinstance(table, Source):  # read back row by row: memory holds MAX_BYTES of text
+        tw = TableWriter(folder, name, excel, db, max_bytes=MAX_BYTES)
+        try:
+            for row in table.rows():
+                tw.add([row])
+        except BaseException:
+            tw.abort()
+            raise
+        return tw.close()
+    tw = TableWriter(folder, name, excel, db)
+    try:
         for chunk in chunks_of(table):
-            df = conform(name, chunk)
-            pw.write_table(pa.Table.from_pandas(df, schema=schema, preserve_index=False),
-                           row_group_size=parts.CHUNK_ROWS)
-            # CSV cells and database rows are Python objects, many times the size of the
-            # frame's Arrow text: made for a part of the chunk at a time
-            for start in range(0, len(chunk), parts.PART_ROWS):
-                part = chunk.iloc[start:start + parts.PART_ROWS]
-                raw = {c: part[c].tolist() for c in part.columns if c in kinds}
-                if db is not None:
-                    db.add(name, part, raw)
-                cells = csv_cells(df.iloc[start:start + parts.PART_ROWS], part, raw, kinds)
-                out.writerows(zip(*cells, strict=True))
-                del part, raw, cells
-            first = False
-        if first:
-            pw.write_table(pa.Table.from_pandas(empty, schema=schema, preserve_index=False))
-    return [csv_path, pq_path]
+            tw.write(chunk)
+    except BaseException:
+        tw.abort()
+        raise
+    return tw.close()
 
 
 def release_memory() -> None:
@@ -221,18 +491,25 @@ def release_memory() -> None:
 def write_files(folder: Path, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
     """Every table of the schema as CSV + Parquet, datapackage.json and kehoach.sqlite, into
     `folder`. A table is a DataFrame or a `kehoach.export.parts.Source` (read back in chunks,
-    once: each chunk goes to the three formats)."""
+    once: each chunk goes to the three formats). When `tables` is a `kehoach.export.parts.
+    Staged` whose `done` tables were written into `folder` already (kehoach.export.stream),
+    with their rows in its `db`, only the others are written."""
+    done: Mapping[str, list[Path]] | None = getattr(tables, "done", None)
+    db: Database | None = getattr(tables, "db", None)
     names = sorted(schemas())
     written: list[Path] = []
-    with Database(folder) as db:
+    with contextlib.nullcontext(db) if db is not None else Database(folder) as base:
         for name in names:
-            written += write_table(folder, name, tables.get(name), excel, db=db)
+            if done is not None and name in done:
+                written += done[name]
+                continue
+            written += write_table(folder, name, tables.get(name), excel, db=base)
             release_memory()
         pkg = folder / "datapackage.json"
         pkg.write_text(json.dumps(_datapackage(names, excel), ensure_ascii=False, indent=2) + "\n",
                        encoding="utf-8")
         written.append(pkg)
-        written.append(db.finish())
+        written.append(base.finish())
     return written
 
 
@@ -339,22 +616,43 @@ class Output:
             raise OutputError(f"cannot create a staging folder in {self.scratch} "
                               f"for {self.shown}: {_describe(exc)}") from None
 
-    def write(self, tables: Mapping[str, Any], excel: bool = False) -> list[Path]:
-        stage = self._new_stage()
+    def write(self, tables: Mapping[str, Any], excel: bool = False, stage: Path | None = None) -> list[Path]:
+        """Write `tables` as a new set and switch it in. `stage`: the staging folder (`begin`)
+        where some tables were written already (`write_files`); the caller then discards it."""
+        own = stage is None
+        stage = self.begin() if stage is None else stage
         try:
             try:
                 written = write_files(stage, tables, excel)
-                if self.inside:
-                    self._replace_files(stage, written)
-                else:
-                    self._carry_over(stage)
-                    self._switch(stage)
             except OSError as exc:
                 raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
                                   "the previous tables are unchanged") from None
+            return self.commit(stage, written)
         finally:
-            shutil.rmtree(stage, ignore_errors=True)  # after the switch: the old tables
+            if own:
+                self.discard(stage)
+
+    def begin(self) -> Path:
+        """A fresh staging folder for the new set (`commit` switches it in; `discard` removes
+        it, or what `commit` left of the old set)."""
+        return self._new_stage()
+
+    def commit(self, stage: Path, written: list[Path]) -> list[Path]:
+        """Switch the set written into `stage` in (the files `written`): their paths now."""
+        try:
+            if self.inside:
+                self._replace_files(stage, written)
+            else:
+                self._carry_over(stage)
+                self._switch(stage)
+        except OSError as exc:
+            raise OutputError(f"cannot write the tables to {self.shown}: {_describe(exc)}; "
+                              "the previous tables are unchanged") from None
         return [self.path / p.name for p in written]
+
+    @staticmethod
+    def discard(stage: Path) -> None:
+        shutil.rmtree(stage, ignore_errors=True)  # after the switch: the old tables
 
     def _carry_over(self, stage: Path) -> None:
         """Hard-link what kehoach did not write (and the lock file) into the new folder."""

@@ -63,24 +63,34 @@ class Instrument:
         self.n = 0
 
     def add(self, t: tuple[Any, ...]) -> None:
+        # (called for every citation of the run: the common cases, a str or an int, are
+        # tested by type before the general tests)
         self.n += 1
         doc = t[_D]
         if doc not in self.docs:  # what the documents say: counted once per document
             self.docs.add(doc)
-            for counter, c in ((self.dates, _DATE), (self.issuers, _ISSUER), (self.types, _TYPE)):
-                v = _text(t[c])
-                if v:
-                    counter[v] += 1
-            if pd.notna(t[_YEAR]):
-                self.years[int(t[_YEAR])] += 1
+            v = t[_DATE]
+            if (type(v) is str and v) or _text(v):
+                self.dates[v] += 1
+            v = t[_ISSUER]
+            if (type(v) is str and v) or _text(v):
+                self.issuers[v] += 1
+            v = t[_TYPE]
+            if (type(v) is str and v) or _text(v):
+                self.types[v] += 1
+            y = t[_YEAR]
+            if type(y) is int:
+                self.years[y] += 1
+            elif y is not None and pd.notna(y):
+                self.years[int(y)] += 1
         if self.first_id is None:
             self.first_id = _text(t[_ID])
-        name = _text(t[_NAME])
-        if name:
+        name = t[_NAME]
+        if (type(name) is str and name) or _text(name):
             self.names[name] += 1
         if self.scope is None:
             self.scope = _text(t[_SCOPE])
-        if bool(t[_BASIS]):
+        if t[_BASIS]:
             self.basis.add(doc)
 
     def row(self) -> dict[str, Any]:

@@ -187,6 +187,9 @@ def _per_document(tables: Mapping[str, list[dict[str, Any]]]) -> list[tuple[Any,
 PER_DOCUMENT = Derived("resolve_links", ("doc_id", "number", "year", "scope", "cite"), _per_document)
 
 
+_INDEXED = ["doc_number", "status", "doc_id", "issue_date", "scope"]  # what the corpus index reads
+
+
 def links_staged(citations: Source, documents: Any) -> Source:
     """`links` over tables staged in the database. What links reads of each numbered citation
     (its relation included) was staged with its document (PER_DOCUMENT); the corpus index
@@ -204,7 +207,7 @@ def links_staged(citations: Source, documents: Any) -> Source:
         CREATE TABLE links_out (n INTEGER PRIMARY KEY, doc_id TEXT, start, blob BLOB);
         CREATE INDEX IF NOT EXISTS "{table}_seq" ON "{table}" (seq, i);
     """)
-    docs = documents.rows() if isinstance(documents, Source) else \
+    docs = documents.rows(_INDEXED) if isinstance(documents, Source) else \
         (documents.to_dict("records") if documents is not None and not documents.empty else [])
 
     def indexed() -> Iterator[tuple[Any, ...]]:
