@@ -130,6 +130,9 @@ class Derived:
     needs: tuple[str, ...] = ("citations",)
 
 
+FINISH_CACHE_KB = 2000  # SQLite's default cache size, for the end of the run
+
+
 class Spill:
     def __init__(self, parent: Path, prefix: str, batch_docs: int = BATCH_DOCS) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
@@ -223,6 +226,11 @@ class Spill:
         if self._final:
             return
         self.flush()
+        # the end of the run sorts, groups and joins over every document's rows: SQLite's
+        # sorter and page cache take up to cache_size each, a cap the writes while results
+        # came wanted large (FINISH_CACHE_KB: the default) and that would otherwise be reached
+        # only by large corpora
+        self.con.execute(f"PRAGMA cache_size = -{FINISH_CACHE_KB}")
         self.con.executescript("""
             BEGIN;
             CREATE INDEX docs_order ON docs (key, seq);
