@@ -2,7 +2,7 @@
 
 Extractors run on `NormText.text`; every offset they report is mapped back to the source
 text with `NormText.to_source`. Rewrites that keep the length (character variants, tone
-placement, line joins, table pipes) need no map; deletions (markdown markers, escapes,
+placement, letters OCR reads for digits, line joins, table pipes) need no map; deletions (markdown markers, escapes,
 line-end hyphen joins, NFC composition) record an edit list per step.
 """
 
