@@ -431,6 +431,11 @@ def _combine_spilled(spill: Spill) -> RunSummary:
 
     tables = Staged(spill, {"documents": Source(spill, document_rows, spill.n_listed),
                             "errors": Source(spill, spill.error_rows, lambda: errors)})
+    return _run_stages(summary, tables)
+
+
+def _run_stages(summary: RunSummary, tables: Staged) -> RunSummary:
+    """The run stages (catalog, links, ...) over the staged tables, and their counts."""
     for _, component in run_components():
         tables.update(component(tables))  # type: ignore[arg-type]
     summary.citations = len(tables.get("citations", []))
@@ -449,12 +454,7 @@ def _combine_streamed(spill: Spill, stream: Stream) -> RunSummary:
     done = stream.close()
     tables = Staged(spill, {name: stream.source(name) for name in done})
     tables.done, tables.db = done, stream.db
-    for _, component in run_components():
-        tables.update(component(tables))  # type: ignore[arg-type]
-    summary.citations = len(tables.get("citations", []))
-    summary.instruments = len(tables.get("instruments", []))
-    summary.tables = tables  # type: ignore[assignment]
-    return summary
+    return _run_stages(summary, tables)
 
 
 def _combine(results: list[DocResult]) -> RunSummary:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from kehoach.components import analyse
@@ -25,3 +27,13 @@ def by_id(text: str) -> dict[str, dict[str, Any]]:
         if row["instrument_id"]:
             out.setdefault(row["instrument_id"], row)
     return out
+
+
+def sqlite_tables(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every table of a SQLite file with its rows in rowid order (a database compared by content)."""
+    con = sqlite3.connect(path)
+    try:
+        names = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+    finally:
+        con.close()

@@ -4,12 +4,12 @@ same bytes and content as the per-format writers it replaced."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import sqlite_tables
 from kehoach.export import parts, writer
 from kehoach.export.schema import schemas
 from kehoach.export.sqlite import Database, write_sqlite
@@ -60,14 +60,6 @@ def test_an_empty_table_is_its_header(tmp_path: Path) -> None:
     assert list(pd.read_parquet(tmp_path / "links.parquet").columns) == names
 
 
-def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite3.connect(path)
-    try:
-        names = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
-    finally:
-        con.close()
-
 
 def test_the_database_built_with_the_tables_equals_the_one_built_alone(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,7 +78,8 @@ def test_the_database_built_with_the_tables_equals_the_one_built_alone(
     written = writer.write_files(tmp_path / "one", tables)
     assert tmp_path / "one" / "kehoach.sqlite" in written
     write_sqlite(tables, tmp_path / "alone")
-    one, alone = _dump(tmp_path / "one" / "kehoach.sqlite"), _dump(tmp_path / "alone" / "kehoach.sqlite")
+    one = sqlite_tables(tmp_path / "one" / "kehoach.sqlite")
+    alone = sqlite_tables(tmp_path / "alone" / "kehoach.sqlite")
     assert one == alone
     assert [r[0] for r in one["files"]] == ["x/a.txt", "x/b.txt", "x/c.txt", "x/d.txt"]
     assert len(one["documents"]) == 2 and len(one["citations"]) == 4
@@ -107,7 +100,7 @@ def test_repeated_keys_with_a_null_are_dropped_even_when_their_document_comes_ba
     rows = [row, dict(row), {**row, "doc_id": "b"}, dict(row), {**row, "start": 7}, {**row, "doc_id": "b"}]
     with pytest.warns(UserWarning, match="3 row"):
         write_sqlite({"deadlines": pd.DataFrame(rows)}, tmp_path)
-    got = _dump(tmp_path / "kehoach.sqlite")["deadlines"]
+    got = sqlite_tables(tmp_path / "kehoach.sqlite")["deadlines"]
     names = [f["name"] for f in schemas()["deadlines"]["fields"]]
     keys = [(r[names.index("doc_id")], r[names.index("start")]) for r in got]
     assert keys == [("a", 1), ("b", 1), ("a", 7)]

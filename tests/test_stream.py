@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import random
 import shutil
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from conftest import RAW
+from helpers import sqlite_tables
 from kehoach import run as run_mod
 from kehoach.export import parts, stream, writer
 from kehoach.export.sqlite import Database
@@ -38,14 +38,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[DocResu
 def _files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")}
 
-
-def _sqlite_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    con = sqlite3.connect(path)
-    try:
-        names = [n for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        return {n: con.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
-    finally:
-        con.close()
 
 
 def _run_in_order(src: Path, out: Path, results: list[DocResult], order: list[int],
@@ -149,7 +141,7 @@ def test_rows_with_values_pandas_types_by_chunk_give_the_chunk_bytes(tmp_path: P
     assert b",5.0," in b["citations.csv"] and b",5," in b["citations.csv"] and b"'=cell 1\n" in b["citations.csv"]
     for f in ("citations.csv", "citations.parquet"):
         assert a[f] == b[f], f
-    assert _sqlite_rows(tmp_path / "one" / "kehoach.sqlite") == _sqlite_rows(tmp_path / "chunks" / "kehoach.sqlite")
+    assert sqlite_tables(tmp_path / "one" / "kehoach.sqlite") == sqlite_tables(tmp_path / "chunks" / "kehoach.sqlite")
 
 
 def test_a_run_stopped_while_writing_leaves_the_previous_tables(corpus: tuple[Path, list[DocResult]],
@@ -200,4 +192,4 @@ def test_a_table_read_back_with_long_rows_is_written_in_bounded_parts(tmp_path: 
         pq.ParquetFile(tmp_path / "memory" / "instruments.parquet")
     assert read.metadata.num_row_groups > 2 and memory.metadata.num_row_groups == 1
     assert read.read().equals(memory.read())
-    assert _sqlite_rows(tmp_path / "read" / "kehoach.sqlite") == _sqlite_rows(tmp_path / "memory" / "kehoach.sqlite")
+    assert sqlite_tables(tmp_path / "read" / "kehoach.sqlite") == sqlite_tables(tmp_path / "memory" / "kehoach.sqlite")
