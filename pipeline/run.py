@@ -8,7 +8,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,9 +18,10 @@ from kehoach.components import RUN_STAGES, run_components, use_profile, warm_up
 from kehoach.export.parts import Derived, Source, Spill, Staged, spilling
 from kehoach.export.schema import SCHEMA_FINGERPRINT, schemas
 from kehoach.export.stream import Stream
-from kehoach.export.writer import Output, OutputError
+from kehoach.export.writer import Output, OutputError, release_memory
 from kehoach.limits import Limits
 from kehoach.limits import current as current_limits
+from kehoach.pathlist import PathList
 from kehoach.process import DocResult, failed
 from kehoach.read import supported_suffixes
 from kehoach.supervise import Supervisor
@@ -28,10 +29,11 @@ from kehoach.supervise import Supervisor
 
 @dataclass
 class Found:
-    """What `discover` found: files to process, files of other types left out, and problems
-    (unreadable folders, links to what is not a regular file) as error rows."""
+    """What `discover` found: files to process (sorted, held compactly: kehoach.pathlist),
+    files of other types left out, and problems (unreadable folders, links to what is not a
+    regular file) as error rows."""
 
-    files: list[str] = field(default_factory=list)
+    files: Sequence[str] = field(default_factory=PathList)
     skipped: list[str] = field(default_factory=list)
     problems: list[DocResult] = field(default_factory=list)
 
@@ -71,7 +73,7 @@ def find(paths: Iterable[str | os.PathLike[str]]) -> Found:
                 else:
                     files.append(str(f))
     seen: set[str] = set()
-    found.files = sorted(f for f in files if not (f in seen or seen.add(f)))
+    found.files = PathList(sorted(f for f in files if not (f in seen or seen.add(f))))
     return found
 
 
@@ -80,7 +82,7 @@ def discover(paths: Iterable[str | os.PathLike[str]], skipped: list[str] | None 
     found = find(paths)
     if skipped is not None:
         skipped += found.skipped
-    return found.files
+    return list(found.files)
 
 
 def init_worker() -> None:
@@ -95,7 +97,7 @@ def bound_workers(workers: int | None, n_files: int) -> int:
     return max(1, min(wanted, max(1, n_files)))
 
 
-def iter_results(files: list[str], workers: int, limits: Limits | None = None) -> Iterator[DocResult]:
+def iter_results(files: Sequence[str], workers: int, limits: Limits | None = None) -> Iterator[DocResult]:
     """Results of `files` in the order they finish; each document in a watched worker process."""
     if not files:
         return
@@ -252,7 +254,7 @@ def _stream(output: Output, stage: Path, spill: Spill, found: Found, excel: bool
     across = {t for s in RUN_STAGES for t in s.provides}
     order = found.files
     if found.problems:
-        order = sorted([*(r.path for r in found.problems), *found.files])  # stable: problems first
+        order = PathList(sorted([*(r.path for r in found.problems), *found.files]))  # stable: problems first
     try:
         stream = Stream(stage, spill, order, [n for n in schemas() if n not in across], excel)
     except OSError as exc:
@@ -295,13 +297,15 @@ def _process(found: Found, spill: Spill | None, stream: Stream | None, cache: Re
 
     for res in found.problems:
         take(res)
-    todo: list[str] = []
-    for f in found.files:
-        hit = cache.get(f) if cache is not None else None
-        if hit is None:
-            todo.append(f)
-        else:
-            take(hit)
+    def misses(files: Sequence[str], cache: ResultCache) -> Iterator[str]:
+        for f in files:
+            hit = cache.get(f)
+            if hit is None:
+                yield f
+            else:
+                take(hit)
+
+    todo = found.files if cache is None else PathList(misses(found.files, cache))
     if executor == "dask":
         from kehoach.distributed import iter_results_dask
 
@@ -438,6 +442,7 @@ def _run_stages(summary: RunSummary, tables: Staged) -> RunSummary:
     """The run stages (catalog, links, ...) over the staged tables, and their counts."""
     for _, component in run_components():
         tables.update(component(tables))  # type: ignore[arg-type]
+        release_memory()  # what the stage freed, before the next one
     summary.citations = len(tables.get("citations", []))
     summary.instruments = len(tables.get("instruments", []))
     summary.tables = tables  # type: ignore[assignment]

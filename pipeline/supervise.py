@@ -22,14 +22,14 @@ import os
 import signal
 import sys
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from kehoach.components import DOCUMENT_STAGES, compile_in_workers
 from kehoach.limits import Limits
+from kehoach.pathlist import Pending
 from kehoach.patterns import code_cache
 from kehoach.process import DocResult, failed, process_path
 
@@ -213,7 +213,7 @@ class Supervisor:
         self.limits = limits
         self.ctx = _context()
         self.workers: list[_Worker] = []
-        self._pending: deque[str] = deque()  # documents not sent to a worker yet
+        self._pending = Pending(())  # documents not sent to a worker yet
 
     def _start(self) -> _Worker:
         """A new worker: one of the prestarted ones if any is left, else a fresh one."""
@@ -248,10 +248,10 @@ class Supervisor:
         self._kill(w)
         return res
 
-    def run(self, files: list[str], keep: bool = False) -> Iterator[DocResult]:
+    def run(self, files: Sequence[str], keep: bool = False) -> Iterator[DocResult]:
         """Results of `files` as they finish. With `keep`, idle workers stay for the next call
         (a Dask task runs one document per call; `close` ends them)."""
-        pending = self._pending = deque(files)
+        pending = self._pending = Pending(files)
         last_check = time.monotonic()
         try:
             while len(self.workers) < min(self.n, len(files)):
@@ -292,7 +292,7 @@ class Supervisor:
             else:
                 self.close()
 
-    def _dispatch(self, pending: deque[str]) -> None:
+    def _dispatch(self, pending: Pending) -> None:
         """The next pending documents to the idle workers; and, while more documents are
         pending than there are workers, each busy worker's next one too, so that it starts it
         as soon as it sends a result instead of waiting for this process to read that result

@@ -130,7 +130,11 @@ class Derived:
     needs: tuple[str, ...] = ("citations",)
 
 
-FINISH_CACHE_KB = 2000  # SQLite's default cache size, for the end of the run
+# the page cache of the staging database: SQLite's default size. Only a large corpus fills
+# a cache (its sorts and joins at the end too): a larger one made memory grow with the corpus
+# (16 MB: +12 MB of the peak from 1,000 to 10,000 documents). Pages beyond it are read back
+# from the system's file cache, which is not this process's memory.
+CACHE_KB = 2000
 
 
 class Spill:
@@ -140,7 +144,7 @@ class Spill:
         # written by the thread that stores the results while they arrive (kehoach.run.Storing),
         # read by the parent after: one thread at a time
         self.con = sqlite3.connect(self.folder / "staging.sqlite", isolation_level=None, check_same_thread=False)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", "cache_size = -16000"):
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "temp_store = FILE", f"cache_size = -{CACHE_KB}"):
             self.con.execute(f"PRAGMA {pragma}")
         self.con.executescript("""
             CREATE TABLE docs (seq INTEGER PRIMARY KEY, key BLOB, sha TEXT, ok INTEGER, discover INTEGER,
@@ -226,11 +230,6 @@ class Spill:
         if self._final:
             return
         self.flush()
-        # the end of the run sorts, groups and joins over every document's rows: SQLite's
-        # sorter and page cache take up to cache_size each, a cap the writes while results
-        # came wanted large (FINISH_CACHE_KB: the default) and that would otherwise be reached
-        # only by large corpora
-        self.con.execute(f"PRAGMA cache_size = -{FINISH_CACHE_KB}")
         self.con.executescript("""
             BEGIN;
             CREATE INDEX docs_order ON docs (key, seq);
@@ -326,7 +325,7 @@ class Spill:
 
     # -- tables made at the end (catalog, links) -----------------------------------------
     def put(self, table: str, rows: Iterable[dict[str, Any]], columns: list[str] | None = None,
-            part_rows: int = 2000, part_chars: int = 4_000_000) -> Source:
+            part_rows: int = 2000, part_chars: int = 1_000_000) -> Source:
         """Stage the rows of a table made at the end (in order) and return it as a Source.
         A part holds `part_rows` rows, or fewer when their text passes `part_chars` (a row of
         the catalog lists every document citing its instrument)."""

@@ -23,10 +23,9 @@ order): the files have the same bytes.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +33,14 @@ import pyarrow.parquet as pq
 from kehoach.export import parts
 from kehoach.export.parts import Source, Spill
 from kehoach.export.sqlite import Database
-from kehoach.export.writer import TableWriter
+from kehoach.export.writer import TableWriter, release_memory
+from kehoach.pathlist import PathList
 
 WINDOW = 8  # results held in memory while an earlier one is awaited; the rest wait on disk
+# documents written between two calls of release_memory: the C heap keeps what a long run
+# frees (the rows of each result, the chunks written) in holes it does not give back by
+# itself, so that a run's memory would grow with its length (about 10 ms a call)
+RELEASE_DOCS = 1000
 
 _DUMP = pickle.HIGHEST_PROTOCOL
 
@@ -49,18 +53,19 @@ class Stream:
     `order`: every path a result will come for, sorted (a path given twice has two places,
     taken in the order the results come)."""
 
-    def __init__(self, folder: Path, spill: Spill, order: list[str], names: list[str], excel: bool = False,
+    def __init__(self, folder: Path, spill: Spill, order: Sequence[str], names: list[str], excel: bool = False,
                  window: int | None = None) -> None:
         self.folder = Path(folder)
         self.spill = spill
         self.con = spill.con
-        self.order = order
+        self.order = order if isinstance(order, PathList) else PathList(order)
         self.repeats = {p: 0 for p, q in itertools.pairwise(order) if p == q}
         self.window = WINDOW if window is None else window
         self.next = 0  # the place of the next result to write
         self.extra = len(order)  # places of results for paths not in `order` (written last)
         self.ram: dict[int, Item] = {}
         self.on_disk = 0
+        self.released = 0  # release_memory was last called after this many thousand documents
         self.counts: dict[str, int] = {}
         self.done: dict[str, list[Path]] | None = None
         self.shown = str(folder)  # the output folder as the user named it (for messages)
@@ -91,11 +96,14 @@ class Stream:
         self._write(item)
         self.next += 1
         self._drain()
+        if self.next // RELEASE_DOCS != self.released:
+            self.released = self.next // RELEASE_DOCS
+            release_memory()
 
     def slot(self, path: str) -> int:
         order = self.order
-        i = bisect.bisect_left(order, path)
-        if i < len(order) and order[i] == path:
+        i = order.find(path)
+        if i >= 0:
             k = self.repeats.get(path)
             if k is None:
                 return i
@@ -172,6 +180,7 @@ class Stream:
             for name, w in self.writers.items():
                 done[name] = w.close()
             self.done = done
+            release_memory()
         return self.done
 
     def abort(self) -> None:
