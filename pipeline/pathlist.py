@@ -50,7 +50,7 @@ class PathList(Sequence[str]):
                 rest += buf[start + cut:end]
                 start, ends[i] = end, len(rest)
             buf = rest
-        self._buf = bytes(buf)
+        self._buf = buf  # (not copied into bytes: private, never changed)
         self._ends = ends
 
     def __len__(self) -> int:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import heapq
 import inspect
+import itertools
 import os
 import queue
 import threading
@@ -43,38 +45,62 @@ def find(paths: Iterable[str | os.PathLike[str]]) -> Found:
     recursively for supported formats (hidden files and folders left out; other files listed in
     `skipped`). Symbolic links inside folders are followed only to regular files (their target
     is checked by the reader); links to folders are not followed. A sub-folder that cannot be
-    read is an error row, not a silent gap. Sorted, each once."""
-    suffixes = set(supported_suffixes())
+    read is an error row, not a silent gap. Sorted, each once.
+
+    The paths come out of the folders already in order (`_walk`) and go straight into a
+    PathList: a corpus of 100,000 files is never a list of 100,000 strings (that took 37 MB
+    at the start of a run, of which the C heap kept a third)."""
+    suffixes = frozenset(supported_suffixes())
     found = Found()
-    files: list[str] = []
+    streams: list[Iterator[str]] = []
     for raw in paths:
         p = Path(raw)
-        if not p.is_dir():
-            files.append(str(p))
-            continue
-
-        def unreadable(exc: OSError, top: Path = p) -> None:
-            where = exc.filename or str(top)
-            found.problems.append(failed(str(where), "discover", "unreadable_folder",
-                                         f"folder not searched: {exc.strerror or exc}"))
-
-        for root, dirs, names in os.walk(p, onerror=unreadable):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith("."):
-                    continue
-                f = Path(root) / name
-                if f.suffix.lower() not in suffixes:
-                    found.skipped.append(str(f))
-                elif f.is_symlink() and os.path.exists(f) and not os.path.isfile(f):
-                    found.problems.append(failed(str(f), "discover", "not_regular_file",
-                                                 f"symbolic link to {os.path.realpath(f)}, which is not a "
-                                                 "regular file: not read"))
-                else:
-                    files.append(str(f))
-    seen: set[str] = set()
-    found.files = PathList(sorted(f for f in files if not (f in seen or seen.add(f))))
+        streams.append(_walk(p, suffixes, found) if p.is_dir() else iter([str(p)]))
+    merged = heapq.merge(*streams)
+    found.files = PathList(f for f, _ in itertools.groupby(merged))
     return found
+
+
+def _walk(folder: Path, suffixes: frozenset[str], found: Found) -> Iterator[str]:
+    """The files under `folder` in the order of their paths as strings. All paths in a folder
+    begin with the folder and a separator; what follows decides their order, and for all of a
+    sub-folder's paths it is decided by the sub-folder's name and the separator: so the
+    entries of each folder, sorted by their name (a sub-folder's with "/" after it), give the
+    sorted order of every path below it, one folder listed at a time."""
+    top = str(folder)
+    try:
+        with os.scandir(top) as it:
+            entries = []
+            for e in it:
+                if e.name.startswith("."):
+                    continue
+                try:
+                    is_dir = e.is_dir()
+                except OSError:
+                    is_dir = False
+                if not is_dir:
+                    entries.append((e.name, False))
+                elif not e.is_symlink():  # a link to a folder is not followed
+                    entries.append((e.name + "/", True))
+    except OSError as exc:
+        found.problems.append(failed(str(exc.filename or top), "discover", "unreadable_folder",
+                                     f"folder not searched: {exc.strerror or exc}"))
+        return
+    entries.sort()
+    for key, is_dir in entries:
+        path = folder / (key[:-1] if is_dir else key)
+        if is_dir:
+            yield from _walk(path, suffixes, found)
+            continue
+        f = str(path)
+        if path.suffix.lower() not in suffixes:
+            found.skipped.append(f)
+        elif os.path.islink(f) and os.path.exists(f) and not os.path.isfile(f):
+            found.problems.append(failed(f, "discover", "not_regular_file",
+                                         f"symbolic link to {os.path.realpath(f)}, which is not a "
+                                         "regular file: not read"))
+        else:
+            yield f
 
 
 def discover(paths: Iterable[str | os.PathLike[str]], skipped: list[str] | None = None) -> list[str]:

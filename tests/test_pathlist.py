@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import os
 import sys
+from pathlib import Path
 
 import pytest
 from kehoach.pathlist import PathList, Pending
@@ -81,3 +83,38 @@ def test_pending_hands_out_paths_in_order_with_given_back_ones_first() -> None:
     assert not pending and len(pending) == 0
     with pytest.raises(IndexError):
         pending.popleft()
+
+
+def _reference(roots: list[Path]) -> list[str]:
+    """Every supported file under `roots` by os.walk, sorted once at the end (how find did it
+    before it streamed)."""
+    from kehoach.read import supported_suffixes
+
+    out = set()
+    for root in roots:
+        if not root.is_dir():
+            out.add(str(root))
+            continue
+        for d, dirs, names in os.walk(root):
+            dirs[:] = [x for x in dirs if not x.startswith(".")]
+            out.update(str(Path(d) / n) for n in names
+                       if not n.startswith(".") and Path(n).suffix.lower() in supported_suffixes())
+    return sorted(out)
+
+
+def test_find_gives_every_file_of_a_tree_sorted_without_sorting_them_all(tmp_path: Path) -> None:
+    from kehoach.run import find
+
+    names = ["a.txt", "a-b.txt", "a0.txt", "a/x.txt", "a/b/y.txt", "a/b.txt", "a b/z.txt", "ả.txt",
+             "Z.txt", "_.txt", "a/b-c/q.txt", "a/b0/r.txt", "Đắk Lắk/kế hoạch.pdf", ".hidden/x.txt",
+             ".h.txt", "sub/notes.xyz", "sub/w.docx"]
+    for n in names:
+        (tmp_path / n).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / n).write_text("x", encoding="utf-8")
+    os.symlink(tmp_path / "a", tmp_path / "link")  # a link to a folder: not followed
+    roots = [tmp_path, tmp_path / "a" / "x.txt", tmp_path / "a"]  # overlapping: each file once
+    found = find(roots)
+    assert list(found.files) == _reference(roots)
+    assert len(found.files) == 14
+    assert str(tmp_path / "sub" / "notes.xyz") in found.skipped
+    assert not any("/link/" in f or ".hidden" in f for f in found.files)
