@@ -15,7 +15,9 @@ documents processed): one that is not the next in order waits, up to `window` of
 memory and the rest in the staging database (kehoach.export.parts.Spill), and is written when
 every document before it has been. A duplicate (the same content as a document before it in
 path order) is found in a table of the staging database, not in memory. So memory holds the
-window and one chunk of rows per table, whatever the size of the corpus.
+window and one chunk of rows per table, whatever the size of the corpus; what grows is
+pyarrow's record of each row group written (about 0.9 KB a column chunk, kept until the
+file's footer is written at `close`).
 
 The chunks are those of a table read back at the end (CHUNK_ROWS rows of each table, in
 order): the files have the same bytes.
