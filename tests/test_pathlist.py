@@ -70,6 +70,10 @@ def test_paths_with_nothing_in_common_and_one_path() -> None:
     assert one == ["/only/one.txt"] and one.find("/only/one.txt") == 0
     assert one.find("/only/one.tx") == -1 and one.find("/only/one.txt2") == -1
     assert PathList([]) == [] and len(PathList()) == 0
+    # a shared beginning that ends inside a character: "à" and "á" share their first UTF-8 byte
+    accents = ["/d/à.txt", "/d/á.txt"]
+    pl = PathList(accents)
+    assert pl == accents and pl.find("/d/á.txt") == 1 and pl.find("/d/à.txt") == 0
 
 
 def test_pending_hands_out_paths_in_order_with_given_back_ones_first() -> None:
