@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
@@ -61,7 +61,7 @@ def _env() -> dict[str, str]:
     return {k: os.environ[k] for k in (LIMITS_ENV,) if k in os.environ}
 
 
-def iter_results_dask(files: list[str], workers: int | None, scheduler: str | None) -> Iterator[DocResult]:
+def iter_results_dask(files: Sequence[str], workers: int | None, scheduler: str | None) -> Iterator[DocResult]:
     if not files:
         return
     import dask

@@ -18,7 +18,7 @@ from __future__ import annotations
 from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, overload
+from typing import overload
 
 _ENC = "utf-8"
 _ERR = "surrogatepass"
@@ -50,13 +50,13 @@ class PathList(Sequence[str]):
                 rest += buf[start + cut:end]
                 start, ends[i] = end, len(rest)
             buf = rest
-        self._buf = buf  # (not copied into bytes: private, never changed)
+        self._buf: bytes | bytearray = buf  # (not copied into bytes: private, never changed)
         self._ends = ends
 
     def __len__(self) -> int:
         return len(self._ends)
 
-    def _raw(self, i: int) -> bytes:
+    def _raw(self, i: int) -> bytes | bytearray:
         ends = self._ends
         return self._buf[ends[i - 1] if i else 0:ends[i]]
 
@@ -142,7 +142,7 @@ class Pending:
     def __bool__(self) -> bool:
         return len(self) > 0
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> Iterator[str]:
         yield from self.back
         for k in range(self.i, len(self.paths)):
             yield self.paths[k]
